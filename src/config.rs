@@ -1,0 +1,199 @@
+//! Gateway configuration: what the edge shim reads from env, checked once per
+//! isolate and resolved into the values every request uses.
+
+use serde::Deserialize;
+
+use crate::endpoint_url::{parse_override_url, regional_base_url, BaseUrl};
+use crate::error::{FieldError, GatewayError};
+use crate::function::ModelFunction;
+use crate::names::{check_sagemaker_name, EndpointAllowList};
+use crate::normalize::labels::{ImageLabels, ScoreMeaning};
+use crate::s3_uri::BucketAllowList;
+
+/// Settings as the shim passes them (camelCase keys).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GatewaySettings {
+    /// AWS region, e.g. `us-east-1`.
+    pub region: String,
+    /// Override of the SageMaker Runtime base URL.
+    #[serde(default)]
+    pub endpoint_url: Option<String>,
+    /// Use the FIPS endpoint of the region.
+    #[serde(default)]
+    pub use_fips: bool,
+    /// Endpoint names or `prefix*` patterns a client may choose (default `medical-*`).
+    #[serde(default)]
+    pub allowed_endpoints: Option<Vec<String>>,
+    /// S3 buckets `image_data` may point at (empty: any bucket).
+    #[serde(default)]
+    pub allowed_buckets: Vec<String>,
+    /// Default endpoint per function (defaults: the guide's names).
+    #[serde(default)]
+    pub endpoints: EndpointDefaults,
+    /// Class labels of the image classifier, in output order.
+    #[serde(default)]
+    pub image_labels: Option<Vec<String>>,
+    /// What a single number from the triage model means.
+    #[serde(default)]
+    pub triage_score_meaning: Option<ScoreMeaning>,
+}
+
+/// Default endpoint names per function.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EndpointDefaults {
+    /// Triage endpoint (default `medical-triage-endpoint`).
+    #[serde(default)]
+    pub triage: Option<String>,
+    /// Image endpoint (default `medical-image-classifier`).
+    #[serde(default)]
+    pub image_analysis: Option<String>,
+    /// Risk endpoint (default `patient-risk-scorer`).
+    #[serde(default)]
+    pub risk_score: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct DefaultEndpointNames {
+    triage: String,
+    image_analysis: String,
+    risk_score: String,
+}
+
+/// Checked configuration.
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    /// Where SageMaker Runtime is.
+    pub base_url: BaseUrl,
+    /// Region used in the SigV4 scope.
+    pub region: String,
+    /// Client-chosen endpoints must match this.
+    pub allowed_endpoints: EndpointAllowList,
+    /// `image_data` buckets must match this.
+    pub allowed_buckets: BucketAllowList,
+    default_endpoints: DefaultEndpointNames,
+    /// Image classifier labels.
+    pub image_labels: ImageLabels,
+    /// Meaning of a bare triage number.
+    pub triage_score_meaning: ScoreMeaning,
+}
+
+impl GatewayConfig {
+    /// Checks every setting and reports all problems at once; each error's
+    /// path is the setting's key so the shim can name its env variable.
+    pub fn new(settings: GatewaySettings) -> Result<Self, GatewayError> {
+        let mut problems = Vec::new();
+        let mut problem = |path: &str, message: String| problems.push(FieldError::new(path, "invalid_setting", message));
+
+        let base_url = match &settings.endpoint_url {
+            Some(url) if settings.use_fips => {
+                problem("useFips", "cannot be combined with an endpoint URL override".into());
+                parse_override_url(url).ok()
+            }
+            Some(url) => parse_override_url(url).map_err(|m| problem("endpointUrl", m)).ok(),
+            None => None,
+        };
+        let regional = regional_base_url(&settings.region, settings.use_fips).map_err(|m| problem("region", m)).ok();
+        let allowed_endpoints = match settings.allowed_endpoints {
+            Some(patterns) => EndpointAllowList::new(patterns).map_err(|m| problem("allowedEndpoints", m)).ok(),
+            None => Some(EndpointAllowList::guide_default()),
+        };
+        let allowed_buckets = BucketAllowList::new(settings.allowed_buckets).map_err(|m| problem("allowedBuckets", m)).ok();
+        let defaults = [
+            (settings.endpoints.triage, ModelFunction::Triage),
+            (settings.endpoints.image_analysis, ModelFunction::ImageAnalysis),
+            (settings.endpoints.risk_score, ModelFunction::RiskScore),
+        ]
+        .map(|(name, function)| {
+            let name = name.unwrap_or_else(|| function.guide_endpoint().to_owned());
+            if let Err((_, message)) = check_sagemaker_name(&name) {
+                problem(&format!("endpoints.{}", function.config_key()), message);
+            }
+            name
+        });
+        let image_labels = match settings.image_labels {
+            Some(labels) => ImageLabels::new(labels).map_err(|m| problem("imageLabels", m)).ok(),
+            None => Some(ImageLabels::default()),
+        };
+
+        match (base_url.or(regional), allowed_endpoints, allowed_buckets, image_labels) {
+            (Some(base_url), Some(allowed_endpoints), Some(allowed_buckets), Some(image_labels)) if problems.is_empty() => Ok(Self {
+                base_url,
+                region: settings.region,
+                allowed_endpoints,
+                allowed_buckets,
+                default_endpoints: DefaultEndpointNames {
+                    triage: defaults[0].clone(),
+                    image_analysis: defaults[1].clone(),
+                    risk_score: defaults[2].clone(),
+                },
+                image_labels,
+                triage_score_meaning: settings.triage_score_meaning.unwrap_or_default(),
+            }),
+            _ => {
+                let mut error = GatewayError::new("invalid_configuration", 500, "The gateway is misconfigured.");
+                error.errors = problems;
+                Err(error)
+            }
+        }
+    }
+
+    /// The endpoint a function calls when the client names none.
+    pub fn default_endpoint(&self, function: ModelFunction) -> &str {
+        match function {
+            ModelFunction::Triage => &self.default_endpoints.triage,
+            ModelFunction::ImageAnalysis => &self.default_endpoints.image_analysis,
+            ModelFunction::RiskScore => &self.default_endpoints.risk_score,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(region: &str) -> GatewaySettings {
+        GatewaySettings {
+            region: region.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn defaults_come_from_the_guide() {
+        let config = GatewayConfig::new(settings("us-east-1")).unwrap();
+        assert_eq!(config.default_endpoint(ModelFunction::Triage), "medical-triage-endpoint");
+        assert_eq!(config.default_endpoint(ModelFunction::ImageAnalysis), "medical-image-classifier");
+        assert_eq!(config.default_endpoint(ModelFunction::RiskScore), "patient-risk-scorer");
+        assert_eq!(config.base_url.as_str(), "https://runtime.sagemaker.us-east-1.amazonaws.com");
+        assert!(config.allowed_endpoints.allows("medical-x"));
+    }
+
+    #[test]
+    fn override_wins_over_region() {
+        let mut s = settings("us-east-1");
+        s.endpoint_url = Some("http://127.0.0.1:9999".into());
+        assert_eq!(GatewayConfig::new(s).unwrap().base_url.as_str(), "http://127.0.0.1:9999");
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_setting() {
+        let mut s = settings("nowhere");
+        s.endpoint_url = Some("http://example.com".into());
+        s.allowed_endpoints = Some(vec!["bad pattern".into()]);
+        s.endpoints.triage = Some("bad_name".into());
+        let error = GatewayConfig::new(s).unwrap_err();
+        assert_eq!(error.code, "invalid_configuration");
+        let paths: Vec<_> = error.errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["endpointUrl", "region", "allowedEndpoints", "endpoints.triage"]);
+    }
+
+    #[test]
+    fn fips_and_override_do_not_mix() {
+        let mut s = settings("us-east-1");
+        s.endpoint_url = Some("https://x.example.com".into());
+        s.use_fips = true;
+        assert_eq!(GatewayConfig::new(s).unwrap_err().errors[0].path, "useFips");
+    }
+}

@@ -1,0 +1,150 @@
+//! The image-analysis request and what the classifier receives: JSON
+//! `{image_url, image_type, analysis_type}` for an S3 image, or the raw image
+//! bytes with their detected Content-Type for an inline image.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::config::GatewayConfig;
+use crate::error::GatewayError;
+use crate::fields::{choice, join, object, optional, reject_unknown, required, Report};
+use crate::function::ModelFunction;
+use crate::image_bytes::{decode_inline_image, InlineImage};
+use crate::routing::{read_routing, Routing, ROUTING_FIELDS};
+use crate::s3_uri::S3Location;
+
+/// Imaging modalities the guide names (X-rays, CT scans, skin lesions) and their neighbours.
+pub const IMAGE_TYPES: [&str; 5] = ["xray", "ct", "mri", "ultrasound", "skin_lesion"];
+/// Analyses the classifier performs; the guide shows only classification.
+pub const ANALYSIS_TYPES: [&str; 1] = ["classification"];
+
+/// Where the image is and how to describe it to the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageModelInput {
+    /// An object in S3 the model reads itself.
+    S3 {
+        /// The location.
+        location: S3Location,
+        /// One of [`IMAGE_TYPES`].
+        image_type: &'static str,
+        /// One of [`ANALYSIS_TYPES`].
+        analysis_type: &'static str,
+    },
+    /// Bytes sent in the request body.
+    Inline {
+        /// The decoded image.
+        image: InlineImage,
+        /// One of [`IMAGE_TYPES`].
+        image_type: &'static str,
+        /// One of [`ANALYSIS_TYPES`].
+        analysis_type: &'static str,
+    },
+}
+
+/// The JSON body sent for an S3 image.
+#[derive(Serialize)]
+struct S3ImageBody<'a> {
+    image_url: String,
+    image_type: &'a str,
+    analysis_type: &'a str,
+}
+
+impl ImageModelInput {
+    /// `(content_type, body, custom_attributes)` for SageMaker. Inline images
+    /// carry their type and analysis in CustomAttributes, since the body is
+    /// the image itself.
+    pub fn into_wire(self) -> (&'static str, Vec<u8>, Option<String>) {
+        match self {
+            Self::S3 {
+                location,
+                image_type,
+                analysis_type,
+            } => {
+                let body = S3ImageBody {
+                    image_url: location.uri(),
+                    image_type,
+                    analysis_type,
+                };
+                ("application/json", serde_json::to_vec(&body).unwrap_or_default(), None)
+            }
+            Self::Inline {
+                image,
+                image_type,
+                analysis_type,
+            } => (
+                image.format.content_type(),
+                image.bytes,
+                Some(format!("image_type={image_type},analysis_type={analysis_type}")),
+            ),
+        }
+    }
+}
+
+/// Validates an image-analysis request; every problem is reported at once.
+pub fn read_image_request(value: &Value, config: &GatewayConfig) -> Result<(ImageModelInput, Routing), GatewayError> {
+    let mut report = Report::default();
+    let parsed = object(value, "", &mut report).and_then(|map| read_image_object(map, "", config, &mut report));
+    report.finish(parsed)
+}
+
+fn read_image_object(
+    map: &Map<String, Value>,
+    path: &str,
+    config: &GatewayConfig,
+    report: &mut Report,
+) -> Option<(ImageModelInput, Routing)> {
+    let mut known = vec!["image_data", "image_type", "analysis_type"];
+    known.extend(ROUTING_FIELDS);
+    reject_unknown(map, path, &known, report);
+
+    let image_type = required(map, "image_type", path, report).and_then(|v| choice(v, &join(path, "image_type"), &IMAGE_TYPES, report));
+    let analysis_type = match optional(map, "analysis_type") {
+        None => Some(ANALYSIS_TYPES[0]),
+        Some(v) => choice(v, &join(path, "analysis_type"), &ANALYSIS_TYPES, report),
+    };
+    let source = required(map, "image_data", path, report).and_then(|v| read_image_data(v, &join(path, "image_data"), config, report));
+    let routing = read_routing(map, path, ModelFunction::ImageAnalysis, config, report);
+    let (image_type, analysis_type) = (image_type?, analysis_type?);
+    let input = match source? {
+        ImageSource::S3(location) => ImageModelInput::S3 {
+            location,
+            image_type,
+            analysis_type,
+        },
+        ImageSource::Inline(image) => ImageModelInput::Inline {
+            image,
+            image_type,
+            analysis_type,
+        },
+    };
+    Some((input, routing?))
+}
+
+enum ImageSource {
+    S3(S3Location),
+    Inline(InlineImage),
+}
+
+fn read_image_data(value: &Value, path: &str, config: &GatewayConfig, report: &mut Report) -> Option<ImageSource> {
+    let Value::String(data) = value else {
+        report.push(path, "invalid_type", "must be a string");
+        return None;
+    };
+    let data = data.trim();
+    if data.is_empty() {
+        report.push(path, "empty", "must not be empty");
+        return None;
+    }
+    let result = if data.contains("://") || data.starts_with("file:") {
+        S3Location::parse(data).and_then(|location| {
+            if config.allowed_buckets.allows(&location.bucket) {
+                Ok(ImageSource::S3(location))
+            } else {
+                Err(("not_allowed", "must point at an allowed S3 bucket".to_owned()))
+            }
+        })
+    } else {
+        decode_inline_image(data).map(ImageSource::Inline)
+    };
+    result.map_err(|(code, message)| report.push(path, code, message)).ok()
+}

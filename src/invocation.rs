@@ -1,0 +1,79 @@
+//! A validated client request turned into the SageMaker InvokeEndpoint call
+//! to sign and send: URL, headers and body.
+
+use crate::config::GatewayConfig;
+use crate::error::GatewayError;
+use crate::function::ModelFunction;
+use crate::image_request::read_image_request;
+use crate::json_body::parse_json_body;
+use crate::risk_request::read_risk_request;
+use crate::routing::Routing;
+use crate::triage_request::read_triage_request;
+
+/// An unsigned InvokeEndpoint request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    /// Endpoint invoked.
+    pub endpoint: String,
+    /// Target variant, if pinned.
+    pub variant: Option<String>,
+    /// Full URL.
+    pub url: String,
+    /// Headers to sign and send (lower-case names).
+    pub headers: Vec<(String, String)>,
+    /// Body for the model container.
+    pub body: Vec<u8>,
+}
+
+/// Validates a client body for `function` and builds its SageMaker call.
+pub fn build_invocation(config: &GatewayConfig, function: ModelFunction, client_body: &[u8]) -> Result<Invocation, GatewayError> {
+    let value = parse_json_body(client_body)?;
+    let (routing, content_type, accept, body, custom_attributes) = match function {
+        ModelFunction::Triage => {
+            let (input, routing) = read_triage_request(&value, config)?;
+            let body = serde_json::to_vec(&input).map_err(|_| GatewayError::new("internal_error", 500, "The model input could not be encoded."))?;
+            (routing, "application/json", "application/json", body, None)
+        }
+        ModelFunction::ImageAnalysis => {
+            let (input, routing) = read_image_request(&value, config)?;
+            let (content_type, body, attributes) = input.into_wire();
+            (routing, content_type, "application/json", body, attributes)
+        }
+        ModelFunction::RiskScore => {
+            let (input, routing) = read_risk_request(&value, config)?;
+            let mut row = input.csv_row();
+            row.push('\n');
+            (routing, "text/csv", "text/csv", row.into_bytes(), None)
+        }
+    };
+    Ok(assemble(config, routing, content_type, accept, body, custom_attributes))
+}
+
+fn assemble(
+    config: &GatewayConfig,
+    routing: Routing,
+    content_type: &str,
+    accept: &str,
+    body: Vec<u8>,
+    custom_attributes: Option<String>,
+) -> Invocation {
+    // Endpoint names are [A-Za-z0-9-] only, so the path needs no escaping.
+    let url = config.base_url.join(&format!("/endpoints/{}/invocations", routing.endpoint));
+    let mut headers = vec![
+        ("content-type".to_owned(), content_type.to_owned()),
+        ("accept".to_owned(), accept.to_owned()),
+    ];
+    if let Some(variant) = &routing.variant {
+        headers.push(("x-amzn-sagemaker-target-variant".to_owned(), variant.clone()));
+    }
+    if let Some(attributes) = custom_attributes {
+        headers.push(("x-amzn-sagemaker-custom-attributes".to_owned(), attributes));
+    }
+    Invocation {
+        endpoint: routing.endpoint,
+        variant: routing.variant,
+        url,
+        headers,
+        body,
+    }
+}

@@ -1,0 +1,68 @@
+//! What an endpoint returned → the guide's output format, or a stable error.
+
+pub mod labels;
+pub mod model_output;
+pub mod results;
+
+mod image;
+mod rich_fields;
+mod risk;
+mod triage;
+
+use serde::Serialize;
+
+use crate::config::GatewayConfig;
+use crate::error::GatewayError;
+use crate::function::ModelFunction;
+use crate::sagemaker_error::classify_sagemaker_error;
+
+pub use image::{MAX_PREDICTIONS, SEVERITIES};
+pub use results::{ImagePrediction, ImageResult, RiskResult, TriageResult};
+
+/// A SageMaker answer as the shim received it.
+#[derive(Debug, Clone, Copy)]
+pub struct UpstreamResponse<'a> {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers.
+    pub headers: &'a [(String, String)],
+    /// Response body.
+    pub body: &'a [u8],
+}
+
+impl UpstreamResponse<'_> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+    }
+}
+
+/// One function's normalised result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum NormalizedResult {
+    /// Triage.
+    Triage(TriageResult),
+    /// Image analysis.
+    Image(ImageResult),
+    /// Risk score.
+    Risk(RiskResult),
+}
+
+/// Normalises a SageMaker answer; a non-2xx status becomes its stable error.
+pub fn normalize_response(
+    config: &GatewayConfig,
+    function: ModelFunction,
+    response: UpstreamResponse<'_>,
+    elapsed_ms: u64,
+) -> Result<NormalizedResult, GatewayError> {
+    if !(200..300).contains(&response.status) {
+        return Err(classify_sagemaker_error(response.status, response.headers, response.body));
+    }
+    let output = model_output::parse_model_output(response.header("content-type"), response.body)?;
+    let variant = response.header("x-amzn-invoked-production-variant").filter(|v| crate::names::check_sagemaker_name(v).is_ok());
+    Ok(match function {
+        ModelFunction::Triage => NormalizedResult::Triage(triage::normalize_triage(output, config.triage_score_meaning, variant, elapsed_ms)?),
+        ModelFunction::ImageAnalysis => NormalizedResult::Image(image::normalize_image(output, &config.image_labels, variant, elapsed_ms)?),
+        ModelFunction::RiskScore => NormalizedResult::Risk(risk::normalize_risk(output, variant, elapsed_ms)?),
+    })
+}

@@ -1,0 +1,235 @@
+//! SigV4 signing with aws-sigv4, for SageMaker invocations and for any AWS
+//! request (`signAwsRequest`). The time is passed in: this crate reads no clock.
+
+use std::fmt;
+use std::time::{Duration, UNIX_EPOCH};
+
+use aws_credential_types::Credentials as AwsCredentials;
+use aws_sigv4::http_request::{
+    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings, UriPathNormalizationMode,
+};
+use aws_sigv4::sign::v4;
+use serde::Deserialize;
+
+use crate::endpoint_url::check_region;
+use crate::error::{FieldError, GatewayError};
+
+/// AWS credentials. `Debug` never prints the secret or the token.
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Credentials {
+    /// Access key id, e.g. `AKIA…`.
+    pub access_key_id: String,
+    /// Secret access key.
+    pub secret_access_key: String,
+    /// Session token of temporary credentials.
+    #[serde(default)]
+    pub session_token: Option<String>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .finish()
+    }
+}
+
+/// What the payload hash is computed from.
+#[derive(Debug, Clone, Copy)]
+pub enum PayloadHash<'a> {
+    /// Hash these bytes (fine for small bodies).
+    Body(&'a [u8]),
+    /// A SHA-256 the caller computed natively, lower-case hex, or `UNSIGNED-PAYLOAD`.
+    Precomputed(&'a str),
+}
+
+/// Everything SigV4 needs.
+#[derive(Debug, Clone, Copy)]
+pub struct SigningRequest<'a> {
+    /// HTTP method.
+    pub method: &'a str,
+    /// Absolute URL, already percent-encoded as it goes on the wire.
+    pub url: &'a str,
+    /// Headers that will be sent and signed.
+    pub headers: &'a [(String, String)],
+    /// Payload or its hash.
+    pub payload: PayloadHash<'a>,
+    /// Region of the credential scope.
+    pub region: &'a str,
+    /// Signing name, e.g. `sagemaker` or `s3`.
+    pub service: &'a str,
+    /// Credentials.
+    pub credentials: &'a Credentials,
+    /// Milliseconds since the Unix epoch.
+    pub time_ms: f64,
+}
+
+/// Headers the signer computes; a caller must not pass them in.
+const SIGNER_HEADERS: [&str; 4] = ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
+
+/// Signs a request and returns the headers to add (`x-amz-date`,
+/// `authorization`, and `x-amz-security-token` / `x-amz-content-sha256` when
+/// they apply), with lower-case names.
+pub fn sign_request(request: &SigningRequest<'_>) -> Result<Vec<(String, String)>, GatewayError> {
+    check_request(request)?;
+    let is_s3 = matches!(request.service, "s3" | "s3-outposts" | "s3express");
+    let mut settings = SigningSettings::default();
+    if is_s3 {
+        // S3 signs the path as sent and always sends x-amz-content-sha256, as its SDKs do.
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    }
+    let identity = AwsCredentials::new(
+        request.credentials.access_key_id.clone(),
+        request.credentials.secret_access_key.clone(),
+        request.credentials.session_token.clone(),
+        None,
+        "healthnav-edge",
+    )
+    .into();
+    let time = UNIX_EPOCH + Duration::from_millis(request.time_ms as u64);
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(request.region)
+        .name(request.service)
+        .time(time)
+        .settings(settings)
+        .build()
+        .map_err(|_| invalid("region", "could not build the signing parameters"))?;
+    let body = match request.payload {
+        PayloadHash::Body(bytes) => SignableBody::Bytes(bytes),
+        PayloadHash::Precomputed(hash) => SignableBody::Precomputed(hash.to_owned()),
+    };
+    let signable = SignableRequest::new(
+        request.method,
+        request.url,
+        request.headers.iter().map(|(name, value)| (name.as_str(), value.as_str())),
+        body,
+    )
+    .map_err(|_| invalid("url", "is not a URL the signer accepts"))?;
+    let output = sign(signable, &params.into()).map_err(|_| invalid("headers", "contain a name or value the signer refuses"))?;
+    let (instructions, _signature) = output.into_parts();
+    Ok(instructions.headers().map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned())).collect())
+}
+
+fn invalid(path: &str, message: &str) -> GatewayError {
+    let mut error = GatewayError::new("invalid_signing_request", 400, "The request to sign is invalid.");
+    error.errors.push(FieldError::new(path, "invalid_value", message));
+    error
+}
+
+/// Checks every input up front, so the signer never meets a value it would panic on.
+fn check_request(request: &SigningRequest<'_>) -> Result<(), GatewayError> {
+    let mut problems = Vec::new();
+    let mut problem = |path: &str, message: &str| problems.push(FieldError::new(path, "invalid_value", message));
+
+    if request.method.is_empty() || request.method.len() > 16 || !request.method.bytes().all(|b| b.is_ascii_uppercase()) {
+        problem("method", "must be an upper-case HTTP method such as POST");
+    }
+    if let Err(message) = check_url(request.url) {
+        problem("url", message);
+    }
+    for (index, (name, value)) in request.headers.iter().enumerate() {
+        let name_ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !name_ok {
+            problem(&format!("headers[{index}]"), "has a header name that is not an HTTP token");
+        } else if SIGNER_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) {
+            problem(&format!("headers[{index}]"), "names a header the signer adds itself");
+        }
+        if value.bytes().any(|b| b < 0x20 && b != b'\t' || b == 0x7f) || !value.is_ascii() {
+            problem(&format!("headers[{index}]"), "has a value with control or non-ASCII characters");
+        }
+    }
+    if check_region(request.region).is_err() {
+        problem("region", "must be an AWS region such as us-east-1");
+    }
+    if request.service.is_empty() || request.service.len() > 64 || !request.service.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        problem("service", "must be an AWS signing name such as sagemaker or s3");
+    }
+    let key_id = &request.credentials.access_key_id;
+    if !(1..=128).contains(&key_id.len()) || !key_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        problem("credentials.accessKeyId", "must be 1 to 128 letters and digits");
+    }
+    let secret = &request.credentials.secret_access_key;
+    if secret.is_empty() || secret.len() > 256 || !secret.bytes().all(|b| b.is_ascii_graphic()) {
+        problem("credentials.secretAccessKey", "must be 1 to 256 printable ASCII characters");
+    }
+    if let Some(token) = &request.credentials.session_token {
+        if token.is_empty() || token.len() > 8192 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+            problem("credentials.sessionToken", "must be printable ASCII without spaces");
+        }
+    }
+    // 253402300799999 ms is 9999-12-31T23:59:59.999Z, the last instant SigV4 dates can write.
+    if !request.time_ms.is_finite() || !(0.0..=253_402_300_799_999.0).contains(&request.time_ms) {
+        problem("timeMs", "must be milliseconds since 1970 (Date.now())");
+    }
+    if let PayloadHash::Precomputed(hash) = request.payload {
+        let is_hex = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !is_hex && hash != "UNSIGNED-PAYLOAD" {
+            problem("bodySha256", "must be 64 lower-case hex digits");
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        let mut error = GatewayError::new("invalid_signing_request", 400, "The request to sign is invalid.");
+        error.errors = problems;
+        Err(error)
+    }
+}
+
+fn check_url(url: &str) -> Result<(), &'static str> {
+    if url.len() > 8192 || url.bytes().any(|b| !b.is_ascii_graphic()) {
+        return Err("must be an absolute, percent-encoded URL without spaces");
+    }
+    let uri: http::Uri = url.parse().map_err(|_| "must be an absolute, percent-encoded URL")?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("https" | "http"), Some(host)) if !host.is_empty() && !uri.authority().is_some_and(|a| a.as_str().contains('@')) => Ok(()),
+        _ => Err("must be an absolute http(s) URL with a host and no credentials"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn credentials() -> Credentials {
+        Credentials {
+            access_key_id: "AKIDEXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
+            session_token: None,
+        }
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let mut c = credentials();
+        c.session_token = Some("token-value".into());
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("wJalr") && !printed.contains("token-value"), "{printed}");
+    }
+
+    #[test]
+    fn refuses_inputs_the_signer_would_panic_on() {
+        let creds = credentials();
+        let headers = vec![("authorization".to_owned(), "x".to_owned()), ("x-a".to_owned(), "a\r\nb".to_owned())];
+        let request = SigningRequest {
+            method: "post",
+            url: "/no-host",
+            headers: &headers,
+            payload: PayloadHash::Precomputed("xyz"),
+            region: "moon",
+            service: "Sage Maker",
+            credentials: &creds,
+            time_ms: f64::NAN,
+        };
+        let error = sign_request(&request).unwrap_err();
+        let paths: Vec<_> = error.errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["method", "url", "headers[0]", "headers[1]", "region", "service", "timeMs", "bodySha256"]);
+        assert!(!error.to_string().contains("wJalr"));
+    }
+}
