@@ -1,0 +1,76 @@
+/**
+ * `medical-triage-xgboost`: stands in for the built-in XGBoost container with
+ * objective multi:softprob over 4 classes [low, moderate, high, critical].
+ *
+ * It takes the guide's JSON input (a real XGBoost container would want CSV or
+ * libsvm; the stand-in keeps the triage input so both triage endpoints are
+ * interchangeable) and answers in XGBoost's own output formats.
+ *
+ * NON-CLINICAL: probabilities come from the keyword rules in triage_rules.ts.
+ *
+ * @module
+ */
+
+import {
+  answer,
+  float32,
+  formatFloat,
+  type ModelInput,
+  type ModelOutput,
+  negotiateAccept,
+  type ReferenceModel,
+  softmax,
+  unsupportedAccept,
+} from "./model.ts";
+import { assessTriage, RISK_LEVELS } from "./triage_rules.ts";
+import { decodeTriageRequest } from "./triage_request.ts";
+
+const RESPONSE_TYPES = ["text/csv", "application/json"] as const;
+
+// Class centres on the urgency scale; midpoints fall on the rule engine's
+// cut points (0.3, 0.6, 0.8) so argmax agrees with risk_level.
+const CLASS_CENTRES = [0.15, 0.45, 0.75, 0.85];
+const SHARPNESS = 0.02;
+
+/** multi:softprob probabilities for [low, moderate, high, critical]. */
+export function triageClassProbabilities(urgency: number): number[] {
+  const logits = CLASS_CENTRES.map((c) => -((urgency - c) ** 2) / SHARPNESS);
+  return softmax(logits).map(float32);
+}
+
+/** Creates the XGBoost multi:softprob triage stand-in. */
+export function createMedicalTriageXgboost(): ReferenceModel {
+  return {
+    endpointName: "medical-triage-xgboost",
+    invoke(input: ModelInput): Promise<ModelOutput> {
+      const decoded = decodeTriageRequest(input);
+      if (!decoded.ok) return Promise.resolve(decoded.error);
+      // XGBoost answers CSV unless JSON is asked for.
+      const responseType = negotiateAccept(
+        input.accept,
+        RESPONSE_TYPES,
+        "text/csv",
+      );
+      if (responseType === undefined) {
+        return Promise.resolve(unsupportedAccept(input.accept, RESPONSE_TYPES));
+      }
+      const scores = triageClassProbabilities(
+        assessTriage(decoded.triage).urgencyScore,
+      );
+      if (responseType === "application/json") {
+        return Promise.resolve(
+          answer(
+            "application/json",
+            JSON.stringify({ predictions: [{ score: scores }] }),
+          ),
+        );
+      }
+      return Promise.resolve(
+        answer("text/csv", scores.map(formatFloat).join(",") + "\n"),
+      );
+    },
+  };
+}
+
+/** Class order of the probabilities, re-exported for callers and tests. */
+export const TRIAGE_CLASSES = RISK_LEVELS;
