@@ -1,0 +1,216 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/** A function by short name or Supabase slug. */
+export type FunctionName =
+| "triage" | "image-analysis" | "risk-score"
+| "sagemaker-triage" | "sagemaker-image-analysis" | "sagemaker-risk-score";
+
+/** Gateway settings, usually read from env by the edge shim. */
+export interface GatewaySettings {
+    /** AWS region, e.g. "us-east-1". */
+    region: string;
+    /** Override of the SageMaker Runtime base URL (AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME). http only for loopback. */
+    endpointUrl?: string;
+    /** Use the region's FIPS endpoint. */
+    useFips?: boolean;
+    /** Endpoint names or "prefix*" patterns a client may choose. Default ["medical-*"]. */
+    allowedEndpoints?: string[];
+    /** S3 buckets image_data may point at. Default: any. */
+    allowedBuckets?: string[];
+    /** Default endpoint per function. Defaults: the guide's names. */
+    endpoints?: { triage?: string; imageAnalysis?: string; riskScore?: string };
+    /** Image classifier labels in output order. */
+    imageLabels?: string[];
+    /** What a single number from the triage model means. Default "class_index". */
+    triageScoreMeaning?: "class_index" | "probability";
+}
+
+/** AWS credentials. */
+export interface AwsCredentials {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+}
+
+/** An unsigned SageMaker InvokeEndpoint request. */
+export interface Invocation {
+    endpoint: string;
+    variant: string | null;
+    method: "POST";
+    url: string;
+    /** Lower-case header names, to be signed and sent. */
+    headers: [string, string][];
+    body: Uint8Array;
+}
+
+/** One problem with one field. */
+export interface FieldError {
+    /** Dotted path, e.g. "patient_data.age" or "symptoms[2]". */
+    path: string;
+    /** Stable machine code, e.g. "out_of_range". */
+    code: string;
+    /** Human sentence, e.g. "must be between 0 and 130". */
+    message: string;
+}
+
+/** What SageMaker said, without its message (which may quote patient data). */
+export interface UpstreamDetails {
+    status: number;
+    awsCode: string | null;
+    originalStatusCode: number | null;
+}
+
+/** The Error every export throws. */
+export interface HealthNavError extends Error {
+    name: "HealthNavError";
+    /** Stable machine code, e.g. "validation_failed" or "throttled". */
+    code: string;
+    /** HTTP status for the client. */
+    status: number;
+    /** Whether sending the same request again is safe. */
+    retryable: boolean;
+    errors: FieldError[];
+    upstream: UpstreamDetails | null;
+}
+
+/** A SageMaker answer as received. */
+export interface UpstreamResponse {
+    status: number;
+    headers: [string, string][];
+    body: Uint8Array;
+    /** Milliseconds the call took, measured by the caller. */
+    elapsedMs: number;
+}
+
+export type RiskLevel = "low" | "moderate" | "high" | "critical";
+
+/** The guide's triage output. */
+export interface TriageResult {
+    urgency_score: number;
+    risk_level: RiskLevel;
+    recommended_specialty: string | null;
+    confidence: number | null;
+    key_findings: string[];
+    model_version: string | null;
+    inference_time_ms: number;
+    output_format: string;
+}
+
+export interface ImagePrediction {
+    condition: string;
+    confidence: number;
+    severity: string | null;
+}
+
+/** The guide's image-analysis output. */
+export interface ImageResult {
+    predictions: ImagePrediction[];
+    model_version: string | null;
+    inference_time_ms: number;
+    output_format: string;
+}
+
+/** The risk-score output. */
+export interface RiskResult {
+    risk_score: number;
+    risk_level: RiskLevel;
+    factors: string[];
+    model_version: string | null;
+    inference_time_ms: number;
+    output_format: string;
+}
+
+export type NormalizedResult = TriageResult | ImageResult | RiskResult;
+
+/** Any AWS request to sign with SigV4. */
+export interface AwsRequestToSign {
+    method: string;
+    /** Absolute, percent-encoded URL. */
+    url: string;
+    headers?: [string, string][] | Record<string, string>;
+    /** The payload; or give bodySha256 instead (hex), e.g. from crypto.subtle for large bodies. */
+    body?: Uint8Array | string;
+    bodySha256?: string;
+    region: string;
+    /** Signing name, e.g. "sagemaker" or "s3". */
+    service: string;
+    credentials: AwsCredentials;
+    /** Milliseconds since 1970, e.g. Date.now(). */
+    timeMs: number;
+}
+
+
+
+/**
+ * Validates, builds and normalises for one deployment's settings.
+ */
+export class Gateway {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Validates a client body and builds the unsigned SageMaker request.
+     */
+    buildInvocation(functionName: FunctionName, body: Uint8Array | number[]): Invocation;
+    /**
+     * Checks the settings once; throws `invalid_configuration` naming each bad setting.
+     */
+    constructor(settings: GatewaySettings);
+    /**
+     * Turns a SageMaker answer into the guide's output, or throws its stable error.
+     */
+    normalizeResponse(functionName: FunctionName, response: UpstreamResponse): NormalizedResult;
+    /**
+     * Every field problem of a client body, or an empty array when it is valid.
+     * Body-level problems (not JSON, empty, too large) come back with path "".
+     */
+    validateRequest(functionName: FunctionName, body: Uint8Array | number[]): FieldError[];
+}
+
+/**
+ * Signs any AWS request with SigV4 and returns the headers to add
+ * (`x-amz-date`, `authorization`, and `x-amz-security-token` / `x-amz-content-sha256` when they apply).
+ */
+export function signAwsRequest(request: AwsRequestToSign): Record<string, string>;
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+    readonly memory: WebAssembly.Memory;
+    readonly __wbg_gateway_free: (a: number, b: number) => void;
+    readonly gateway_buildInvocation: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
+    readonly gateway_new: (a: any) => [number, number, number];
+    readonly gateway_normalizeResponse: (a: number, b: number, c: number, d: any) => [number, number, number];
+    readonly gateway_validateRequest: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
+    readonly signAwsRequest: (a: any) => [number, number, number];
+    readonly __wbindgen_malloc: (a: number, b: number) => number;
+    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
+    readonly __wbindgen_exn_store: (a: number) => void;
+    readonly __externref_table_alloc: () => number;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __externref_table_dealloc: (a: number) => void;
+    readonly __wbindgen_start: () => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the given `module`, which can either be bytes or
+ * a precompiled `WebAssembly.Module`.
+ *
+ * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
+ *
+ * @returns {InitOutput}
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/**
+ * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+ * for everything else, calls `WebAssembly.instantiate` directly.
+ *
+ * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
+ *
+ * @returns {Promise<InitOutput>}
+ */
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;

@@ -1,0 +1,345 @@
+//! The JavaScript face of the crate, and the only module that knows about
+//! wasm-bindgen. Plain data crosses: strings, numbers, `Uint8Array`s and
+//! JSON-compatible objects. Errors cross as real `Error` objects with a stable
+//! `code`, the HTTP `status`, `retryable` and field `errors`.
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::config::{GatewayConfig, GatewaySettings};
+use crate::error::{FieldError, GatewayError};
+use crate::function::ModelFunction;
+use crate::invocation::build_invocation;
+use crate::normalize::{normalize_response, UpstreamResponse};
+use crate::signing::{sign_request, Credentials, PayloadHash, SigningRequest};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** A function by short name or Supabase slug. */
+export type FunctionName =
+  | "triage" | "image-analysis" | "risk-score"
+  | "sagemaker-triage" | "sagemaker-image-analysis" | "sagemaker-risk-score";
+
+/** Gateway settings, usually read from env by the edge shim. */
+export interface GatewaySettings {
+  /** AWS region, e.g. "us-east-1". */
+  region: string;
+  /** Override of the SageMaker Runtime base URL (AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME). http only for loopback. */
+  endpointUrl?: string;
+  /** Use the region's FIPS endpoint. */
+  useFips?: boolean;
+  /** Endpoint names or "prefix*" patterns a client may choose. Default ["medical-*"]. */
+  allowedEndpoints?: string[];
+  /** S3 buckets image_data may point at. Default: any. */
+  allowedBuckets?: string[];
+  /** Default endpoint per function. Defaults: the guide's names. */
+  endpoints?: { triage?: string; imageAnalysis?: string; riskScore?: string };
+  /** Image classifier labels in output order. */
+  imageLabels?: string[];
+  /** What a single number from the triage model means. Default "class_index". */
+  triageScoreMeaning?: "class_index" | "probability";
+}
+
+/** AWS credentials. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** An unsigned SageMaker InvokeEndpoint request. */
+export interface Invocation {
+  endpoint: string;
+  variant: string | null;
+  method: "POST";
+  url: string;
+  /** Lower-case header names, to be signed and sent. */
+  headers: [string, string][];
+  body: Uint8Array;
+}
+
+/** One problem with one field. */
+export interface FieldError {
+  /** Dotted path, e.g. "patient_data.age" or "symptoms[2]". */
+  path: string;
+  /** Stable machine code, e.g. "out_of_range". */
+  code: string;
+  /** Human sentence, e.g. "must be between 0 and 130". */
+  message: string;
+}
+
+/** What SageMaker said, without its message (which may quote patient data). */
+export interface UpstreamDetails {
+  status: number;
+  awsCode: string | null;
+  originalStatusCode: number | null;
+}
+
+/** The Error every export throws. */
+export interface HealthNavError extends Error {
+  name: "HealthNavError";
+  /** Stable machine code, e.g. "validation_failed" or "throttled". */
+  code: string;
+  /** HTTP status for the client. */
+  status: number;
+  /** Whether sending the same request again is safe. */
+  retryable: boolean;
+  errors: FieldError[];
+  upstream: UpstreamDetails | null;
+}
+
+/** A SageMaker answer as received. */
+export interface UpstreamResponse {
+  status: number;
+  headers: [string, string][];
+  body: Uint8Array;
+  /** Milliseconds the call took, measured by the caller. */
+  elapsedMs: number;
+}
+
+export type RiskLevel = "low" | "moderate" | "high" | "critical";
+
+/** The guide's triage output. */
+export interface TriageResult {
+  urgency_score: number;
+  risk_level: RiskLevel;
+  recommended_specialty: string | null;
+  confidence: number | null;
+  key_findings: string[];
+  model_version: string | null;
+  inference_time_ms: number;
+  output_format: string;
+}
+
+export interface ImagePrediction {
+  condition: string;
+  confidence: number;
+  severity: string | null;
+}
+
+/** The guide's image-analysis output. */
+export interface ImageResult {
+  predictions: ImagePrediction[];
+  model_version: string | null;
+  inference_time_ms: number;
+  output_format: string;
+}
+
+/** The risk-score output. */
+export interface RiskResult {
+  risk_score: number;
+  risk_level: RiskLevel;
+  factors: string[];
+  model_version: string | null;
+  inference_time_ms: number;
+  output_format: string;
+}
+
+export type NormalizedResult = TriageResult | ImageResult | RiskResult;
+
+/** Any AWS request to sign with SigV4. */
+export interface AwsRequestToSign {
+  method: string;
+  /** Absolute, percent-encoded URL. */
+  url: string;
+  headers?: [string, string][] | Record<string, string>;
+  /** The payload; or give bodySha256 instead (hex), e.g. from crypto.subtle for large bodies. */
+  body?: Uint8Array | string;
+  bodySha256?: string;
+  region: string;
+  /** Signing name, e.g. "sagemaker" or "s3". */
+  service: string;
+  credentials: AwsCredentials;
+  /** Milliseconds since 1970, e.g. Date.now(). */
+  timeMs: number;
+}
+"#;
+
+/// Validates, builds and normalises for one deployment's settings.
+#[wasm_bindgen]
+pub struct Gateway {
+    config: GatewayConfig,
+}
+
+#[wasm_bindgen]
+impl Gateway {
+    /// Checks the settings once; throws `invalid_configuration` naming each bad setting.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "GatewaySettings")] settings: JsValue) -> Result<Gateway, JsValue> {
+        let settings: GatewaySettings = from_js(settings, "settings")?;
+        GatewayConfig::new(settings).map(|config| Gateway { config }).map_err(to_js_error)
+    }
+
+    /// Validates a client body and builds the unsigned SageMaker request.
+    #[wasm_bindgen(js_name = buildInvocation, unchecked_return_type = "Invocation")]
+    pub fn build_invocation(
+        &self,
+        #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")] function_name: &str,
+        body: &[u8],
+    ) -> Result<JsValue, JsValue> {
+        let function = function_from_name(function_name)?;
+        let invocation = build_invocation(&self.config, function, body).map_err(to_js_error)?;
+        let object = Object::new();
+        set(&object, "endpoint", &JsValue::from_str(&invocation.endpoint));
+        set(&object, "variant", &invocation.variant.as_deref().map_or(JsValue::NULL, JsValue::from_str));
+        set(&object, "method", &JsValue::from_str("POST"));
+        set(&object, "url", &JsValue::from_str(&invocation.url));
+        set(&object, "headers", &pairs_to_js(&invocation.headers));
+        set(&object, "body", &Uint8Array::from(invocation.body.as_slice()));
+        Ok(object.into())
+    }
+
+    /// Every field problem of a client body, or an empty array when it is valid.
+    /// Body-level problems (not JSON, empty, too large) come back with path "".
+    #[wasm_bindgen(js_name = validateRequest, unchecked_return_type = "FieldError[]")]
+    pub fn validate_request(
+        &self,
+        #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")] function_name: &str,
+        body: &[u8],
+    ) -> Result<JsValue, JsValue> {
+        let function = function_from_name(function_name)?;
+        let errors = match build_invocation(&self.config, function, body) {
+            Ok(_) => Vec::new(),
+            Err(error) if error.errors.is_empty() => vec![FieldError::new("", error.code, error.message)],
+            Err(error) => error.errors,
+        };
+        to_js(&errors)
+    }
+
+    /// Turns a SageMaker answer into the guide's output, or throws its stable error.
+    #[wasm_bindgen(js_name = normalizeResponse, unchecked_return_type = "NormalizedResult")]
+    pub fn normalize_response(
+        &self,
+        #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")] function_name: &str,
+        #[wasm_bindgen(unchecked_param_type = "UpstreamResponse")] response: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let function = function_from_name(function_name)?;
+        let status = get(&response, "status").as_f64().filter(|s| (100.0..=599.0).contains(s)).ok_or_else(|| bad_argument("response.status", "must be an HTTP status"))?;
+        let headers: Vec<(String, String)> = from_js(get(&response, "headers"), "response.headers")?;
+        let body = get(&response, "body").dyn_into::<Uint8Array>().map_err(|_| bad_argument("response.body", "must be a Uint8Array"))?.to_vec();
+        let elapsed = get(&response, "elapsedMs").as_f64().filter(|ms| ms.is_finite() && *ms >= 0.0).unwrap_or(0.0);
+        let upstream = UpstreamResponse {
+            status: status as u16,
+            headers: &headers,
+            body: &body,
+        };
+        let result = normalize_response(&self.config, function, upstream, elapsed.round() as u64).map_err(to_js_error)?;
+        to_js(&result)
+    }
+}
+
+/// Signs any AWS request with SigV4 and returns the headers to add
+/// (`x-amz-date`, `authorization`, and `x-amz-security-token` / `x-amz-content-sha256` when they apply).
+#[wasm_bindgen(js_name = signAwsRequest, unchecked_return_type = "Record<string, string>")]
+pub fn sign_aws_request(#[wasm_bindgen(unchecked_param_type = "AwsRequestToSign")] request: JsValue) -> Result<JsValue, JsValue> {
+    let input: SignInput = from_js(request.clone(), "request")?;
+    let body_value = get(&request, "body");
+    let body: Vec<u8> = if body_value.is_undefined() || body_value.is_null() {
+        Vec::new()
+    } else if let Some(text) = body_value.as_string() {
+        text.into_bytes()
+    } else if let Some(bytes) = body_value.dyn_ref::<Uint8Array>() {
+        bytes.to_vec()
+    } else {
+        return Err(bad_argument("body", "must be a Uint8Array or a string"));
+    };
+    let headers = match input.headers {
+        Some(HeadersInput::Pairs(pairs)) => pairs,
+        Some(HeadersInput::Record(record)) => record.into_iter().collect(),
+        None => Vec::new(),
+    };
+    let payload = match &input.body_sha256 {
+        Some(hash) => PayloadHash::Precomputed(hash),
+        None => PayloadHash::Body(&body),
+    };
+    let signed = sign_request(&SigningRequest {
+        method: &input.method,
+        url: &input.url,
+        headers: &headers,
+        payload,
+        region: &input.region,
+        service: &input.service,
+        credentials: &input.credentials,
+        time_ms: input.time_ms,
+    })
+    .map_err(to_js_error)?;
+    let object = Object::new();
+    for (name, value) in &signed {
+        set(&object, name, &JsValue::from_str(value));
+    }
+    Ok(object.into())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignInput {
+    method: String,
+    url: String,
+    #[serde(default)]
+    headers: Option<HeadersInput>,
+    #[serde(default)]
+    body_sha256: Option<String>,
+    region: String,
+    service: String,
+    credentials: Credentials,
+    time_ms: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum HeadersInput {
+    Pairs(Vec<(String, String)>),
+    Record(std::collections::BTreeMap<String, String>),
+}
+
+fn function_from_name(name: &str) -> Result<ModelFunction, JsValue> {
+    ModelFunction::from_name(name).ok_or_else(|| bad_argument("function", "must be triage, image-analysis or risk-score"))
+}
+
+fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    // serde's messages name fields and expected types, not the values.
+    serde_wasm_bindgen::from_value(value).map_err(|error| bad_argument(what, &error.to_string()))
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| to_js_error(GatewayError::new("internal_error", 500, "A result could not be converted for JavaScript.")))
+}
+
+fn bad_argument(path: &str, message: &str) -> JsValue {
+    let mut error = GatewayError::new("invalid_argument", 500, "A gateway function was called with an invalid argument.");
+    error.errors.push(FieldError::new(path, "invalid_value", message));
+    to_js_error(error)
+}
+
+/// A real `Error` named `HealthNavError` with the fields of [`GatewayError`].
+fn to_js_error(error: GatewayError) -> JsValue {
+    let js_error = js_sys::Error::new(&error.message);
+    js_error.set_name("HealthNavError");
+    set(&js_error, "code", &JsValue::from_str(error.code));
+    set(&js_error, "status", &JsValue::from(error.status));
+    set(&js_error, "retryable", &JsValue::from(error.retryable));
+    set(&js_error, "errors", &to_js(&error.errors).unwrap_or_else(|_| Array::new().into()));
+    let upstream = error.upstream.as_ref().map_or(Ok(JsValue::NULL), to_js).unwrap_or(JsValue::NULL);
+    set(&js_error, "upstream", &upstream);
+    JsValue::from(js_error)
+}
+
+fn pairs_to_js(pairs: &[(String, String)]) -> JsValue {
+    pairs
+        .iter()
+        .map(|(name, value)| Array::of2(&JsValue::from_str(name), &JsValue::from_str(value)))
+        .collect::<Array>()
+        .into()
+}
+
+fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) {
+    // Setting a property on a plain object or Error cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
