@@ -27,7 +27,7 @@ pub struct GatewaySettings {
     pub allowed_endpoints: Option<Vec<String>>,
     /// S3 buckets `image_data` may point at (empty: any bucket).
     #[serde(default)]
-    pub allowed_buckets: Vec<String>,
+    pub allowed_buckets: Option<Vec<String>>,
     /// Default endpoint per function (defaults: the guide's names).
     #[serde(default)]
     pub endpoints: EndpointDefaults,
@@ -99,7 +99,7 @@ impl GatewayConfig {
             Some(patterns) => EndpointAllowList::new(patterns).map_err(|m| problem("allowedEndpoints", m)).ok(),
             None => Some(EndpointAllowList::guide_default()),
         };
-        let allowed_buckets = BucketAllowList::new(settings.allowed_buckets).map_err(|m| problem("allowedBuckets", m)).ok();
+        let allowed_buckets = BucketAllowList::new(settings.allowed_buckets.unwrap_or_default()).map_err(|m| problem("allowedBuckets", m)).ok();
         let defaults = [
             (settings.endpoints.triage, ModelFunction::Triage),
             (settings.endpoints.image_analysis, ModelFunction::ImageAnalysis),

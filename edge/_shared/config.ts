@@ -1,0 +1,200 @@
+/**
+ * Configuration from environment variables only. A missing or malformed
+ * setting becomes a `ConfigError` naming the variable, never its value.
+ *
+ * @module
+ */
+import type { AwsCredentials, GatewaySettings } from "./wasm_gateway.ts";
+
+/** Reads one environment variable. */
+export type EnvReader = (name: string) => string | undefined;
+
+/** Everything a function needs from its environment. */
+export interface EdgeConfig {
+  settings: GatewaySettings;
+  credentials: AwsCredentials;
+  /** Which env variable each gateway setting came from, to name it in errors. */
+  settingSources: Record<string, string>;
+  /** Browser origins allowed by CORS; `*` allows any. */
+  corsOrigins: string[];
+  /** Timeout of one SageMaker attempt, ms. */
+  attemptTimeoutMs: number;
+  /** Overall budget for all attempts, ms. */
+  deadlineMs: number;
+  /** Attempts including the first (AWS SDK standard mode: 3). */
+  maxAttempts: number;
+}
+
+/** A setting is missing or malformed. The message names the variable only. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable} ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** The variables the functions read, for `.env.example` and the README. */
+export const ENV = {
+  region: ["AWS_REGION", "AWS_DEFAULT_REGION"],
+  accessKeyId: "AWS_ACCESS_KEY_ID",
+  secretAccessKey: "AWS_SECRET_ACCESS_KEY",
+  sessionToken: "AWS_SESSION_TOKEN",
+  endpointUrl: ["AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", "AWS_ENDPOINT_URL"],
+  useFips: "AWS_USE_FIPS_ENDPOINT",
+  triageEndpoint: "SAGEMAKER_TRIAGE_ENDPOINT",
+  imageEndpoint: "SAGEMAKER_IMAGE_ENDPOINT",
+  riskEndpoint: "SAGEMAKER_RISK_ENDPOINT",
+  allowedEndpoints: "SAGEMAKER_ALLOWED_ENDPOINTS",
+  allowedBuckets: "IMAGE_S3_ALLOWED_BUCKETS",
+  imageLabels: "IMAGE_CLASS_LABELS",
+  triageScoreMeaning: "TRIAGE_SCORE_MEANING",
+  corsOrigins: "CORS_ALLOWED_ORIGINS",
+  timeoutMs: "SAGEMAKER_TIMEOUT_MS",
+  deadlineMs: "SAGEMAKER_DEADLINE_MS",
+  maxAttempts: "SAGEMAKER_MAX_ATTEMPTS",
+} as const;
+
+/** AWS advises a 70 s read timeout for models that take up to 60 s. */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 70_000;
+/** Under Supabase's 150 s request idle timeout, so the client gets our answer, not a 504. */
+export const DEFAULT_DEADLINE_MS = 140_000;
+/** AWS SDK standard retry mode. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
+/** Reads and checks every variable; the first problem found is thrown. */
+export function readConfig(env: EnvReader): EdgeConfig {
+  const sources: Record<string, string> = {};
+  const first = (names: readonly string[], key: string) => {
+    for (const name of names) {
+      const value = env(name)?.trim();
+      if (value) {
+        sources[key] = name;
+        return value;
+      }
+    }
+    return undefined;
+  };
+
+  const region = first(ENV.region, "region");
+  if (!region) throw new ConfigError(ENV.region[0], "is not set");
+  const accessKeyId = env(ENV.accessKeyId)?.trim();
+  if (!accessKeyId) throw new ConfigError(ENV.accessKeyId, "is not set");
+  const secretAccessKey = env(ENV.secretAccessKey)?.trim();
+  if (!secretAccessKey) {
+    throw new ConfigError(ENV.secretAccessKey, "is not set");
+  }
+  const sessionToken = env(ENV.sessionToken)?.trim() || undefined;
+
+  const settings: GatewaySettings = {
+    region,
+    endpointUrl: first(ENV.endpointUrl, "endpointUrl"),
+    useFips: readBoolean(env, ENV.useFips),
+    endpoints: {
+      triage: optional(env, ENV.triageEndpoint),
+      imageAnalysis: optional(env, ENV.imageEndpoint),
+      riskScore: optional(env, ENV.riskEndpoint),
+    },
+    allowedEndpoints: readList(env, ENV.allowedEndpoints),
+    allowedBuckets: readList(env, ENV.allowedBuckets),
+    imageLabels: readList(env, ENV.imageLabels),
+    triageScoreMeaning: readChoice(
+      env,
+      ENV.triageScoreMeaning,
+      [
+        "class_index",
+        "probability",
+      ] as const,
+    ),
+  };
+  Object.assign(sources, {
+    useFips: ENV.useFips,
+    "endpoints.triage": ENV.triageEndpoint,
+    "endpoints.imageAnalysis": ENV.imageEndpoint,
+    "endpoints.riskScore": ENV.riskEndpoint,
+    allowedEndpoints: ENV.allowedEndpoints,
+    allowedBuckets: ENV.allowedBuckets,
+    imageLabels: ENV.imageLabels,
+    "credentials.accessKeyId": ENV.accessKeyId,
+    "credentials.secretAccessKey": ENV.secretAccessKey,
+    "credentials.sessionToken": ENV.sessionToken,
+  });
+  sources.region ??= ENV.region[0];
+  sources.endpointUrl ??= ENV.endpointUrl[0];
+
+  const attemptTimeoutMs = readInteger(
+    env,
+    ENV.timeoutMs,
+    DEFAULT_ATTEMPT_TIMEOUT_MS,
+    1,
+    600_000,
+  );
+  return {
+    settings,
+    credentials: { accessKeyId, secretAccessKey, sessionToken },
+    settingSources: sources,
+    corsOrigins: readList(env, ENV.corsOrigins) ?? [],
+    attemptTimeoutMs,
+    deadlineMs: readInteger(
+      env,
+      ENV.deadlineMs,
+      Math.max(DEFAULT_DEADLINE_MS, attemptTimeoutMs),
+      1,
+      3_600_000,
+    ),
+    maxAttempts: readInteger(
+      env,
+      ENV.maxAttempts,
+      DEFAULT_MAX_ATTEMPTS,
+      1,
+      10,
+    ),
+  };
+}
+
+function optional(env: EnvReader, name: string): string | undefined {
+  return env(name)?.trim() || undefined;
+}
+
+function readList(env: EnvReader, name: string): string[] | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  const items = raw.split(",").map((item) => item.trim()).filter(Boolean);
+  if (items.length === 0) {
+    throw new ConfigError(name, "must be a comma-separated list");
+  }
+  return items;
+}
+
+function readBoolean(env: EnvReader, name: string): boolean {
+  const raw = optional(env, name)?.toLowerCase();
+  if (raw === undefined || raw === "false") return false;
+  if (raw === "true") return true;
+  throw new ConfigError(name, "must be true or false");
+}
+
+function readChoice<T extends string>(
+  env: EnvReader,
+  name: string,
+  options: readonly T[],
+): T | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  if ((options as readonly string[]).includes(raw)) return raw as T;
+  throw new ConfigError(name, `must be one of: ${options.join(", ")}`);
+}
+
+function readInteger(
+  env: EnvReader,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}

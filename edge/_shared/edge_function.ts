@@ -1,0 +1,240 @@
+/**
+ * The request handler every HealthNav function shares: read the body with a
+ * cap → pkg validates and builds the SageMaker call → signed fetch with
+ * retries → pkg normalises → JSON, or problem+json for any error.
+ *
+ * @module
+ */
+import {
+  ConfigError,
+  type EdgeConfig,
+  type EnvReader,
+  readConfig,
+} from "./config.ts";
+import { corsHeaders, preflightResponse } from "./cors.ts";
+import {
+  type CallDeps,
+  invokeSageMaker,
+  UpstreamError,
+} from "./invoke_sagemaker.ts";
+import { type InvocationLog, logLine } from "./log.ts";
+import { type Problem, problemResponse } from "./problem.ts";
+import { BodyTooLargeError, readCappedBody } from "./request_body.ts";
+import {
+  createGateway,
+  type FunctionName,
+  type Gateway,
+  type HealthNavError,
+  isHealthNavError,
+} from "./wasm_gateway.ts";
+
+/** SageMaker's request limit; larger bodies are refused before parsing. */
+export const MAX_REQUEST_BYTES = 6_291_456;
+
+/** The outside world, injected so tests can pass a fake fetch and a fixed clock. */
+export interface EdgeDeps extends CallDeps {
+  env: EnvReader;
+  log(line: string): void;
+  newRequestId(): string;
+}
+
+/** The real runtime: Deno's env, fetch, clock, timers and console. */
+export function runtimeDeps(): EdgeDeps {
+  return {
+    env: (name) => Deno.env.get(name),
+    fetch: (input, init) => fetch(input, init),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: Math.random,
+    log: (line) => console.log(line),
+    newRequestId: () => crypto.randomUUID(),
+  };
+}
+
+/** A Supabase edge function: `export default createEdgeFunction(...)`. */
+export interface EdgeFunction {
+  fetch(request: Request): Promise<Response>;
+}
+
+/** Builds the handler for one of the three functions. */
+export function createEdgeFunction(
+  functionName: FunctionName,
+  deps: EdgeDeps = runtimeDeps(),
+): EdgeFunction {
+  // Read once per isolate; a bad setting is reported on every request until fixed.
+  let setup: { config: EdgeConfig; gateway: Gateway } | Problem | undefined;
+  const loadSetup = () => (setup ??= prepare(deps.env));
+
+  return {
+    async fetch(request: Request): Promise<Response> {
+      const requestId = deps.newRequestId();
+      const started = deps.now();
+      const record: InvocationLog = {
+        request_id: requestId,
+        function: functionName,
+        method: request.method,
+        status: 500,
+        latency_ms: 0,
+      };
+      const ready = loadSetup();
+      const cors = "config" in ready
+        ? corsHeaders(request, ready.config.corsOrigins)
+        : new Headers();
+      const finish = (response: Response) => {
+        record.status = response.status;
+        record.latency_ms = deps.now() - started;
+        logLine(deps.log, record);
+        return response;
+      };
+      const fail = (problem: Problem) => {
+        record.code = problem.code;
+        return finish(problemResponse(problem, requestId, cors));
+      };
+
+      if (request.method === "OPTIONS") {
+        const origins = "config" in ready ? ready.config.corsOrigins : [];
+        return finish(preflightResponse(request, origins, "POST, OPTIONS"));
+      }
+      if (request.method !== "POST") {
+        await request.body?.cancel().catch(() => {});
+        return fail({
+          status: 405,
+          code: "method_not_allowed",
+          detail: "Use POST with a JSON body.",
+          headers: { allow: "POST, OPTIONS" },
+        });
+      }
+      if (!("config" in ready)) return fail(ready);
+      const { config, gateway } = ready;
+
+      const contentType = request.headers.get("content-type") ?? "";
+      if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+        await request.body?.cancel().catch(() => {});
+        return fail({
+          status: 415,
+          code: "unsupported_media_type",
+          detail: "Send the body as JSON with Content-Type: application/json.",
+        });
+      }
+
+      try {
+        const body = await readCappedBody(
+          request.body,
+          MAX_REQUEST_BYTES,
+          request.headers.get("content-length"),
+        );
+        const invocation = gateway.buildInvocation(functionName, body);
+        record.endpoint = invocation.endpoint;
+        record.variant = invocation.variant;
+        const call = await invokeSageMaker({
+          functionName,
+          gateway,
+          invocation,
+          credentials: config.credentials,
+          region: config.settings.region,
+          attemptTimeoutMs: config.attemptTimeoutMs,
+          deadlineMs: config.deadlineMs,
+          maxAttempts: config.maxAttempts,
+        }, deps);
+        record.upstream_ms = call.upstreamMs;
+        record.attempts = call.attempts;
+        record.retries = call.attempts - 1;
+        const headers = new Headers(cors);
+        headers.set("content-type", "application/json");
+        headers.set("x-request-id", requestId);
+        headers.set("cache-control", "no-store");
+        headers.set(
+          "server-timing",
+          `model;dur=${call.upstreamMs}, gateway;dur=${
+            Math.max(0, deps.now() - started - call.upstreamMs)
+          }`,
+        );
+        return finish(
+          new Response(JSON.stringify(call.result), { status: 200, headers }),
+        );
+      } catch (error) {
+        return fail(toProblem(error, record, config));
+      }
+    },
+  };
+}
+
+function prepare(
+  env: EnvReader,
+): { config: EdgeConfig; gateway: Gateway } | Problem {
+  let config: EdgeConfig;
+  try {
+    config = readConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return misconfigured(error.message);
+    throw error;
+  }
+  try {
+    return { config, gateway: createGateway(config.settings) };
+  } catch (error) {
+    if (isHealthNavError(error)) {
+      const [first] = error.errors;
+      const variable = first
+        ? config.settingSources[first.path] ?? first.path
+        : "a setting";
+      return misconfigured(`${variable} ${first?.message ?? "is invalid"}`);
+    }
+    throw error;
+  }
+}
+
+function misconfigured(what: string): Problem {
+  return {
+    status: 500,
+    code: "invalid_configuration",
+    detail: `The gateway is misconfigured: ${what}.`,
+  };
+}
+
+function toProblem(
+  error: unknown,
+  record: InvocationLog,
+  config: EdgeConfig,
+): Problem {
+  if (error instanceof BodyTooLargeError) {
+    return {
+      status: 413,
+      code: "body_too_large",
+      detail: `The request body must be at most ${MAX_REQUEST_BYTES} bytes.`,
+    };
+  }
+  if (error instanceof UpstreamError) {
+    record.attempts = error.attempts;
+    record.retries = Math.max(0, error.attempts - 1);
+    return { status: error.status, code: error.code, detail: error.message };
+  }
+  if (isHealthNavError(error)) {
+    const attempts = (error as HealthNavError & { attempts?: number }).attempts;
+    if (attempts !== undefined) {
+      record.attempts = attempts;
+      record.retries = attempts - 1;
+    }
+    if (error.upstream) record.aws_code = error.upstream.awsCode;
+    if (error.code === "invalid_signing_request") {
+      const [first] = error.errors;
+      const variable = first ? config.settingSources[first.path] : undefined;
+      if (variable) return misconfigured(`${variable} ${first.message}`);
+    }
+    return {
+      status: error.status,
+      code: error.code,
+      detail: error.message,
+      errors: error.errors,
+      headers: error.retryable && error.status !== 502
+        ? { "retry-after": "1" }
+        : undefined,
+    };
+  }
+  record.code = "internal_error";
+  return {
+    status: 500,
+    code: "internal_error",
+    detail:
+      "The gateway failed unexpectedly; the request id identifies it in the logs.",
+  };
+}

@@ -1,0 +1,239 @@
+/**
+ * Sends a built invocation to SageMaker: signs each attempt at its own time,
+ * bounds each attempt with a timeout and all of them with one deadline, and
+ * retries only what is safe to retry (AWS SDK standard mode: at most 3
+ * attempts, jittered exponential backoff).
+ *
+ * @module
+ */
+import { backoffMs } from "./retry_policy.ts";
+import { BodyTooLargeError, readCappedBody } from "./request_body.ts";
+import {
+  type AwsCredentials,
+  type FunctionName,
+  type Gateway,
+  type Invocation,
+  isHealthNavError,
+  type NormalizedResult,
+  signAwsRequest,
+} from "./wasm_gateway.ts";
+
+/** SageMaker's response body limit. */
+export const MAX_RESPONSE_BYTES = 6_291_456;
+/** Above this, the body is hashed with the runtime's native SHA-256 rather than in wasm. */
+export const NATIVE_HASH_THRESHOLD_BYTES = 64 * 1024;
+
+/** The outside world the call needs. */
+export interface CallDeps {
+  fetch: typeof fetch;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+}
+
+/** What the call needs to know. */
+export interface CallOptions {
+  functionName: FunctionName;
+  gateway: Gateway;
+  invocation: Invocation;
+  credentials: AwsCredentials;
+  region: string;
+  attemptTimeoutMs: number;
+  deadlineMs: number;
+  maxAttempts: number;
+}
+
+/** A successful call. */
+export interface CallResult {
+  result: NormalizedResult;
+  attempts: number;
+  /** Duration of the attempt that answered, ms. */
+  upstreamMs: number;
+}
+
+/** A failed call: a stable code and the status for the client. */
+export class UpstreamError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly attempts: number,
+    readonly retryable: boolean,
+    readonly awsCode: string | null = null,
+  ) {
+    super(message);
+    this.name = "UpstreamError";
+  }
+}
+
+/** Calls SageMaker with retries; throws UpstreamError or pkg's HealthNavError. */
+export async function invokeSageMaker(
+  options: CallOptions,
+  deps: CallDeps,
+): Promise<CallResult> {
+  const { invocation } = options;
+  const bodySha256 = invocation.body.byteLength >= NATIVE_HASH_THRESHOLD_BYTES
+    ? await sha256Hex(invocation.body)
+    : undefined;
+  const deadline = deps.now() + options.deadlineMs;
+  let lastError: Error | undefined;
+  let attemptsMade = 0;
+
+  for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+    const remaining = deadline - deps.now();
+    if (remaining <= 0) break;
+    attemptsMade = attempt;
+    const started = deps.now();
+    const outcome = await attemptOnce(
+      options,
+      deps,
+      bodySha256,
+      Math.min(options.attemptTimeoutMs, remaining),
+    );
+    const upstreamMs = deps.now() - started;
+    let throttled = false;
+    if ("response" in outcome) {
+      try {
+        const result = options.gateway.normalizeResponse(
+          options.functionName,
+          { ...outcome.response, elapsedMs: upstreamMs },
+        );
+        return { result, attempts: attempt, upstreamMs };
+      } catch (error) {
+        if (!isHealthNavError(error) || !error.retryable) {
+          if (isHealthNavError(error)) {
+            Object.assign(error, { attempts: attempt });
+          }
+          throw error;
+        }
+        throttled = error.code === "throttled";
+        lastError = error;
+      }
+    } else {
+      lastError = outcome.error;
+      if (outcome.error instanceof UpstreamError && !outcome.error.retryable) {
+        throw withAttempts(outcome.error, attempt);
+      }
+    }
+    if (attempt === options.maxAttempts) break;
+    const delay = backoffMs(attempt, throttled, deps.random);
+    if (deps.now() + delay >= deadline) break;
+    await deps.sleep(delay);
+  }
+  throw finalError(lastError, attemptsMade);
+}
+
+type Attempt =
+  | {
+    response: { status: number; headers: [string, string][]; body: Uint8Array };
+  }
+  | { error: Error };
+
+async function attemptOnce(
+  options: CallOptions,
+  deps: CallDeps,
+  bodySha256: string | undefined,
+  timeoutMs: number,
+): Promise<Attempt> {
+  const { invocation } = options;
+  const signed = signAwsRequest({
+    method: invocation.method,
+    url: invocation.url,
+    headers: invocation.headers,
+    ...(bodySha256 ? { bodySha256 } : { body: invocation.body }),
+    region: options.region,
+    service: "sagemaker",
+    credentials: options.credentials,
+    timeMs: deps.now(),
+  });
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await deps.fetch(invocation.url, {
+      method: invocation.method,
+      headers: [...invocation.headers, ...Object.entries(signed)],
+      // Typed as Uint8Array<ArrayBufferLike> by newer TypeScript; it is a plain ArrayBuffer view.
+      body: invocation.body as unknown as BodyInit,
+      signal: controller.signal,
+    });
+    const body = await readCappedBody(
+      response.body,
+      MAX_RESPONSE_BYTES,
+      response.headers.get("content-length"),
+    );
+    return {
+      response: {
+        status: response.status,
+        headers: [...response.headers],
+        body,
+      },
+    };
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      return {
+        error: new UpstreamError(
+          "upstream_response_too_large",
+          502,
+          "The model's answer is larger than SageMaker's 6 MiB limit.",
+          0,
+          false,
+        ),
+      };
+    }
+    return controller.signal.aborted
+      ? {
+        error: new UpstreamError(
+          "upstream_timeout",
+          504,
+          "SageMaker did not answer in time.",
+          0,
+          true,
+        ),
+      }
+      : {
+        error: new UpstreamError(
+          "upstream_unreachable",
+          502,
+          "SageMaker could not be reached or the connection broke.",
+          0,
+          true,
+        ),
+      };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function withAttempts(error: UpstreamError, attempts: number): UpstreamError {
+  return new UpstreamError(
+    error.code,
+    error.status,
+    error.message,
+    attempts,
+    error.retryable,
+    error.awsCode,
+  );
+}
+
+function finalError(error: Error | undefined, attempts: number): Error {
+  if (error instanceof UpstreamError) return withAttempts(error, attempts);
+  if (error && isHealthNavError(error)) {
+    return Object.assign(error, { attempts });
+  }
+  return new UpstreamError(
+    "upstream_timeout",
+    504,
+    "SageMaker did not answer before the gateway's deadline.",
+    attempts,
+    true,
+  );
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", bytes as unknown as BufferSource),
+  );
+  let hex = "";
+  for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}

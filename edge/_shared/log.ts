@@ -1,0 +1,36 @@
+/**
+ * Structured JSON log lines. Only metadata is ever logged: never bodies,
+ * header values, credentials or patient fields.
+ *
+ * @module
+ */
+
+/** One invocation's log record. */
+export interface InvocationLog {
+  request_id: string;
+  function: string;
+  method: string;
+  status: number;
+  code?: string;
+  endpoint?: string;
+  variant?: string | null;
+  latency_ms: number;
+  upstream_ms?: number;
+  attempts?: number;
+  retries?: number;
+  aws_code?: string | null;
+}
+
+/** Writes one JSON line. */
+export function logLine(
+  write: (line: string) => void,
+  record: InvocationLog,
+): void {
+  write(
+    JSON.stringify({
+      level: record.status >= 500 ? "error" : "info",
+      msg: "invocation",
+      ...record,
+    }),
+  );
+}

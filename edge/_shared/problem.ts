@@ -1,0 +1,61 @@
+/**
+ * The one place errors become responses: RFC 9457 `application/problem+json`
+ * with a stable `code`, the `request_id` and, for validation, `errors`.
+ * Details are fixed sentences: no secrets, no patient data, no internals.
+ *
+ * @module
+ */
+import type { FieldError } from "./wasm_gateway.ts";
+
+/** Fields of a problem response. */
+export interface Problem {
+  status: number;
+  code: string;
+  detail: string;
+  errors?: FieldError[];
+  /** Extra headers such as `Allow` or `Retry-After`. */
+  headers?: Record<string, string>;
+}
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** Builds the problem+json response. */
+export function problemResponse(
+  problem: Problem,
+  requestId: string,
+  extraHeaders: Headers = new Headers(),
+): Response {
+  const body: Record<string, unknown> = {
+    type: `urn:healthnav:problem:${problem.code}`,
+    title: TITLES[problem.status] ?? "Error",
+    status: problem.status,
+    detail: problem.detail,
+    code: problem.code,
+    request_id: requestId,
+  };
+  if (problem.errors?.length) body.errors = problem.errors;
+  const headers = new Headers(extraHeaders);
+  headers.set("content-type", "application/problem+json");
+  headers.set("x-request-id", requestId);
+  headers.set("cache-control", "no-store");
+  for (const [name, value] of Object.entries(problem.headers ?? {})) {
+    headers.set(name, value);
+  }
+  return new Response(JSON.stringify(body), {
+    status: problem.status,
+    headers,
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * `deno task dev`: the whole stack locally with no AWS account. Prints the
+ * URLs, a local anon key and a ready curl call.
+ *
+ * @module
+ */
+import { LOCAL_JWT_SECRET } from "./local_keys.ts";
+import { startLocalStack } from "./local_stack.ts";
+import { demoPageHandler } from "./demo_page.ts";
+
+const port = Number(Deno.env.get("PORT") ?? 54321);
+const standInPort = Number(Deno.env.get("STANDIN_PORT") ?? 54329);
+const jwtSecret = Deno.env.get("SUPABASE_JWT_SECRET") ?? LOCAL_JWT_SECRET;
+const passThrough = [
+  "CORS_ALLOWED_ORIGINS",
+  "IMAGE_S3_ALLOWED_BUCKETS",
+  "SAGEMAKER_ALLOWED_ENDPOINTS",
+  "TRIAGE_SCORE_MEANING",
+];
+const env = Object.fromEntries(
+  passThrough.flatMap((name) => {
+    const value = Deno.env.get(name);
+    return value === undefined ? [] : [[name, value]];
+  }),
+);
+
+const stack = await startLocalStack({
+  port,
+  standInPort,
+  jwtSecret,
+  env,
+  staticHandler: demoPageHandler,
+});
+console.log(`
+HealthNav local stack (no AWS account; the models are NON-CLINICAL stand-ins)
+  functions:  ${stack.url}/functions/v1/{sagemaker-triage,sagemaker-image-analysis,sagemaker-risk-score}
+  demo page:  ${stack.url}/
+  SageMaker stand-in: ${stack.standIn.url}
+  anon key:   ${stack.anonKey}
+
+Try:
+  curl -X POST ${stack.url}/functions/v1/sagemaker-triage \\
+    -H "Authorization: Bearer ${stack.anonKey}" \\
+    -H "Content-Type: application/json" \\
+    -d '{"symptoms":["fever","cough"],"patient_data":{"age":35,"gender":"female"},"endpoint":"medical-triage-endpoint"}'
+`);
+
+const stop = async () => {
+  await stack.close();
+  Deno.exit(0);
+};
+Deno.addSignalListener("SIGINT", stop);
+Deno.addSignalListener("SIGTERM", stop);

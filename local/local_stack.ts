@@ -1,0 +1,112 @@
+/**
+ * The whole stack on 127.0.0.1 with no AWS account: the SageMaker stand-in,
+ * the three functions configured to call it with the stand-in's local
+ * credentials, and the Supabase-style router in front of them.
+ *
+ * @module
+ */
+import {
+  createEdgeFunction,
+  type EdgeDeps,
+  runtimeDeps,
+} from "../edge/_shared/edge_function.ts";
+import type { FunctionName } from "../edge/_shared/wasm_gateway.ts";
+import { localAnonKey, localServiceRoleKey } from "./local_keys.ts";
+import { createRouter, type EdgeFunction } from "./router.ts";
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type StandIn,
+  startSageMakerStandIn,
+} from "./sagemaker_stand_in/mod.ts";
+
+/** The three functions by Supabase slug. */
+export const FUNCTION_SLUGS: Record<string, FunctionName> = {
+  "sagemaker-triage": "triage",
+  "sagemaker-image-analysis": "image-analysis",
+  "sagemaker-risk-score": "risk-score",
+};
+
+/** Builds the functions with the given deps (env, fetch, clock, log). */
+export function createFunctions(deps: EdgeDeps): Record<string, EdgeFunction> {
+  return Object.fromEntries(
+    Object.entries(FUNCTION_SLUGS).map((
+      [slug, name],
+    ) => [slug, createEdgeFunction(name, deps)]),
+  );
+}
+
+/** Options of {@link startLocalStack}. */
+export interface LocalStackOptions {
+  /** Router port; 0 picks a free one. */
+  port?: number;
+  /** Stand-in port; 0 picks a free one. */
+  standInPort?: number;
+  jwtSecret: string;
+  /** Extra or overriding env for the functions (e.g. CORS_ALLOWED_ORIGINS). */
+  env?: Record<string, string>;
+  /** Serves the demo page and other non-function paths. */
+  staticHandler?: (req: Request) => Promise<Response | null> | Response | null;
+  /** Log sink for the router, the functions and the stand-in; default console.log. */
+  log?: (line: string) => void;
+  /** Deps override for tests (e.g. a recording fetch). */
+  deps?: Partial<EdgeDeps>;
+  /** Stand-in random fault rate, 0..1. */
+  faultRate?: number;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+  /** Base URL, e.g. http://127.0.0.1:54321 (functions under /functions/v1/). */
+  url: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  standIn: StandIn;
+  close(): Promise<void>;
+}
+
+/** Starts the stand-in, the functions and the router. */
+export async function startLocalStack(
+  options: LocalStackOptions,
+): Promise<LocalStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const standIn = await startSageMakerStandIn({
+    port: options.standInPort ?? 0,
+    log,
+    faultRate: options.faultRate,
+  });
+  const localEnv: Record<string, string> = {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: standIn.url,
+    ...options.env,
+  };
+  const deps: EdgeDeps = {
+    ...runtimeDeps(),
+    log,
+    ...options.deps,
+    env: (name) => localEnv[name],
+  };
+  const router = createRouter({
+    functions: createFunctions(deps),
+    jwtSecret: options.jwtSecret,
+    staticHandler: options.staticHandler,
+    log,
+  });
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: options.port ?? 0,
+    onListen: () => {},
+  }, router);
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    anonKey: await localAnonKey(options.jwtSecret),
+    serviceRoleKey: await localServiceRoleKey(options.jwtSecret),
+    standIn,
+    async close() {
+      await server.shutdown();
+      await standIn.close();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * `deno task serve`: the router and the three functions, configured from the
+ * environment exactly as in production (real AWS, or any SageMaker-compatible
+ * endpoint named by AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME). No stand-in.
+ *
+ * @module
+ */
+import { runtimeDeps } from "../edge/_shared/edge_function.ts";
+import { LOCAL_JWT_SECRET } from "./local_keys.ts";
+import { createFunctions } from "./local_stack.ts";
+import { createRouter } from "./router.ts";
+import { demoPageHandler } from "./demo_page.ts";
+
+const port = Number(Deno.env.get("PORT") ?? 54321);
+const configuredSecret = Deno.env.get("SUPABASE_JWT_SECRET");
+if (!configuredSecret) {
+  console.error(
+    "SUPABASE_JWT_SECRET is not set: using the Supabase CLI's public local default. Set it for anything but local use.",
+  );
+}
+const router = createRouter({
+  functions: createFunctions(runtimeDeps()),
+  jwtSecret: configuredSecret ?? LOCAL_JWT_SECRET,
+  staticHandler: demoPageHandler,
+});
+const server = Deno.serve(
+  { hostname: "127.0.0.1", port, onListen: () => {} },
+  router,
+);
+console.log(
+  `HealthNav functions at http://127.0.0.1:${server.addr.port}/functions/v1/<name>`,
+);
