@@ -84,25 +84,41 @@ impl GatewayConfig {
     /// path is the setting's key so the shim can name its env variable.
     pub fn new(settings: GatewaySettings) -> Result<Self, GatewayError> {
         let mut problems = Vec::new();
-        let mut problem = |path: &str, message: String| problems.push(FieldError::new(path, "invalid_setting", message));
+        let mut problem = |path: &str, message: String| {
+            problems.push(FieldError::new(path, "invalid_setting", message))
+        };
 
         let base_url = match &settings.endpoint_url {
             Some(url) if settings.use_fips => {
-                problem("useFips", "cannot be combined with an endpoint URL override".into());
+                problem(
+                    "useFips",
+                    "cannot be combined with an endpoint URL override".into(),
+                );
                 parse_override_url(url).ok()
             }
-            Some(url) => parse_override_url(url).map_err(|m| problem("endpointUrl", m)).ok(),
+            Some(url) => parse_override_url(url)
+                .map_err(|m| problem("endpointUrl", m))
+                .ok(),
             None => None,
         };
-        let regional = regional_base_url(&settings.region, settings.use_fips).map_err(|m| problem("region", m)).ok();
+        let regional = regional_base_url(&settings.region, settings.use_fips)
+            .map_err(|m| problem("region", m))
+            .ok();
         let allowed_endpoints = match settings.allowed_endpoints {
-            Some(patterns) => EndpointAllowList::new(patterns).map_err(|m| problem("allowedEndpoints", m)).ok(),
+            Some(patterns) => EndpointAllowList::new(patterns)
+                .map_err(|m| problem("allowedEndpoints", m))
+                .ok(),
             None => Some(EndpointAllowList::guide_default()),
         };
-        let allowed_buckets = BucketAllowList::new(settings.allowed_buckets.unwrap_or_default()).map_err(|m| problem("allowedBuckets", m)).ok();
+        let allowed_buckets = BucketAllowList::new(settings.allowed_buckets.unwrap_or_default())
+            .map_err(|m| problem("allowedBuckets", m))
+            .ok();
         let defaults = [
             (settings.endpoints.triage, ModelFunction::Triage),
-            (settings.endpoints.image_analysis, ModelFunction::ImageAnalysis),
+            (
+                settings.endpoints.image_analysis,
+                ModelFunction::ImageAnalysis,
+            ),
             (settings.endpoints.risk_score, ModelFunction::RiskScore),
         ]
         .map(|(name, function)| {
@@ -113,12 +129,24 @@ impl GatewayConfig {
             name
         });
         let image_labels = match settings.image_labels {
-            Some(labels) => ImageLabels::new(labels).map_err(|m| problem("imageLabels", m)).ok(),
+            Some(labels) => ImageLabels::new(labels)
+                .map_err(|m| problem("imageLabels", m))
+                .ok(),
             None => Some(ImageLabels::default()),
         };
 
-        match (base_url.or(regional), allowed_endpoints, allowed_buckets, image_labels) {
-            (Some(base_url), Some(allowed_endpoints), Some(allowed_buckets), Some(image_labels)) if problems.is_empty() => Ok(Self {
+        match (
+            base_url.or(regional),
+            allowed_endpoints,
+            allowed_buckets,
+            image_labels,
+        ) {
+            (
+                Some(base_url),
+                Some(allowed_endpoints),
+                Some(allowed_buckets),
+                Some(image_labels),
+            ) if problems.is_empty() => Ok(Self {
                 base_url,
                 region: settings.region,
                 allowed_endpoints,
@@ -132,7 +160,11 @@ impl GatewayConfig {
                 triage_score_meaning: settings.triage_score_meaning.unwrap_or_default(),
             }),
             _ => {
-                let mut error = GatewayError::new("invalid_configuration", 500, "The gateway is misconfigured.");
+                let mut error = GatewayError::new(
+                    "invalid_configuration",
+                    500,
+                    "The gateway is misconfigured.",
+                );
                 error.errors = problems;
                 Err(error)
             }
@@ -163,10 +195,22 @@ mod tests {
     #[test]
     fn defaults_come_from_the_guide() {
         let config = GatewayConfig::new(settings("us-east-1")).unwrap();
-        assert_eq!(config.default_endpoint(ModelFunction::Triage), "medical-triage-endpoint");
-        assert_eq!(config.default_endpoint(ModelFunction::ImageAnalysis), "medical-image-classifier");
-        assert_eq!(config.default_endpoint(ModelFunction::RiskScore), "patient-risk-scorer");
-        assert_eq!(config.base_url.as_str(), "https://runtime.sagemaker.us-east-1.amazonaws.com");
+        assert_eq!(
+            config.default_endpoint(ModelFunction::Triage),
+            "medical-triage-endpoint"
+        );
+        assert_eq!(
+            config.default_endpoint(ModelFunction::ImageAnalysis),
+            "medical-image-classifier"
+        );
+        assert_eq!(
+            config.default_endpoint(ModelFunction::RiskScore),
+            "patient-risk-scorer"
+        );
+        assert_eq!(
+            config.base_url.as_str(),
+            "https://runtime.sagemaker.us-east-1.amazonaws.com"
+        );
         assert!(config.allowed_endpoints.allows("medical-x"));
     }
 
@@ -174,7 +218,10 @@ mod tests {
     fn override_wins_over_region() {
         let mut s = settings("us-east-1");
         s.endpoint_url = Some("http://127.0.0.1:9999".into());
-        assert_eq!(GatewayConfig::new(s).unwrap().base_url.as_str(), "http://127.0.0.1:9999");
+        assert_eq!(
+            GatewayConfig::new(s).unwrap().base_url.as_str(),
+            "http://127.0.0.1:9999"
+        );
     }
 
     #[test]
@@ -186,7 +233,15 @@ mod tests {
         let error = GatewayConfig::new(s).unwrap_err();
         assert_eq!(error.code, "invalid_configuration");
         let paths: Vec<_> = error.errors.iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(paths, ["endpointUrl", "region", "allowedEndpoints", "endpoints.triage"]);
+        assert_eq!(
+            paths,
+            [
+                "endpointUrl",
+                "region",
+                "allowedEndpoints",
+                "endpoints.triage"
+            ]
+        );
     }
 
     #[test]

@@ -26,8 +26,15 @@ pub fn check_region(region: &str) -> Result<(), String> {
     let parts: Vec<&str> = region.split('-').collect();
     let shaped = region.len() <= 32
         && parts.len() >= 3
-        && parts.iter().all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
-        && parts.last().is_some_and(|last| last.bytes().all(|b| b.is_ascii_digit()));
+        && parts.iter().all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|last| last.bytes().all(|b| b.is_ascii_digit()));
     if shaped {
         Ok(())
     } else {
@@ -50,7 +57,11 @@ pub fn regional_base_url(region: &str, use_fips: bool) -> Result<BaseUrl, String
     } else {
         ("amazonaws.com", "runtime-fips.sagemaker")
     };
-    let prefix = if use_fips { fips_prefix } else { "runtime.sagemaker" };
+    let prefix = if use_fips {
+        fips_prefix
+    } else {
+        "runtime.sagemaker"
+    };
     Ok(BaseUrl {
         base: format!("https://{prefix}.{region}.{suffix}"),
     })
@@ -65,7 +76,11 @@ pub fn parse_override_url(url: &str) -> Result<BaseUrl, String> {
     if scheme != "https" && scheme != "http" {
         return Err("must use https (or http for a loopback host)".to_owned());
     }
-    if rest.contains(['?', '#', '@', '\\']) || rest.bytes().any(|b| b.is_ascii_control() || b == b' ' || !b.is_ascii()) {
+    if rest.contains(['?', '#', '@', '\\'])
+        || rest
+            .bytes()
+            .any(|b| b.is_ascii_control() || b == b' ' || !b.is_ascii())
+    {
         return Err("must not contain credentials, a query, a fragment or spaces".to_owned());
     }
     let (authority, path) = match rest.find('/') {
@@ -74,10 +89,15 @@ pub fn parse_override_url(url: &str) -> Result<BaseUrl, String> {
     };
     let host = check_authority(authority)?;
     if scheme == "http" && !is_loopback(host) {
-        return Err("must use https unless the host is loopback (127.0.0.1, localhost or [::1])".to_owned());
+        return Err(
+            "must use https unless the host is loopback (127.0.0.1, localhost or [::1])".to_owned(),
+        );
     }
     let path = path.trim_end_matches('/');
-    if path.split('/').any(|segment| segment == "." || segment == "..") {
+    if path
+        .split('/')
+        .any(|segment| segment == "." || segment == "..")
+    {
         return Err("must not contain . or .. path segments".to_owned());
     }
     Ok(BaseUrl {
@@ -88,13 +108,23 @@ pub fn parse_override_url(url: &str) -> Result<BaseUrl, String> {
 /// Validates `host[:port]` and returns the host.
 fn check_authority(authority: &str) -> Result<&str, String> {
     let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
-        let (inner, after) = bracketed.split_once(']').ok_or("has an unclosed IPv6 bracket")?;
-        if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+        let (inner, after) = bracketed
+            .split_once(']')
+            .ok_or("has an unclosed IPv6 bracket")?;
+        if inner.is_empty()
+            || !inner
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
             return Err("has an invalid IPv6 host".to_owned());
         }
         let port = match after {
             "" => None,
-            _ => Some(after.strip_prefix(':').ok_or("has text after the IPv6 host")?),
+            _ => Some(
+                after
+                    .strip_prefix(':')
+                    .ok_or("has text after the IPv6 host")?,
+            ),
         };
         (&authority[..inner.len() + 2], port)
     } else {
@@ -104,11 +134,19 @@ fn check_authority(authority: &str) -> Result<&str, String> {
         }
     };
     let plain_host = host.trim_start_matches('[');
-    if host.is_empty() || (!host.starts_with('[') && !plain_host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')) {
+    if host.is_empty()
+        || (!host.starts_with('[')
+            && !plain_host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+    {
         return Err("has an invalid host".to_owned());
     }
     if let Some(port) = port {
-        let valid = !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u32>().is_ok_and(|p| (1..=65535).contains(&p));
+        let valid = !port.is_empty()
+            && port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u32>().is_ok_and(|p| (1..=65535).contains(&p));
         if !valid {
             return Err("has an invalid port".to_owned());
         }
@@ -124,7 +162,9 @@ pub fn is_loopback(host: &str) -> bool {
     let octets: Vec<&str> = host.split('.').collect();
     octets.len() == 4
         && octets.first() == Some(&"127")
-        && octets.iter().all(|octet| !octet.is_empty() && octet.len() <= 3 && octet.parse::<u8>().is_ok())
+        && octets
+            .iter()
+            .all(|octet| !octet.is_empty() && octet.len() <= 3 && octet.parse::<u8>().is_ok())
 }
 
 #[cfg(test)]
@@ -134,23 +174,67 @@ mod tests {
     #[test]
     fn regional_hosts_follow_the_sdk_endpoint_rules() {
         let cases = [
-            ("us-east-1", false, "https://runtime.sagemaker.us-east-1.amazonaws.com"),
-            ("eu-west-1", false, "https://runtime.sagemaker.eu-west-1.amazonaws.com"),
-            ("us-east-1", true, "https://runtime-fips.sagemaker.us-east-1.amazonaws.com"),
-            ("us-gov-west-1", true, "https://runtime.sagemaker.us-gov-west-1.amazonaws.com"),
-            ("cn-north-1", false, "https://runtime.sagemaker.cn-north-1.amazonaws.com.cn"),
-            ("cn-northwest-1", true, "https://runtime.sagemaker-fips.cn-northwest-1.amazonaws.com.cn"),
-            ("us-iso-east-1", false, "https://runtime.sagemaker.us-iso-east-1.c2s.ic.gov"),
-            ("us-isob-east-1", false, "https://runtime.sagemaker.us-isob-east-1.sc2s.sgov.gov"),
+            (
+                "us-east-1",
+                false,
+                "https://runtime.sagemaker.us-east-1.amazonaws.com",
+            ),
+            (
+                "eu-west-1",
+                false,
+                "https://runtime.sagemaker.eu-west-1.amazonaws.com",
+            ),
+            (
+                "us-east-1",
+                true,
+                "https://runtime-fips.sagemaker.us-east-1.amazonaws.com",
+            ),
+            (
+                "us-gov-west-1",
+                true,
+                "https://runtime.sagemaker.us-gov-west-1.amazonaws.com",
+            ),
+            (
+                "cn-north-1",
+                false,
+                "https://runtime.sagemaker.cn-north-1.amazonaws.com.cn",
+            ),
+            (
+                "cn-northwest-1",
+                true,
+                "https://runtime.sagemaker-fips.cn-northwest-1.amazonaws.com.cn",
+            ),
+            (
+                "us-iso-east-1",
+                false,
+                "https://runtime.sagemaker.us-iso-east-1.c2s.ic.gov",
+            ),
+            (
+                "us-isob-east-1",
+                false,
+                "https://runtime.sagemaker.us-isob-east-1.sc2s.sgov.gov",
+            ),
         ];
         for (region, fips, expected) in cases {
-            assert_eq!(regional_base_url(region, fips).unwrap().as_str(), expected, "{region} fips={fips}");
+            assert_eq!(
+                regional_base_url(region, fips).unwrap().as_str(),
+                expected,
+                "{region} fips={fips}"
+            );
         }
     }
 
     #[test]
     fn bad_regions_are_refused() {
-        for region in ["", "us", "US-EAST-1", "us-east", "us-east-1/x", "us-east-1.evil.com", "us--1"] {
+        for region in [
+            "",
+            "us",
+            "US-EAST-1",
+            "us-east",
+            "us-east-1/x",
+            "us-east-1.evil.com",
+            "us--1",
+        ] {
             assert!(regional_base_url(region, false).is_err(), "{region:?}");
         }
     }
@@ -161,8 +245,14 @@ mod tests {
             ("http://127.0.0.1:54329", "http://127.0.0.1:54329"),
             ("http://localhost:8080/", "http://localhost:8080"),
             ("http://[::1]:9000", "http://[::1]:9000"),
-            ("https://vpce-1.runtime.sagemaker.us-east-1.vpce.amazonaws.com", "https://vpce-1.runtime.sagemaker.us-east-1.vpce.amazonaws.com"),
-            ("https://proxy.example.com/sagemaker/", "https://proxy.example.com/sagemaker"),
+            (
+                "https://vpce-1.runtime.sagemaker.us-east-1.vpce.amazonaws.com",
+                "https://vpce-1.runtime.sagemaker.us-east-1.vpce.amazonaws.com",
+            ),
+            (
+                "https://proxy.example.com/sagemaker/",
+                "https://proxy.example.com/sagemaker",
+            ),
         ];
         for (input, base) in ok {
             assert_eq!(parse_override_url(input).unwrap().as_str(), base, "{input}");

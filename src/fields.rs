@@ -45,12 +45,26 @@ pub fn join(parent: &str, key: &str) -> String {
 }
 
 /// The value as an object, or a `invalid_type` error.
-pub fn object<'a>(value: &'a Value, path: &str, report: &mut Report) -> Option<&'a Map<String, Value>> {
+pub fn object<'a>(
+    value: &'a Value,
+    path: &str,
+    report: &mut Report,
+) -> Option<&'a Map<String, Value>> {
     match value {
         Value::Object(map) => Some(map),
         _ => {
-            let what = if path.is_empty() { "the request body" } else { "" };
-            report.push(path, "invalid_type", format!("{what}must be a JSON object").trim_start().to_owned());
+            let what = if path.is_empty() {
+                "the request body"
+            } else {
+                ""
+            };
+            report.push(
+                path,
+                "invalid_type",
+                format!("{what}must be a JSON object")
+                    .trim_start()
+                    .to_owned(),
+            );
             None
         }
     }
@@ -63,14 +77,22 @@ pub fn reject_unknown(map: &Map<String, Value>, path: &str, known: &[&str], repo
             report.push(
                 &join(path, key),
                 "unknown_field",
-                format!("is not a recognised field; expected one of: {}", known.join(", ")),
+                format!(
+                    "is not a recognised field; expected one of: {}",
+                    known.join(", ")
+                ),
             );
         }
     }
 }
 
 /// The field's value, or a `required` error when it is missing or null.
-pub fn required<'a>(map: &'a Map<String, Value>, key: &str, path: &str, report: &mut Report) -> Option<&'a Value> {
+pub fn required<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+    report: &mut Report,
+) -> Option<&'a Value> {
     match map.get(key) {
         None | Some(Value::Null) => {
             report.push(&join(path, key), "required", "is required");
@@ -104,11 +126,19 @@ pub fn text(value: &Value, path: &str, rule: TextRule, report: &mut Report) -> O
         return None;
     }
     if trimmed.chars().any(is_forbidden_char) {
-        report.push(path, "control_character", "must not contain control, line-separator or bidirectional-override characters");
+        report.push(
+            path,
+            "control_character",
+            "must not contain control, line-separator or bidirectional-override characters",
+        );
         return None;
     }
     if trimmed.chars().count() > rule.max_chars {
-        report.push(path, "too_long", format!("must be at most {} characters", rule.max_chars));
+        report.push(
+            path,
+            "too_long",
+            format!("must be at most {} characters", rule.max_chars),
+        );
         return None;
     }
     Some(trimmed.to_owned())
@@ -136,11 +166,19 @@ pub fn text_list(
         return None;
     };
     if items.len() < min_items {
-        report.push(path, "too_few_items", format!("must have at least {min_items} item{}", plural(min_items)));
+        report.push(
+            path,
+            "too_few_items",
+            format!("must have at least {min_items} item{}", plural(min_items)),
+        );
         return None;
     }
     if items.len() > max_items {
-        report.push(path, "too_many_items", format!("must have at most {max_items} items"));
+        report.push(
+            path,
+            "too_many_items",
+            format!("must have at most {max_items} items"),
+        );
         return None;
     }
     let texts: Vec<Option<String>> = items
@@ -158,21 +196,34 @@ pub fn number(value: &Value, path: &str, min: f64, max: f64, report: &mut Report
         return None;
     };
     if !(min..=max).contains(&number) {
-        report.push(path, "out_of_range", format!("must be between {min} and {max}"));
+        report.push(
+            path,
+            "out_of_range",
+            format!("must be between {min} and {max}"),
+        );
         return None;
     }
     Some(number)
 }
 
 /// One of `options`, exactly as written there.
-pub fn choice(value: &Value, path: &str, options: &[&'static str], report: &mut Report) -> Option<&'static str> {
+pub fn choice(
+    value: &Value,
+    path: &str,
+    options: &[&'static str],
+    report: &mut Report,
+) -> Option<&'static str> {
     let Value::String(raw) = value else {
         report.push(path, "invalid_type", "must be a string");
         return None;
     };
     let found = options.iter().copied().find(|option| option == raw);
     if found.is_none() {
-        report.push(path, "invalid_value", format!("must be one of: {}", options.join(", ")));
+        report.push(
+            path,
+            "invalid_value",
+            format!("must be one of: {}", options.join(", ")),
+        );
     }
     found
 }
@@ -195,7 +246,10 @@ mod tests {
     fn text_error(value: Value) -> Option<(String, &'static str, String)> {
         let mut report = Report::default();
         text(&value, "f", RULE, &mut report);
-        report.errors.first().map(|e| (e.path.clone(), e.code, e.message.clone()))
+        report
+            .errors
+            .first()
+            .map(|e| (e.path.clone(), e.code, e.message.clone()))
     }
 
     #[test]
@@ -227,10 +281,24 @@ mod tests {
     #[test]
     fn list_reports_every_bad_item_with_its_index() {
         let mut report = Report::default();
-        let result = text_list(&json!(["ok", 3, "", "fine"]), "symptoms", 1, 10, RULE, &mut report);
+        let result = text_list(
+            &json!(["ok", 3, "", "fine"]),
+            "symptoms",
+            1,
+            10,
+            RULE,
+            &mut report,
+        );
         assert!(result.is_none());
-        let paths: Vec<_> = report.errors.iter().map(|e| (e.path.as_str(), e.code)).collect();
-        assert_eq!(paths, [("symptoms[1]", "invalid_type"), ("symptoms[2]", "empty")]);
+        let paths: Vec<_> = report
+            .errors
+            .iter()
+            .map(|e| (e.path.as_str(), e.code))
+            .collect();
+        assert_eq!(
+            paths,
+            [("symptoms[1]", "invalid_type"), ("symptoms[2]", "empty")]
+        );
     }
 
     #[test]
@@ -252,7 +320,11 @@ mod tests {
         number(&json!(131), "patient_data.age", 0.0, 130.0, &mut report);
         assert_eq!(
             report.errors,
-            [FieldError::new("patient_data.age", "out_of_range", "must be between 0 and 130")]
+            [FieldError::new(
+                "patient_data.age",
+                "out_of_range",
+                "must be between 0 and 130"
+            )]
         );
     }
 
@@ -260,7 +332,12 @@ mod tests {
     fn unknown_fields_are_named() {
         let mut report = Report::default();
         let value = json!({"age": 1, "agee": 2});
-        reject_unknown(value.as_object().unwrap(), "patient_data", &["age"], &mut report);
+        reject_unknown(
+            value.as_object().unwrap(),
+            "patient_data",
+            &["age"],
+            &mut report,
+        );
         assert_eq!(report.errors[0].path, "patient_data.agee");
         assert_eq!(report.errors[0].code, "unknown_field");
     }

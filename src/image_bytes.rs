@@ -61,25 +61,34 @@ pub struct InlineImage {
 pub fn decode_inline_image(image_data: &str) -> Result<InlineImage, (&'static str, String)> {
     let (claimed, encoded) = match image_data.strip_prefix("data:") {
         Some(rest) => {
-            let (meta, data) = rest
-                .split_once(',')
-                .ok_or(("invalid_data_url", "must be a data URL of the form data:image/png;base64,<data>".to_owned()))?;
-            let mime = meta
-                .strip_suffix(";base64")
-                .ok_or(("invalid_data_url", "must be a base64 data URL (data:<type>;base64,<data>)".to_owned()))?;
-            let claimed = ImageFormat::from_mime(mime)
-                .ok_or(("unsupported_image_format", "must declare image/jpeg, image/png or application/dicom".to_owned()))?;
+            let (meta, data) = rest.split_once(',').ok_or((
+                "invalid_data_url",
+                "must be a data URL of the form data:image/png;base64,<data>".to_owned(),
+            ))?;
+            let mime = meta.strip_suffix(";base64").ok_or((
+                "invalid_data_url",
+                "must be a base64 data URL (data:<type>;base64,<data>)".to_owned(),
+            ))?;
+            let claimed = ImageFormat::from_mime(mime).ok_or((
+                "unsupported_image_format",
+                "must declare image/jpeg, image/png or application/dicom".to_owned(),
+            ))?;
             (Some(claimed), data)
         }
         None => (None, image_data),
     };
     let bytes = decode_base64(encoded)?;
-    let format = ImageFormat::detect(&bytes)
-        .ok_or(("unsupported_image_format", "must be a JPEG, PNG or DICOM image".to_owned()))?;
+    let format = ImageFormat::detect(&bytes).ok_or((
+        "unsupported_image_format",
+        "must be a JPEG, PNG or DICOM image".to_owned(),
+    ))?;
     if claimed.is_some_and(|claimed| claimed != format) {
         return Err((
             "image_type_mismatch",
-            format!("declares a different type than its bytes, which are {}", format.content_type()),
+            format!(
+                "declares a different type than its bytes, which are {}",
+                format.content_type()
+            ),
         ));
     }
     Ok(InlineImage { bytes, format })
@@ -89,15 +98,25 @@ pub fn decode_inline_image(image_data: &str) -> Result<InlineImage, (&'static st
 fn decode_base64(encoded: &str) -> Result<Vec<u8>, (&'static str, String)> {
     let compact: String;
     let input = if encoded.bytes().any(|b| b.is_ascii_whitespace()) {
-        compact = encoded.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        compact = encoded
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
         compact.as_str()
     } else {
         encoded
     };
-    let engine = if input.ends_with('=') { &STANDARD } else { &STANDARD_NO_PAD };
-    engine
-        .decode(input)
-        .map_err(|_| ("invalid_base64", "must be an s3:// URI, a data: URL or valid base64 image bytes".to_owned()))
+    let engine = if input.ends_with('=') {
+        &STANDARD
+    } else {
+        &STANDARD_NO_PAD
+    };
+    engine.decode(input).map_err(|_| {
+        (
+            "invalid_base64",
+            "must be an s3:// URI, a data: URL or valid base64 image bytes".to_owned(),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -127,24 +146,52 @@ mod tests {
     fn decodes_data_urls_and_bare_base64() {
         let png64 = STANDARD.encode(PNG);
         let image = decode_inline_image(&format!("data:image/png;base64,{png64}")).unwrap();
-        assert_eq!((image.format, image.bytes.as_slice()), (ImageFormat::Png, PNG));
-        assert_eq!(decode_inline_image(&png64).unwrap().format, ImageFormat::Png);
-        assert_eq!(decode_inline_image(png64.trim_end_matches('=')).unwrap().format, ImageFormat::Png);
+        assert_eq!(
+            (image.format, image.bytes.as_slice()),
+            (ImageFormat::Png, PNG)
+        );
+        assert_eq!(
+            decode_inline_image(&png64).unwrap().format,
+            ImageFormat::Png
+        );
+        assert_eq!(
+            decode_inline_image(png64.trim_end_matches('='))
+                .unwrap()
+                .format,
+            ImageFormat::Png
+        );
         let wrapped = format!("{}\n{}", &png64[..8], &png64[8..]);
-        assert_eq!(decode_inline_image(&wrapped).unwrap().format, ImageFormat::Png);
+        assert_eq!(
+            decode_inline_image(&wrapped).unwrap().format,
+            ImageFormat::Png
+        );
         let dicom64 = STANDARD.encode(dicom());
-        assert_eq!(decode_inline_image(&format!("data:application/dicom;base64,{dicom64}")).unwrap().format, ImageFormat::Dicom);
+        assert_eq!(
+            decode_inline_image(&format!("data:application/dicom;base64,{dicom64}"))
+                .unwrap()
+                .format,
+            ImageFormat::Dicom
+        );
     }
 
     #[test]
     fn the_bytes_decide_not_the_claim() {
         let png64 = STANDARD.encode(PNG);
         let cases = [
-            (format!("data:image/jpeg;base64,{png64}"), "image_type_mismatch"),
-            (format!("data:image/gif;base64,{png64}"), "unsupported_image_format"),
+            (
+                format!("data:image/jpeg;base64,{png64}"),
+                "image_type_mismatch",
+            ),
+            (
+                format!("data:image/gif;base64,{png64}"),
+                "unsupported_image_format",
+            ),
             (format!("data:image/png,{png64}"), "invalid_data_url"),
             ("data:image/png;base64".to_owned(), "invalid_data_url"),
-            (STANDARD.encode(b"<svg onload=alert(1)>"), "unsupported_image_format"),
+            (
+                STANDARD.encode(b"<svg onload=alert(1)>"),
+                "unsupported_image_format",
+            ),
             ("not base64 at all!".to_owned(), "invalid_base64"),
             ("".to_owned(), "unsupported_image_format"),
         ];

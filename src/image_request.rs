@@ -65,7 +65,11 @@ impl ImageModelInput {
                     image_type,
                     analysis_type,
                 };
-                ("application/json", serde_json::to_vec(&body).unwrap_or_default(), None)
+                (
+                    "application/json",
+                    serde_json::to_vec(&body).unwrap_or_default(),
+                    None,
+                )
             }
             Self::Inline {
                 image,
@@ -74,16 +78,22 @@ impl ImageModelInput {
             } => (
                 image.format.content_type(),
                 image.bytes,
-                Some(format!("image_type={image_type},analysis_type={analysis_type}")),
+                Some(format!(
+                    "image_type={image_type},analysis_type={analysis_type}"
+                )),
             ),
         }
     }
 }
 
 /// Validates an image-analysis request; every problem is reported at once.
-pub fn read_image_request(value: &Value, config: &GatewayConfig) -> Result<(ImageModelInput, Routing), GatewayError> {
+pub fn read_image_request(
+    value: &Value,
+    config: &GatewayConfig,
+) -> Result<(ImageModelInput, Routing), GatewayError> {
     let mut report = Report::default();
-    let parsed = object(value, "", &mut report).and_then(|map| read_image_object(map, "", config, &mut report));
+    let parsed = object(value, "", &mut report)
+        .and_then(|map| read_image_object(map, "", config, &mut report));
     report.finish(parsed)
 }
 
@@ -97,12 +107,14 @@ fn read_image_object(
     known.extend(ROUTING_FIELDS);
     reject_unknown(map, path, &known, report);
 
-    let image_type = required(map, "image_type", path, report).and_then(|v| choice(v, &join(path, "image_type"), &IMAGE_TYPES, report));
+    let image_type = required(map, "image_type", path, report)
+        .and_then(|v| choice(v, &join(path, "image_type"), &IMAGE_TYPES, report));
     let analysis_type = match optional(map, "analysis_type") {
         None => Some(ANALYSIS_TYPES[0]),
         Some(v) => choice(v, &join(path, "analysis_type"), &ANALYSIS_TYPES, report),
     };
-    let source = required(map, "image_data", path, report).and_then(|v| read_image_data(v, &join(path, "image_data"), config, report));
+    let source = required(map, "image_data", path, report)
+        .and_then(|v| read_image_data(v, &join(path, "image_data"), config, report));
     let routing = read_routing(map, path, ModelFunction::ImageAnalysis, config, report);
     let (image_type, analysis_type) = (image_type?, analysis_type?);
     let input = match source? {
@@ -125,7 +137,12 @@ enum ImageSource {
     Inline(InlineImage),
 }
 
-fn read_image_data(value: &Value, path: &str, config: &GatewayConfig, report: &mut Report) -> Option<ImageSource> {
+fn read_image_data(
+    value: &Value,
+    path: &str,
+    config: &GatewayConfig,
+    report: &mut Report,
+) -> Option<ImageSource> {
     let Value::String(data) = value else {
         report.push(path, "invalid_type", "must be a string");
         return None;
@@ -140,11 +157,16 @@ fn read_image_data(value: &Value, path: &str, config: &GatewayConfig, report: &m
             if config.allowed_buckets.allows(&location.bucket) {
                 Ok(ImageSource::S3(location))
             } else {
-                Err(("not_allowed", "must point at an allowed S3 bucket".to_owned()))
+                Err((
+                    "not_allowed",
+                    "must point at an allowed S3 bucket".to_owned(),
+                ))
             }
         })
     } else {
         decode_inline_image(data).map(ImageSource::Inline)
     };
-    result.map_err(|(code, message)| report.push(path, code, message)).ok()
+    result
+        .map_err(|(code, message)| report.push(path, code, message))
+        .ok()
 }

@@ -26,12 +26,22 @@ pub struct Invocation {
 }
 
 /// Validates a client body for `function` and builds its SageMaker call.
-pub fn build_invocation(config: &GatewayConfig, function: ModelFunction, client_body: &[u8]) -> Result<Invocation, GatewayError> {
+pub fn build_invocation(
+    config: &GatewayConfig,
+    function: ModelFunction,
+    client_body: &[u8],
+) -> Result<Invocation, GatewayError> {
     let value = parse_json_body(client_body)?;
     let (routing, content_type, accept, body, custom_attributes) = match function {
         ModelFunction::Triage => {
             let (input, routing) = read_triage_request(&value, config)?;
-            let body = serde_json::to_vec(&input).map_err(|_| GatewayError::new("internal_error", 500, "The model input could not be encoded."))?;
+            let body = serde_json::to_vec(&input).map_err(|_| {
+                GatewayError::new(
+                    "internal_error",
+                    500,
+                    "The model input could not be encoded.",
+                )
+            })?;
             (routing, "application/json", "application/json", body, None)
         }
         ModelFunction::ImageAnalysis => {
@@ -46,7 +56,14 @@ pub fn build_invocation(config: &GatewayConfig, function: ModelFunction, client_
             (routing, "text/csv", "text/csv", row.into_bytes(), None)
         }
     };
-    Ok(assemble(config, routing, content_type, accept, body, custom_attributes))
+    Ok(assemble(
+        config,
+        routing,
+        content_type,
+        accept,
+        body,
+        custom_attributes,
+    ))
 }
 
 fn assemble(
@@ -58,13 +75,18 @@ fn assemble(
     custom_attributes: Option<String>,
 ) -> Invocation {
     // Endpoint names are [A-Za-z0-9-] only, so the path needs no escaping.
-    let url = config.base_url.join(&format!("/endpoints/{}/invocations", routing.endpoint));
+    let url = config
+        .base_url
+        .join(&format!("/endpoints/{}/invocations", routing.endpoint));
     let mut headers = vec![
         ("content-type".to_owned(), content_type.to_owned()),
         ("accept".to_owned(), accept.to_owned()),
     ];
     if let Some(variant) = &routing.variant {
-        headers.push(("x-amzn-sagemaker-target-variant".to_owned(), variant.clone()));
+        headers.push((
+            "x-amzn-sagemaker-target-variant".to_owned(),
+            variant.clone(),
+        ));
     }
     if let Some(attributes) = custom_attributes {
         headers.push(("x-amzn-sagemaker-custom-attributes".to_owned(), attributes));

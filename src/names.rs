@@ -19,7 +19,9 @@ pub fn check_sagemaker_name(name: &str) -> Result<(), NameProblem> {
         ));
     }
     let bytes = name.as_bytes();
-    let valid = bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    let valid = bytes
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         && bytes.first() != Some(&b'-')
         && bytes.last() != Some(&b'-');
     if valid {
@@ -47,7 +49,9 @@ impl EndpointAllowList {
             let stem_ok = stem.is_empty() && pattern == "*"
                 || stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !stem.is_empty();
             if !stem_ok || stem.starts_with('-') {
-                return Err(format!("has an invalid pattern {pattern:?}; use names or prefixes such as medical-*"));
+                return Err(format!(
+                    "has an invalid pattern {pattern:?}; use names or prefixes such as medical-*"
+                ));
             }
         }
         Ok(Self { patterns })
@@ -62,10 +66,12 @@ impl EndpointAllowList {
 
     /// Whether `name` matches one of the patterns (case-sensitive, as SageMaker is).
     pub fn allows(&self, name: &str) -> bool {
-        self.patterns.iter().any(|pattern| match pattern.strip_suffix('*') {
-            Some(prefix) => name.starts_with(prefix),
-            None => name == pattern,
-        })
+        self.patterns
+            .iter()
+            .any(|pattern| match pattern.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix),
+                None => name == pattern,
+            })
     }
 
     /// The patterns, for messages.
@@ -100,19 +106,26 @@ mod tests {
             ("a%2Fb", Some("invalid_format")),
         ];
         for (name, code) in cases {
-            assert_eq!(check_sagemaker_name(name).err().map(|e| e.0), code, "{name:?}");
+            assert_eq!(
+                check_sagemaker_name(name).err().map(|e| e.0),
+                code,
+                "{name:?}"
+            );
         }
     }
 
     #[test]
     fn allow_list_matches_prefixes_and_exact_names() {
-        let list = EndpointAllowList::new(vec!["medical-*".into(), "patient-risk-scorer".into()]).unwrap();
+        let list =
+            EndpointAllowList::new(vec!["medical-*".into(), "patient-risk-scorer".into()]).unwrap();
         assert!(list.allows("medical-triage-endpoint"));
         assert!(list.allows("patient-risk-scorer"));
         assert!(!list.allows("patient-risk-scorer-2"));
         assert!(!list.allows("Medical-x"));
         assert!(!list.allows("other"));
-        assert!(EndpointAllowList::new(vec!["*".into()]).unwrap().allows("anything"));
+        assert!(EndpointAllowList::new(vec!["*".into()])
+            .unwrap()
+            .allows("anything"));
         assert!(EndpointAllowList::new(vec!["bad pattern".into()]).is_err());
         assert!(EndpointAllowList::new(vec!["a*b*".into()]).is_err());
     }

@@ -114,9 +114,13 @@ impl RiskModelInput {
 }
 
 /// Validates a risk-score request; every problem is reported at once.
-pub fn read_risk_request(value: &Value, config: &GatewayConfig) -> Result<(RiskModelInput, Routing), GatewayError> {
+pub fn read_risk_request(
+    value: &Value,
+    config: &GatewayConfig,
+) -> Result<(RiskModelInput, Routing), GatewayError> {
     let mut report = Report::default();
-    let parsed = object(value, "", &mut report).and_then(|map| read_risk_object(map, "", config, &mut report));
+    let parsed = object(value, "", &mut report)
+        .and_then(|map| read_risk_object(map, "", config, &mut report));
     report.finish(parsed)
 }
 
@@ -138,14 +142,26 @@ pub fn read_risk_object(
     Some((patient?, routing?))
 }
 
-fn read_patient(map: &Map<String, Value>, path: &str, report: &mut Report) -> Option<RiskModelInput> {
+fn read_patient(
+    map: &Map<String, Value>,
+    path: &str,
+    report: &mut Report,
+) -> Option<RiskModelInput> {
     reject_unknown(map, path, &PATIENT_FIELDS, report);
-    let age = required(map, "age", path, report).and_then(|v| number(v, &join(path, "age"), AGE_RANGE.0, AGE_RANGE.1, report));
-    let gender = required(map, "gender", path, report).and_then(|v| choice(v, &join(path, "gender"), &GENDERS, report));
-    let vitals = VITALS.map(|(key, min, max)| required(map, key, path, report).and_then(|v| number(v, &join(path, key), min, max, report)));
+    let age = required(map, "age", path, report)
+        .and_then(|v| number(v, &join(path, "age"), AGE_RANGE.0, AGE_RANGE.1, report));
+    let gender = required(map, "gender", path, report)
+        .and_then(|v| choice(v, &join(path, "gender"), &GENDERS, report));
+    let vitals = VITALS.map(|(key, min, max)| {
+        required(map, key, path, report).and_then(|v| number(v, &join(path, key), min, max, report))
+    });
     if let [_, Some(systolic), Some(diastolic), ..] = vitals {
         if diastolic >= systolic {
-            report.push(&join(path, "diastolic_bp_mmhg"), "inconsistent", "must be lower than systolic_bp_mmhg");
+            report.push(
+                &join(path, "diastolic_bp_mmhg"),
+                "inconsistent",
+                "must be lower than systolic_bp_mmhg",
+            );
         }
     }
     let bmi = match optional(map, "bmi") {
@@ -180,7 +196,11 @@ fn read_conditions(value: &Value, path: &str, report: &mut Report) -> Option<[bo
         return None;
     };
     if items.len() > CHRONIC_CONDITIONS.len() {
-        report.push(path, "too_many_items", format!("must have at most {} items", CHRONIC_CONDITIONS.len()));
+        report.push(
+            path,
+            "too_many_items",
+            format!("must have at most {} items", CHRONIC_CONDITIONS.len()),
+        );
         return None;
     }
     let mut present = [false; 9];
@@ -189,7 +209,11 @@ fn read_conditions(value: &Value, path: &str, report: &mut Report) -> Option<[bo
         let item_path = format!("{path}[{index}]");
         match choice(item, &item_path, &CHRONIC_CONDITIONS, report) {
             Some(condition) => {
-                let slot = CHRONIC_CONDITIONS.iter().zip(present.iter_mut()).find(|(c, _)| **c == condition).map(|(_, slot)| slot);
+                let slot = CHRONIC_CONDITIONS
+                    .iter()
+                    .zip(present.iter_mut())
+                    .find(|(c, _)| **c == condition)
+                    .map(|(_, slot)| slot);
                 if let Some(slot) = slot {
                     if *slot {
                         report.push(&item_path, "duplicate", "is listed more than once");

@@ -31,12 +31,16 @@ pub fn read_routing(
     let endpoint = match optional(map, "endpoint") {
         None => Some(config.default_endpoint(function).to_owned()),
         Some(value) => sagemaker_name(value, &join(path, "endpoint"), report).and_then(|name| {
-            let allowed = name == config.default_endpoint(function) || config.allowed_endpoints.allows(&name);
+            let allowed =
+                name == config.default_endpoint(function) || config.allowed_endpoints.allows(&name);
             if !allowed {
                 report.push(
                     &join(path, "endpoint"),
                     "not_allowed",
-                    format!("is not an allowed endpoint (allowed: {})", config.allowed_endpoints.describe()),
+                    format!(
+                        "is not an allowed endpoint (allowed: {})",
+                        config.allowed_endpoints.describe()
+                    ),
                 );
                 return None;
             }

@@ -13,18 +13,26 @@ impl S3Location {
     /// Parses `s3://bucket/key` with S3's bucket naming rules and a key of 1 to
     /// 1024 bytes without control characters.
     pub fn parse(uri: &str) -> Result<Self, (&'static str, String)> {
-        let rest = uri
-            .strip_prefix("s3://")
-            .ok_or(("unsupported_scheme", "must be an s3:// URI, a data: URL or base64 image bytes".to_owned()))?;
-        let (bucket, key) = rest
-            .split_once('/')
-            .ok_or(("invalid_s3_uri", "must name an object: s3://bucket/key".to_owned()))?;
+        let rest = uri.strip_prefix("s3://").ok_or((
+            "unsupported_scheme",
+            "must be an s3:// URI, a data: URL or base64 image bytes".to_owned(),
+        ))?;
+        let (bucket, key) = rest.split_once('/').ok_or((
+            "invalid_s3_uri",
+            "must name an object: s3://bucket/key".to_owned(),
+        ))?;
         check_bucket_name(bucket).map_err(|m| ("invalid_s3_uri", m))?;
         if key.is_empty() || key.len() > 1024 {
-            return Err(("invalid_s3_uri", "must have an object key of 1 to 1024 bytes".to_owned()));
+            return Err((
+                "invalid_s3_uri",
+                "must have an object key of 1 to 1024 bytes".to_owned(),
+            ));
         }
         if key.chars().any(crate::fields::is_forbidden_char) {
-            return Err(("control_character", "must not contain control characters".to_owned()));
+            return Err((
+                "control_character",
+                "must not contain control characters".to_owned(),
+            ));
         }
         Ok(Self {
             bucket: bucket.to_owned(),
@@ -44,15 +52,21 @@ impl S3Location {
 pub fn check_bucket_name(bucket: &str) -> Result<(), String> {
     let bytes = bucket.as_bytes();
     let well_formed = (3..=63).contains(&bytes.len())
-        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'.' || *b == b'-')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'.' || *b == b'-')
         && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
         && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
         && !bucket.contains("..");
-    let looks_like_ip = bucket.split('.').count() == 4 && bucket.split('.').all(|p| p.parse::<u8>().is_ok());
+    let looks_like_ip =
+        bucket.split('.').count() == 4 && bucket.split('.').all(|p| p.parse::<u8>().is_ok());
     if well_formed && !looks_like_ip {
         Ok(())
     } else {
-        Err("must name a valid S3 bucket (3-63 lowercase letters, digits, dots or hyphens)".to_owned())
+        Err(
+            "must name a valid S3 bucket (3-63 lowercase letters, digits, dots or hyphens)"
+                .to_owned(),
+        )
     }
 }
 
@@ -67,7 +81,8 @@ impl BucketAllowList {
     /// Builds the list, refusing names that are not buckets.
     pub fn new(buckets: Vec<String>) -> Result<Self, String> {
         for bucket in &buckets {
-            check_bucket_name(bucket).map_err(|_| format!("has an invalid bucket name {bucket:?}"))?;
+            check_bucket_name(bucket)
+                .map_err(|_| format!("has an invalid bucket name {bucket:?}"))?;
         }
         Ok(Self { buckets })
     }
@@ -93,7 +108,10 @@ mod tests {
     #[test]
     fn refuses_other_schemes_and_bad_names() {
         let cases = [
-            ("http://169.254.169.254/latest/meta-data", "unsupported_scheme"),
+            (
+                "http://169.254.169.254/latest/meta-data",
+                "unsupported_scheme",
+            ),
             ("file:///etc/passwd", "unsupported_scheme"),
             ("S3://bucket/key", "unsupported_scheme"),
             ("s3://bucket", "invalid_s3_uri"),

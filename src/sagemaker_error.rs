@@ -10,7 +10,11 @@ use serde_json::Value;
 use crate::error::{GatewayError, UpstreamDetails};
 
 /// Classifies a non-2xx SageMaker answer.
-pub fn classify_sagemaker_error(status: u16, headers: &[(String, String)], body: &[u8]) -> GatewayError {
+pub fn classify_sagemaker_error(
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> GatewayError {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
     let aws_code = header(headers, "x-amzn-errortype")
         .map(str::to_owned)
@@ -22,7 +26,10 @@ pub fn classify_sagemaker_error(status: u16, headers: &[(String, String)], body:
         })
         .map(|raw| sanitise_code(&raw))
         .filter(|code| !code.is_empty());
-    let original_status_code = parsed.as_ref().and_then(|body| body.get("OriginalStatusCode")).and_then(Value::as_i64);
+    let original_status_code = parsed
+        .as_ref()
+        .and_then(|body| body.get("OriginalStatusCode"))
+        .and_then(Value::as_i64);
 
     let mut error = map_error(status, aws_code.as_deref(), original_status_code);
     error.upstream = Some(UpstreamDetails {
@@ -38,14 +45,26 @@ pub fn classify_sagemaker_error(status: u16, headers: &[(String, String)], body:
 pub fn sanitise_code(raw: &str) -> String {
     let before_colon = raw.split(':').next().unwrap_or("");
     let after_hash = before_colon.rsplit('#').next().unwrap_or("");
-    after_hash.trim().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(64).collect()
+    after_hash
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(64)
+        .collect()
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+    headers
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
 }
 
-fn map_error(status: u16, aws_code: Option<&str>, original_status_code: Option<i64>) -> GatewayError {
+fn map_error(
+    status: u16,
+    aws_code: Option<&str>,
+    original_status_code: Option<i64>,
+) -> GatewayError {
     match aws_code {
         Some("ThrottlingException" | "Throttling" | "ThrottledException" | "TooManyRequestsException" | "RequestLimitExceeded") => {
             GatewayError::new("throttled", 429, "SageMaker is throttling requests to this endpoint; retry later.").retryable()
@@ -98,42 +117,117 @@ mod tests {
     use super::*;
 
     fn classify(status: u16, error_type: Option<&str>, body: &str) -> GatewayError {
-        let headers: Vec<(String, String)> = error_type.map(|t| ("X-Amzn-ErrorType".to_owned(), t.to_owned())).into_iter().collect();
+        let headers: Vec<(String, String)> = error_type
+            .map(|t| ("X-Amzn-ErrorType".to_owned(), t.to_owned()))
+            .into_iter()
+            .collect();
         classify_sagemaker_error(status, &headers, body.as_bytes())
     }
 
     #[test]
     fn every_documented_error_in_header_and_body_form() {
         let cases: &[(u16, &str, &str, u16, bool)] = &[
-            (400, "ValidationError", "sagemaker_validation_error", 502, false),
+            (
+                400,
+                "ValidationError",
+                "sagemaker_validation_error",
+                502,
+                false,
+            ),
             (424, "ModelError", "model_error", 502, false),
             (429, "ModelNotReadyException", "model_not_ready", 503, true),
             (400, "ThrottlingException", "throttled", 429, true),
-            (500, "InternalFailure", "sagemaker_internal_failure", 502, true),
-            (503, "ServiceUnavailable", "sagemaker_unavailable", 503, true),
-            (530, "InternalDependencyException", "sagemaker_dependency_failure", 502, false),
-            (403, "InvalidSignatureException", "upstream_auth_failed", 502, false),
-            (403, "UnrecognizedClientException", "upstream_auth_failed", 502, false),
+            (
+                500,
+                "InternalFailure",
+                "sagemaker_internal_failure",
+                502,
+                true,
+            ),
+            (
+                503,
+                "ServiceUnavailable",
+                "sagemaker_unavailable",
+                503,
+                true,
+            ),
+            (
+                530,
+                "InternalDependencyException",
+                "sagemaker_dependency_failure",
+                502,
+                false,
+            ),
+            (
+                403,
+                "InvalidSignatureException",
+                "upstream_auth_failed",
+                502,
+                false,
+            ),
+            (
+                403,
+                "UnrecognizedClientException",
+                "upstream_auth_failed",
+                502,
+                false,
+            ),
         ];
         for (status, aws, code, client_status, retryable) in cases {
-            let header_form = classify(*status, Some(&format!("{aws}:http://internal.amazon.com/coral/com.amazon.coral.service/")), "{\"message\":null}");
-            let body_form = classify(*status, None, &format!("{{\"__type\":\"com.amazonaws.sagemaker#{aws}\",\"message\":\"x\"}}"));
-            let code_form = classify(*status, None, &format!("{{\"code\":\"{aws}\",\"message\":\"x\"}}"));
+            let header_form = classify(
+                *status,
+                Some(&format!(
+                    "{aws}:http://internal.amazon.com/coral/com.amazon.coral.service/"
+                )),
+                "{\"message\":null}",
+            );
+            let body_form = classify(
+                *status,
+                None,
+                &format!("{{\"__type\":\"com.amazonaws.sagemaker#{aws}\",\"message\":\"x\"}}"),
+            );
+            let code_form = classify(
+                *status,
+                None,
+                &format!("{{\"code\":\"{aws}\",\"message\":\"x\"}}"),
+            );
             for error in [header_form, body_form, code_form] {
-                assert_eq!((error.code, error.status, error.retryable), (*code, *client_status, *retryable), "{aws}");
-                assert_eq!(error.upstream.as_ref().unwrap().aws_code.as_deref(), Some(*aws));
+                assert_eq!(
+                    (error.code, error.status, error.retryable),
+                    (*code, *client_status, *retryable),
+                    "{aws}"
+                );
+                assert_eq!(
+                    error.upstream.as_ref().unwrap().aws_code.as_deref(),
+                    Some(*aws)
+                );
             }
         }
     }
 
     #[test]
     fn model_errors_use_the_original_status() {
-        let body = |code: i64| format!(r#"{{"ErrorCode":"CLIENT_ERROR_FROM_MODEL","LogStreamArn":"arn:aws:logs:us-east-1:1:log-group:/aws/sagemaker/Endpoints/x","Message":"Received client error ({code}) from primary with message \"patient Jane Doe\"","OriginalMessage":"patient Jane Doe","OriginalStatusCode":{code}}}"#);
-        for (original, code, status) in [(400, "model_rejected_input", 422), (415, "model_rejected_input", 422), (500, "model_error", 502), (0, "model_timeout", 504)] {
+        let body = |code: i64| {
+            format!(
+                r#"{{"ErrorCode":"CLIENT_ERROR_FROM_MODEL","LogStreamArn":"arn:aws:logs:us-east-1:1:log-group:/aws/sagemaker/Endpoints/x","Message":"Received client error ({code}) from primary with message \"patient Jane Doe\"","OriginalMessage":"patient Jane Doe","OriginalStatusCode":{code}}}"#
+            )
+        };
+        for (original, code, status) in [
+            (400, "model_rejected_input", 422),
+            (415, "model_rejected_input", 422),
+            (500, "model_error", 502),
+            (0, "model_timeout", 504),
+        ] {
             let error = classify(424, Some("ModelError"), &body(original));
             assert_eq!((error.code, error.status), (code, status));
-            assert_eq!(error.upstream.as_ref().unwrap().original_status_code, Some(original));
-            assert!(!format!("{error:?}").contains("Jane"), "the upstream message must not be kept");
+            assert_eq!(
+                error.upstream.as_ref().unwrap().original_status_code,
+                Some(original)
+            );
+            assert!(
+                !format!("{error:?}").contains("Jane"),
+                "the upstream message must not be kept"
+            );
         }
     }
 
@@ -149,8 +243,14 @@ mod tests {
 
     #[test]
     fn sanitises_codes_like_the_sdks() {
-        assert_eq!(sanitise_code("ValidationError:http://internal.amazon.com/coral/x/"), "ValidationError");
-        assert_eq!(sanitise_code("com.amazon.coral.validate#ValidationException"), "ValidationException");
+        assert_eq!(
+            sanitise_code("ValidationError:http://internal.amazon.com/coral/x/"),
+            "ValidationError"
+        );
+        assert_eq!(
+            sanitise_code("com.amazon.coral.validate#ValidationException"),
+            "ValidationException"
+        );
         assert_eq!(sanitise_code("aws.protocoltests#Weird:http://x"), "Weird");
         assert_eq!(sanitise_code("<script>"), "script");
     }

@@ -5,7 +5,9 @@ use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
 use crate::config::GatewayConfig;
-use crate::fields::{choice, join, number, object, optional, reject_unknown, required, text_list, Report, TextRule};
+use crate::fields::{
+    choice, join, number, object, optional, reject_unknown, required, text_list, Report, TextRule,
+};
 use crate::function::ModelFunction;
 use crate::routing::{read_routing, Routing, ROUTING_FIELDS};
 
@@ -36,9 +38,13 @@ pub struct TriageModelInput {
 }
 
 /// Validates a triage request; every problem is reported at once.
-pub fn read_triage_request(value: &Value, config: &GatewayConfig) -> Result<(TriageModelInput, Routing), crate::error::GatewayError> {
+pub fn read_triage_request(
+    value: &Value,
+    config: &GatewayConfig,
+) -> Result<(TriageModelInput, Routing), crate::error::GatewayError> {
     let mut report = Report::default();
-    let parsed = object(value, "", &mut report).and_then(|map| read_triage_object(map, "", config, &mut report));
+    let parsed = object(value, "", &mut report)
+        .and_then(|map| read_triage_object(map, "", config, &mut report));
     report.finish(parsed)
 }
 
@@ -54,15 +60,27 @@ pub fn read_triage_object(
     known.extend(ROUTING_FIELDS);
     if nested.is_some() {
         for key in PATIENT_FIELDS.iter().filter(|key| map.contains_key(**key)) {
-            report.push(&join(path, key), "conflicting_field", "is also given in patient_data; send it once");
+            report.push(
+                &join(path, key),
+                "conflicting_field",
+                "is also given in patient_data; send it once",
+            );
         }
     } else {
         known.extend(PATIENT_FIELDS);
     }
     reject_unknown(map, path, &known, report);
 
-    let symptoms = required(map, "symptoms", path, report)
-        .and_then(|v| text_list(v, &join(path, "symptoms"), SYMPTOMS.0, SYMPTOMS.1, SYMPTOMS.2, report));
+    let symptoms = required(map, "symptoms", path, report).and_then(|v| {
+        text_list(
+            v,
+            &join(path, "symptoms"),
+            SYMPTOMS.0,
+            SYMPTOMS.1,
+            SYMPTOMS.2,
+            report,
+        )
+    });
     let patient = match nested {
         Some(value) => {
             let patient_path = join(path, "patient_data");
@@ -90,15 +108,22 @@ pub fn read_triage_object(
 type Patient = (Number, &'static str, Vec<String>, Vec<String>);
 
 fn read_patient(map: &Map<String, Value>, path: &str, report: &mut Report) -> Option<Patient> {
-    let age = required(map, "age", path, report).and_then(|v| number(v, &join(path, "age"), AGE_RANGE.0, AGE_RANGE.1, report));
-    let gender = required(map, "gender", path, report).and_then(|v| choice(v, &join(path, "gender"), &GENDERS, report));
+    let age = required(map, "age", path, report)
+        .and_then(|v| number(v, &join(path, "age"), AGE_RANGE.0, AGE_RANGE.1, report));
+    let gender = required(map, "gender", path, report)
+        .and_then(|v| choice(v, &join(path, "gender"), &GENDERS, report));
     let list = |key: &str, report: &mut Report| match optional(map, key) {
         None => Some(Vec::new()),
         Some(v) => text_list(v, &join(path, key), HISTORY.0, HISTORY.1, HISTORY.2, report),
     };
     let medical_history = list("medical_history", report);
     let current_medications = list("current_medications", report);
-    Some((whole_if_integral(age?), gender?, medical_history?, current_medications?))
+    Some((
+        whole_if_integral(age?),
+        gender?,
+        medical_history?,
+        current_medications?,
+    ))
 }
 
 /// `45` stays `45` on the wire rather than becoming `45.0`.

@@ -166,27 +166,47 @@ pub struct Gateway {
 impl Gateway {
     /// Checks the settings once; throws `invalid_configuration` naming each bad setting.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "GatewaySettings")] settings: JsValue) -> Result<Gateway, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "GatewaySettings")] settings: JsValue,
+    ) -> Result<Gateway, JsValue> {
         let settings: GatewaySettings = from_js(settings, "settings")?;
-        GatewayConfig::new(settings).map(|config| Gateway { config }).map_err(to_js_error)
+        GatewayConfig::new(settings)
+            .map(|config| Gateway { config })
+            .map_err(to_js_error)
     }
 
     /// Validates a client body and builds the unsigned SageMaker request.
     #[wasm_bindgen(js_name = buildInvocation, unchecked_return_type = "Invocation")]
     pub fn build_invocation(
         &self,
-        #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")] function_name: &str,
+        #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")]
+        function_name: &str,
         body: &[u8],
     ) -> Result<JsValue, JsValue> {
         let function = function_from_name(function_name)?;
         let invocation = build_invocation(&self.config, function, body).map_err(to_js_error)?;
         let object = Object::new();
-        set(&object, "endpoint", &JsValue::from_str(&invocation.endpoint));
-        set(&object, "variant", &invocation.variant.as_deref().map_or(JsValue::NULL, JsValue::from_str));
+        set(
+            &object,
+            "endpoint",
+            &JsValue::from_str(&invocation.endpoint),
+        );
+        set(
+            &object,
+            "variant",
+            &invocation
+                .variant
+                .as_deref()
+                .map_or(JsValue::NULL, JsValue::from_str),
+        );
         set(&object, "method", &JsValue::from_str("POST"));
         set(&object, "url", &JsValue::from_str(&invocation.url));
         set(&object, "headers", &pairs_to_js(&invocation.headers));
-        set(&object, "body", &Uint8Array::from(invocation.body.as_slice()));
+        set(
+            &object,
+            "body",
+            &Uint8Array::from(invocation.body.as_slice()),
+        );
         Ok(object.into())
     }
 
@@ -195,13 +215,16 @@ impl Gateway {
     #[wasm_bindgen(js_name = validateRequest, unchecked_return_type = "FieldError[]")]
     pub fn validate_request(
         &self,
-        #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")] function_name: &str,
+        #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")]
+        function_name: &str,
         body: &[u8],
     ) -> Result<JsValue, JsValue> {
         let function = function_from_name(function_name)?;
         let errors = match build_invocation(&self.config, function, body) {
             Ok(_) => Vec::new(),
-            Err(error) if error.errors.is_empty() => vec![FieldError::new("", error.code, error.message)],
+            Err(error) if error.errors.is_empty() => {
+                vec![FieldError::new("", error.code, error.message)]
+            }
             Err(error) => error.errors,
         };
         to_js(&errors)
@@ -211,20 +234,32 @@ impl Gateway {
     #[wasm_bindgen(js_name = normalizeResponse, unchecked_return_type = "NormalizedResult")]
     pub fn normalize_response(
         &self,
-        #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")] function_name: &str,
+        #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")]
+        function_name: &str,
         #[wasm_bindgen(unchecked_param_type = "UpstreamResponse")] response: JsValue,
     ) -> Result<JsValue, JsValue> {
         let function = function_from_name(function_name)?;
-        let status = get(&response, "status").as_f64().filter(|s| (100.0..=599.0).contains(s)).ok_or_else(|| bad_argument("response.status", "must be an HTTP status"))?;
-        let headers: Vec<(String, String)> = from_js(get(&response, "headers"), "response.headers")?;
-        let body = get(&response, "body").dyn_into::<Uint8Array>().map_err(|_| bad_argument("response.body", "must be a Uint8Array"))?.to_vec();
-        let elapsed = get(&response, "elapsedMs").as_f64().filter(|ms| ms.is_finite() && *ms >= 0.0).unwrap_or(0.0);
+        let status = get(&response, "status")
+            .as_f64()
+            .filter(|s| (100.0..=599.0).contains(s))
+            .ok_or_else(|| bad_argument("response.status", "must be an HTTP status"))?;
+        let headers: Vec<(String, String)> =
+            from_js(get(&response, "headers"), "response.headers")?;
+        let body = get(&response, "body")
+            .dyn_into::<Uint8Array>()
+            .map_err(|_| bad_argument("response.body", "must be a Uint8Array"))?
+            .to_vec();
+        let elapsed = get(&response, "elapsedMs")
+            .as_f64()
+            .filter(|ms| ms.is_finite() && *ms >= 0.0)
+            .unwrap_or(0.0);
         let upstream = UpstreamResponse {
             status: status as u16,
             headers: &headers,
             body: &body,
         };
-        let result = normalize_response(&self.config, function, upstream, elapsed.round() as u64).map_err(to_js_error)?;
+        let result = normalize_response(&self.config, function, upstream, elapsed.round() as u64)
+            .map_err(to_js_error)?;
         to_js(&result)
     }
 }
@@ -232,7 +267,9 @@ impl Gateway {
 /// Signs any AWS request with SigV4 and returns the headers to add
 /// (`x-amz-date`, `authorization`, and `x-amz-security-token` / `x-amz-content-sha256` when they apply).
 #[wasm_bindgen(js_name = signAwsRequest, unchecked_return_type = "Record<string, string>")]
-pub fn sign_aws_request(#[wasm_bindgen(unchecked_param_type = "AwsRequestToSign")] request: JsValue) -> Result<JsValue, JsValue> {
+pub fn sign_aws_request(
+    #[wasm_bindgen(unchecked_param_type = "AwsRequestToSign")] request: JsValue,
+) -> Result<JsValue, JsValue> {
     let input: SignInput = from_js(request.clone(), "request")?;
     let body_value = get(&request, "body");
     let body: Vec<u8> = if body_value.is_undefined() || body_value.is_null() {
@@ -294,7 +331,8 @@ enum HeadersInput {
 }
 
 fn function_from_name(name: &str) -> Result<ModelFunction, JsValue> {
-    ModelFunction::from_name(name).ok_or_else(|| bad_argument("function", "must be triage, image-analysis or risk-score"))
+    ModelFunction::from_name(name)
+        .ok_or_else(|| bad_argument("function", "must be triage, image-analysis or risk-score"))
 }
 
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
@@ -305,12 +343,24 @@ fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| to_js_error(GatewayError::new("internal_error", 500, "A result could not be converted for JavaScript.")))
+        .map_err(|_| {
+            to_js_error(GatewayError::new(
+                "internal_error",
+                500,
+                "A result could not be converted for JavaScript.",
+            ))
+        })
 }
 
 fn bad_argument(path: &str, message: &str) -> JsValue {
-    let mut error = GatewayError::new("invalid_argument", 500, "A gateway function was called with an invalid argument.");
-    error.errors.push(FieldError::new(path, "invalid_value", message));
+    let mut error = GatewayError::new(
+        "invalid_argument",
+        500,
+        "A gateway function was called with an invalid argument.",
+    );
+    error
+        .errors
+        .push(FieldError::new(path, "invalid_value", message));
     to_js_error(error)
 }
 
@@ -321,8 +371,16 @@ fn to_js_error(error: GatewayError) -> JsValue {
     set(&js_error, "code", &JsValue::from_str(error.code));
     set(&js_error, "status", &JsValue::from(error.status));
     set(&js_error, "retryable", &JsValue::from(error.retryable));
-    set(&js_error, "errors", &to_js(&error.errors).unwrap_or_else(|_| Array::new().into()));
-    let upstream = error.upstream.as_ref().map_or(Ok(JsValue::NULL), to_js).unwrap_or(JsValue::NULL);
+    set(
+        &js_error,
+        "errors",
+        &to_js(&error.errors).unwrap_or_else(|_| Array::new().into()),
+    );
+    let upstream = error
+        .upstream
+        .as_ref()
+        .map_or(Ok(JsValue::NULL), to_js)
+        .unwrap_or(JsValue::NULL);
     set(&js_error, "upstream", &upstream);
     JsValue::from(js_error)
 }

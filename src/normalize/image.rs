@@ -21,7 +21,12 @@ pub const MAX_PREDICTIONS: usize = 5;
 pub const SEVERITIES: [&str; 5] = ["none", "mild", "moderate", "severe", "critical"];
 
 /// Normalises one image prediction.
-pub fn normalize_image(output: ModelOutput, labels: &ImageLabels, variant: Option<&str>, elapsed_ms: u64) -> Result<ImageResult, GatewayError> {
+pub fn normalize_image(
+    output: ModelOutput,
+    labels: &ImageLabels,
+    variant: Option<&str>,
+    elapsed_ms: u64,
+) -> Result<ImageResult, GatewayError> {
     let mut result = match output {
         ModelOutput::Rich(map) => read_rich(&map)?,
         ModelOutput::Numbers(numbers, format) => from_probabilities(&numbers, format, labels)?,
@@ -37,11 +42,19 @@ fn read_rich(map: &Map<String, Value>) -> Result<ImageResult, GatewayError> {
     let mut report = Report::default();
     let predictions = required(map, "predictions", "", &mut report).and_then(|value| match value {
         Value::Array(items) if items.len() <= 100 => {
-            let read: Vec<Option<ImagePrediction>> = items.iter().enumerate().map(|(i, item)| read_prediction(item, &format!("predictions[{i}]"), &mut report)).collect();
+            let read: Vec<Option<ImagePrediction>> = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| read_prediction(item, &format!("predictions[{i}]"), &mut report))
+                .collect();
             read.into_iter().collect::<Option<Vec<_>>>()
         }
         _ => {
-            report.push("predictions", "invalid_type", "must be an array of at most 100 predictions");
+            report.push(
+                "predictions",
+                "invalid_type",
+                "must be an array of at most 100 predictions",
+            );
             None
         }
     });
@@ -61,14 +74,30 @@ fn read_rich(map: &Map<String, Value>) -> Result<ImageResult, GatewayError> {
 
 fn read_prediction(item: &Value, path: &str, report: &mut Report) -> Option<ImagePrediction> {
     let map = object(item, path, report)?;
-    let condition = required(map, "condition", path, report).and_then(|v| text(v, &format!("{path}.condition"), TextRule { max_chars: 100 }, report));
-    let confidence = required(map, "confidence", path, report).and_then(|v| number(v, &format!("{path}.confidence"), 0.0, 1.0, report));
+    let condition = required(map, "condition", path, report).and_then(|v| {
+        text(
+            v,
+            &format!("{path}.condition"),
+            TextRule { max_chars: 100 },
+            report,
+        )
+    });
+    let confidence = required(map, "confidence", path, report)
+        .and_then(|v| number(v, &format!("{path}.confidence"), 0.0, 1.0, report));
     let severity = match map.get("severity").filter(|v| !v.is_null()) {
         None => Some(None),
         Some(v) => {
-            let found = v.as_str().and_then(|raw| SEVERITIES.iter().find(|s| s.eq_ignore_ascii_case(raw.trim())));
+            let found = v.as_str().and_then(|raw| {
+                SEVERITIES
+                    .iter()
+                    .find(|s| s.eq_ignore_ascii_case(raw.trim()))
+            });
             if found.is_none() {
-                report.push(&format!("{path}.severity"), "invalid_value", format!("must be one of: {}", SEVERITIES.join(", ")));
+                report.push(
+                    &format!("{path}.severity"),
+                    "invalid_value",
+                    format!("must be one of: {}", SEVERITIES.join(", ")),
+                );
             }
             found.map(|s| Some((*s).to_owned()))
         }
@@ -80,10 +109,18 @@ fn read_prediction(item: &Value, path: &str, report: &mut Report) -> Option<Imag
     })
 }
 
-fn from_probabilities(numbers: &[f64], format: &'static str, labels: &ImageLabels) -> Result<ImageResult, GatewayError> {
+fn from_probabilities(
+    numbers: &[f64],
+    format: &'static str,
+    labels: &ImageLabels,
+) -> Result<ImageResult, GatewayError> {
     let labels = labels.as_slice();
     if numbers.len() != labels.len() {
-        return Err(bad_output(format!("it has {} classes where {} labels are configured", numbers.len(), labels.len())));
+        return Err(bad_output(format!(
+            "it has {} classes where {} labels are configured",
+            numbers.len(),
+            labels.len()
+        )));
     }
     check_probabilities(numbers, labels.len())?;
     let mut predictions: Vec<ImagePrediction> = labels

@@ -12,7 +12,10 @@ pub const LEVEL_THRESHOLDS: [f64; 3] = [0.25, 0.5, 0.75];
 
 /// The level for a score in `[0, 1]`.
 pub fn level_for_score(score: f64) -> &'static str {
-    let passed = LEVEL_THRESHOLDS.iter().filter(|threshold| score >= **threshold).count();
+    let passed = LEVEL_THRESHOLDS
+        .iter()
+        .filter(|threshold| score >= **threshold)
+        .count();
     TRIAGE_LEVELS.get(passed).copied().unwrap_or("critical")
 }
 
@@ -28,7 +31,13 @@ pub enum ScoreMeaning {
 }
 
 /// Default image classes, in the classifier's output order.
-pub const DEFAULT_IMAGE_LABELS: [&str; 5] = ["normal", "pneumonia", "pleural_effusion", "cardiomegaly", "nodule"];
+pub const DEFAULT_IMAGE_LABELS: [&str; 5] = [
+    "normal",
+    "pneumonia",
+    "pleural_effusion",
+    "cardiomegaly",
+    "nodule",
+];
 
 /// Class labels of the image classifier, in its output order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +48,10 @@ pub struct ImageLabels {
 impl Default for ImageLabels {
     fn default() -> Self {
         Self {
-            labels: DEFAULT_IMAGE_LABELS.iter().map(|label| (*label).to_owned()).collect(),
+            labels: DEFAULT_IMAGE_LABELS
+                .iter()
+                .map(|label| (*label).to_owned())
+                .collect(),
         }
     }
 }
@@ -51,7 +63,10 @@ impl ImageLabels {
             return Err("must list between 2 and 1000 labels".to_owned());
         }
         for (index, label) in labels.iter().enumerate() {
-            if label.trim().is_empty() || label.chars().count() > 64 || label.chars().any(crate::fields::is_forbidden_char) {
+            if label.trim().is_empty()
+                || label.chars().count() > 64
+                || label.chars().any(crate::fields::is_forbidden_char)
+            {
                 return Err(format!("has an invalid label at position {index}"));
             }
             if labels.iter().take(index).any(|earlier| earlier == label) {
@@ -73,7 +88,15 @@ mod tests {
 
     #[test]
     fn thresholds() {
-        for (score, level) in [(0.0, "low"), (0.2499, "low"), (0.25, "moderate"), (0.5, "high"), (0.7499, "high"), (0.75, "critical"), (1.0, "critical")] {
+        for (score, level) in [
+            (0.0, "low"),
+            (0.2499, "low"),
+            (0.25, "moderate"),
+            (0.5, "high"),
+            (0.7499, "high"),
+            (0.75, "critical"),
+            (1.0, "critical"),
+        ] {
             assert_eq!(level_for_score(score), level, "{score}");
         }
     }

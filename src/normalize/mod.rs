@@ -32,7 +32,10 @@ pub struct UpstreamResponse<'a> {
 
 impl UpstreamResponse<'_> {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
     }
 }
 
@@ -56,13 +59,31 @@ pub fn normalize_response(
     elapsed_ms: u64,
 ) -> Result<NormalizedResult, GatewayError> {
     if !(200..300).contains(&response.status) {
-        return Err(classify_sagemaker_error(response.status, response.headers, response.body));
+        return Err(classify_sagemaker_error(
+            response.status,
+            response.headers,
+            response.body,
+        ));
     }
     let output = model_output::parse_model_output(response.header("content-type"), response.body)?;
-    let variant = response.header("x-amzn-invoked-production-variant").filter(|v| crate::names::check_sagemaker_name(v).is_ok());
+    let variant = response
+        .header("x-amzn-invoked-production-variant")
+        .filter(|v| crate::names::check_sagemaker_name(v).is_ok());
     Ok(match function {
-        ModelFunction::Triage => NormalizedResult::Triage(triage::normalize_triage(output, config.triage_score_meaning, variant, elapsed_ms)?),
-        ModelFunction::ImageAnalysis => NormalizedResult::Image(image::normalize_image(output, &config.image_labels, variant, elapsed_ms)?),
-        ModelFunction::RiskScore => NormalizedResult::Risk(risk::normalize_risk(output, variant, elapsed_ms)?),
+        ModelFunction::Triage => NormalizedResult::Triage(triage::normalize_triage(
+            output,
+            config.triage_score_meaning,
+            variant,
+            elapsed_ms,
+        )?),
+        ModelFunction::ImageAnalysis => NormalizedResult::Image(image::normalize_image(
+            output,
+            &config.image_labels,
+            variant,
+            elapsed_ms,
+        )?),
+        ModelFunction::RiskScore => {
+            NormalizedResult::Risk(risk::normalize_risk(output, variant, elapsed_ms)?)
+        }
     })
 }

@@ -29,11 +29,18 @@ pub enum ModelOutput {
 
 /// A 502 for model output the gateway cannot use, with a data-free reason.
 pub fn bad_output(reason: impl Into<String>) -> GatewayError {
-    GatewayError::new("invalid_model_output", 502, format!("The model's output could not be used: {}.", reason.into()))
+    GatewayError::new(
+        "invalid_model_output",
+        502,
+        format!("The model's output could not be used: {}.", reason.into()),
+    )
 }
 
 /// Parses a successful SageMaker body.
-pub fn parse_model_output(content_type: Option<&str>, body: &[u8]) -> Result<ModelOutput, GatewayError> {
+pub fn parse_model_output(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<ModelOutput, GatewayError> {
     if body.len() > MAX_SAGEMAKER_BODY_BYTES {
         return Err(bad_output("it is larger than SageMaker's 6 MiB limit"));
     }
@@ -44,10 +51,14 @@ pub fn parse_model_output(content_type: Option<&str>, body: &[u8]) -> Result<Mod
     if is_csv {
         return parse_csv(text);
     }
-    let value: Value = serde_json::from_str(text).map_err(|_| bad_output("it is not valid JSON (non-finite numbers such as NaN are not JSON)"))?;
+    let value: Value = serde_json::from_str(text).map_err(|_| {
+        bad_output("it is not valid JSON (non-finite numbers such as NaN are not JSON)")
+    })?;
     match value {
         Value::Object(map) => from_object(map),
-        Value::Array(items) => first_numbers(&Value::Array(items)).map(|n| ModelOutput::Numbers(n, "bare_array")),
+        Value::Array(items) => {
+            first_numbers(&Value::Array(items)).map(|n| ModelOutput::Numbers(n, "bare_array"))
+        }
         _ => Err(bad_output("it is neither a JSON object nor an array")),
     }
 }
@@ -76,7 +87,9 @@ fn is_numeric_prediction(value: &Value) -> bool {
     match value {
         Value::Number(_) => true,
         Value::Array(items) => items.first().is_some_and(is_numeric_prediction),
-        Value::Object(object) => ["score", "probabilities", "probability", "predicted_score"].iter().any(|key| object.contains_key(*key)),
+        Value::Object(object) => ["score", "probabilities", "probability", "predicted_score"]
+            .iter()
+            .any(|key| object.contains_key(*key)),
         _ => false,
     }
 }
@@ -104,17 +117,29 @@ fn first_numbers(value: &Value) -> Result<Vec<f64>, GatewayError> {
 }
 
 fn finite(number: Option<f64>) -> Result<f64, GatewayError> {
-    number.filter(|n| n.is_finite()).ok_or_else(|| bad_output("it contains a number that is not finite"))
+    number
+        .filter(|n| n.is_finite())
+        .ok_or_else(|| bad_output("it contains a number that is not finite"))
 }
 
 fn parse_csv(text: &str) -> Result<ModelOutput, GatewayError> {
-    let first_line = text.lines().map(str::trim).find(|line| !line.is_empty()).ok_or_else(|| bad_output("it is empty"))?;
+    let first_line = text
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .ok_or_else(|| bad_output("it is empty"))?;
     let numbers: Result<Vec<f64>, GatewayError> = first_line
         .split(',')
         .map(|field| {
             let field = field.trim();
-            let parsed = field.parse::<f64>().ok().filter(|_| field.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)));
-            parsed.filter(|n| n.is_finite()).ok_or_else(|| bad_output("its CSV holds a field that is not a finite number"))
+            let parsed = field.parse::<f64>().ok().filter(|_| {
+                field
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+            });
+            parsed
+                .filter(|n| n.is_finite())
+                .ok_or_else(|| bad_output("its CSV holds a field that is not a finite number"))
         })
         .collect();
     Ok(ModelOutput::Numbers(numbers?, "csv"))
@@ -134,32 +159,96 @@ mod tests {
     #[test]
     fn container_formats() {
         let cases: &[(Option<&str>, &str, &[f64], &str)] = &[
-            (Some("text/csv; charset=utf-8"), "0.8734\n", &[0.8734], "csv"),
-            (None, "0.1,0.7,0.1,0.1\n0.6,0.2,0.1,0.1\n", &[0.1, 0.7, 0.1, 0.1], "csv"),
+            (
+                Some("text/csv; charset=utf-8"),
+                "0.8734\n",
+                &[0.8734],
+                "csv",
+            ),
+            (
+                None,
+                "0.1,0.7,0.1,0.1\n0.6,0.2,0.1,0.1\n",
+                &[0.1, 0.7, 0.1, 0.1],
+                "csv",
+            ),
             (Some("text/csv"), "1.0\n0.0\n", &[1.0], "csv"),
             (None, "0.43861907720565796", &[0.43861907720565796], "csv"),
-            (Some("application/json"), r#"{"predictions":[{"score":0.87},{"score":0.1}]}"#, &[0.87], "predictions"),
-            (None, r#"{"predictions":[{"score":[0.1,0.2,0.3,0.4]}]}"#, &[0.1, 0.2, 0.3, 0.4], "predictions"),
-            (None, r#"{"predictions":[{"predicted_label":1,"probabilities":[0.4,0.6]}]}"#, &[0.4, 0.6], "predictions"),
-            (None, r#"{"predictions":[{"predicted_score":37.5}]}"#, &[37.5], "predictions"),
-            (None, r#"{"prediction":[0.01,0.02,0.93,0.04]}"#, &[0.01, 0.02, 0.93, 0.04], "prediction"),
-            (None, r#"{"prediction":[0.137,0.842]}"#, &[0.137, 0.842], "prediction"),
-            (None, r#"{"probabilities":[[0.3,0.7]],"probabilities-1d":[[0.7]]}"#, &[0.3, 0.7], "probabilities"),
-            (None, r#"{"predictions":[[0.02,0.95,0.03]]}"#, &[0.02, 0.95, 0.03], "predictions"),
-            (None, r#"{"predictions":[{"classes":1,"probabilities":[0.02,0.95,0.03]}]}"#, &[0.02, 0.95, 0.03], "predictions"),
+            (
+                Some("application/json"),
+                r#"{"predictions":[{"score":0.87},{"score":0.1}]}"#,
+                &[0.87],
+                "predictions",
+            ),
+            (
+                None,
+                r#"{"predictions":[{"score":[0.1,0.2,0.3,0.4]}]}"#,
+                &[0.1, 0.2, 0.3, 0.4],
+                "predictions",
+            ),
+            (
+                None,
+                r#"{"predictions":[{"predicted_label":1,"probabilities":[0.4,0.6]}]}"#,
+                &[0.4, 0.6],
+                "predictions",
+            ),
+            (
+                None,
+                r#"{"predictions":[{"predicted_score":37.5}]}"#,
+                &[37.5],
+                "predictions",
+            ),
+            (
+                None,
+                r#"{"prediction":[0.01,0.02,0.93,0.04]}"#,
+                &[0.01, 0.02, 0.93, 0.04],
+                "prediction",
+            ),
+            (
+                None,
+                r#"{"prediction":[0.137,0.842]}"#,
+                &[0.137, 0.842],
+                "prediction",
+            ),
+            (
+                None,
+                r#"{"probabilities":[[0.3,0.7]],"probabilities-1d":[[0.7]]}"#,
+                &[0.3, 0.7],
+                "probabilities",
+            ),
+            (
+                None,
+                r#"{"predictions":[[0.02,0.95,0.03]]}"#,
+                &[0.02, 0.95, 0.03],
+                "predictions",
+            ),
+            (
+                None,
+                r#"{"predictions":[{"classes":1,"probabilities":[0.02,0.95,0.03]}]}"#,
+                &[0.02, 0.95, 0.03],
+                "predictions",
+            ),
             (None, r#"{"outputs":[[0.5,0.5]]}"#, &[0.5, 0.5], "outputs"),
             (None, "[[-1.2, 3.4, 0.1]]", &[-1.2, 3.4, 0.1], "bare_array"),
         ];
         for (content_type, body, expected, format) in cases {
-            assert_eq!(numbers(*content_type, body), (expected.to_vec(), *format), "{body}");
+            assert_eq!(
+                numbers(*content_type, body),
+                (expected.to_vec(), *format),
+                "{body}"
+            );
         }
     }
 
     #[test]
     fn rich_objects_are_kept() {
-        let rich = parse_model_output(None, br#"{"urgency_score":0.9,"risk_level":"high"}"#).unwrap();
+        let rich =
+            parse_model_output(None, br#"{"urgency_score":0.9,"risk_level":"high"}"#).unwrap();
         assert!(matches!(rich, ModelOutput::Rich(_)));
-        let image = parse_model_output(None, br#"{"predictions":[{"condition":"pneumonia","confidence":0.8}]}"#).unwrap();
+        let image = parse_model_output(
+            None,
+            br#"{"predictions":[{"condition":"pneumonia","confidence":0.8}]}"#,
+        )
+        .unwrap();
         assert!(matches!(image, ModelOutput::Rich(_)));
     }
 
@@ -183,7 +272,11 @@ mod tests {
         for body in bad {
             let result = parse_model_output(None, body);
             let is_rich = matches!(result, Ok(ModelOutput::Rich(_)));
-            assert!(result.is_err() || is_rich, "{:?}", String::from_utf8_lossy(body));
+            assert!(
+                result.is_err() || is_rich,
+                "{:?}",
+                String::from_utf8_lossy(body)
+            );
             if let Err(error) = result {
                 assert_eq!(error.code, "invalid_model_output");
             }

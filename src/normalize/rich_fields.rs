@@ -22,7 +22,11 @@ pub fn probability(map: &Map<String, Value>, key: &str, report: &mut Report) -> 
 }
 
 /// An optional probability in `[0, 1]`; `Some(None)` when absent.
-pub fn optional_probability(map: &Map<String, Value>, key: &str, report: &mut Report) -> Option<Option<f64>> {
+pub fn optional_probability(
+    map: &Map<String, Value>,
+    key: &str,
+    report: &mut Report,
+) -> Option<Option<f64>> {
     match optional(map, key) {
         None => Some(None),
         Some(v) => number(v, key, 0.0, 1.0, report).map(Some),
@@ -30,7 +34,12 @@ pub fn optional_probability(map: &Map<String, Value>, key: &str, report: &mut Re
 }
 
 /// An optional short text; `Some(None)` when absent.
-pub fn optional_text(map: &Map<String, Value>, key: &str, max_chars: usize, report: &mut Report) -> Option<Option<String>> {
+pub fn optional_text(
+    map: &Map<String, Value>,
+    key: &str,
+    max_chars: usize,
+    report: &mut Report,
+) -> Option<Option<String>> {
     match optional(map, key) {
         None => Some(None),
         Some(v) => text(v, key, TextRule { max_chars }, report).map(Some),
@@ -38,7 +47,11 @@ pub fn optional_text(map: &Map<String, Value>, key: &str, max_chars: usize, repo
 }
 
 /// An optional list of short texts; empty when absent.
-pub fn optional_texts(map: &Map<String, Value>, key: &str, report: &mut Report) -> Option<Vec<String>> {
+pub fn optional_texts(
+    map: &Map<String, Value>,
+    key: &str,
+    report: &mut Report,
+) -> Option<Vec<String>> {
     match optional(map, key) {
         None => Some(Vec::new()),
         Some(v) => text_list(v, key, 0, 50, TextRule { max_chars: 300 }, report),
@@ -46,11 +59,25 @@ pub fn optional_texts(map: &Map<String, Value>, key: &str, report: &mut Report) 
 }
 
 /// A required level word, compared case-insensitively and returned in lower case.
-pub fn level(map: &Map<String, Value>, key: &str, levels: &[&'static str], report: &mut Report) -> Option<&'static str> {
+pub fn level(
+    map: &Map<String, Value>,
+    key: &str,
+    levels: &[&'static str],
+    report: &mut Report,
+) -> Option<&'static str> {
     let value = required(map, key, "", report)?;
-    let found = value.as_str().and_then(|raw| levels.iter().copied().find(|level| level.eq_ignore_ascii_case(raw.trim())));
+    let found = value.as_str().and_then(|raw| {
+        levels
+            .iter()
+            .copied()
+            .find(|level| level.eq_ignore_ascii_case(raw.trim()))
+    });
     if found.is_none() {
-        report.push(key, "invalid_value", format!("must be one of: {}", levels.join(", ")));
+        report.push(
+            key,
+            "invalid_value",
+            format!("must be one of: {}", levels.join(", ")),
+        );
     }
     found
 }
@@ -59,7 +86,10 @@ pub fn level(map: &Map<String, Value>, key: &str, levels: &[&'static str], repor
 /// summing to 1 within 1 %. Logits (as from a default PyTorch handler) fail here.
 pub fn check_probabilities(values: &[f64], expected_len: usize) -> Result<(), GatewayError> {
     if values.len() != expected_len {
-        return Err(bad_output(format!("it has {} classes where {expected_len} are configured", values.len())));
+        return Err(bad_output(format!(
+            "it has {} classes where {expected_len} are configured",
+            values.len()
+        )));
     }
     let sum: f64 = values.iter().sum();
     if values.iter().any(|p| !(0.0..=1.0).contains(p)) || (sum - 1.0).abs() > 0.01 {

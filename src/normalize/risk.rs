@@ -14,10 +14,16 @@ use crate::fields::Report;
 use crate::normalize::labels::{level_for_score, TRIAGE_LEVELS};
 use crate::normalize::model_output::{bad_output, ModelOutput};
 use crate::normalize::results::{round4, RiskResult};
-use crate::normalize::rich_fields::{check_probabilities, finish_output, optional_text, optional_texts, probability};
+use crate::normalize::rich_fields::{
+    check_probabilities, finish_output, optional_text, optional_texts, probability,
+};
 
 /// Normalises one risk prediction.
-pub fn normalize_risk(output: ModelOutput, variant: Option<&str>, elapsed_ms: u64) -> Result<RiskResult, GatewayError> {
+pub fn normalize_risk(
+    output: ModelOutput,
+    variant: Option<&str>,
+    elapsed_ms: u64,
+) -> Result<RiskResult, GatewayError> {
     let mut result = match output {
         ModelOutput::Rich(map) => read_rich(&map)?,
         ModelOutput::Numbers(numbers, format) => from_numbers(&numbers, format)?,
@@ -34,7 +40,10 @@ fn read_rich(map: &Map<String, Value>) -> Result<RiskResult, GatewayError> {
     let score = probability(map, "risk_score", &mut report);
     let level = match map.get("risk_level").filter(|v| !v.is_null()) {
         None => Some(None),
-        Some(_) => crate::normalize::rich_fields::level(map, "risk_level", &TRIAGE_LEVELS, &mut report).map(Some),
+        Some(_) => {
+            crate::normalize::rich_fields::level(map, "risk_level", &TRIAGE_LEVELS, &mut report)
+                .map(Some)
+        }
     };
     let factors = optional_texts(map, "factors", &mut report);
     let model_version = optional_text(map, "model_version", 64, &mut report);
@@ -59,10 +68,17 @@ fn from_numbers(numbers: &[f64], format: &'static str) -> Result<RiskResult, Gat
             check_probabilities(numbers, 2)?;
             *p_event
         }
-        _ => return Err(bad_output(format!("it has {} values where one risk probability is expected", numbers.len()))),
+        _ => {
+            return Err(bad_output(format!(
+                "it has {} values where one risk probability is expected",
+                numbers.len()
+            )))
+        }
     };
     if !(0.0..=1.0).contains(&score) {
-        return Err(bad_output("its score is not a probability in [0, 1]; the risk model must output a probability"));
+        return Err(bad_output(
+            "its score is not a probability in [0, 1]; the risk model must output a probability",
+        ));
     }
     Ok(RiskResult {
         risk_score: round4(score),

@@ -17,10 +17,18 @@ use crate::fields::Report;
 use crate::normalize::labels::{level_for_score, ScoreMeaning, TRIAGE_LEVELS};
 use crate::normalize::model_output::{bad_output, ModelOutput};
 use crate::normalize::results::{round4, TriageResult};
-use crate::normalize::rich_fields::{check_probabilities, finish_output, level, optional_probability, optional_text, optional_texts, probability};
+use crate::normalize::rich_fields::{
+    check_probabilities, finish_output, level, optional_probability, optional_text, optional_texts,
+    probability,
+};
 
 /// Normalises one triage prediction.
-pub fn normalize_triage(output: ModelOutput, meaning: ScoreMeaning, variant: Option<&str>, elapsed_ms: u64) -> Result<TriageResult, GatewayError> {
+pub fn normalize_triage(
+    output: ModelOutput,
+    meaning: ScoreMeaning,
+    variant: Option<&str>,
+    elapsed_ms: u64,
+) -> Result<TriageResult, GatewayError> {
     let mut result = match output {
         ModelOutput::Rich(map) => read_rich(&map)?,
         ModelOutput::Numbers(numbers, format) => from_numbers(&numbers, format, meaning)?,
@@ -55,32 +63,44 @@ fn read_rich(map: &Map<String, Value>) -> Result<TriageResult, GatewayError> {
     finish_output(report, result)
 }
 
-fn from_numbers(numbers: &[f64], format: &'static str, meaning: ScoreMeaning) -> Result<TriageResult, GatewayError> {
-    let (urgency, level, confidence) = match numbers {
-        [p_not, p_urgent] => {
-            check_probabilities(numbers, 2)?;
-            let _ = p_not;
-            (*p_urgent, level_for_score(*p_urgent), None)
-        }
-        [single] => match meaning {
-            ScoreMeaning::ClassIndex => {
-                let (index, level) = class_index(*single)?;
-                (index as f64 / 3.0, level, None)
+fn from_numbers(
+    numbers: &[f64],
+    format: &'static str,
+    meaning: ScoreMeaning,
+) -> Result<TriageResult, GatewayError> {
+    let (urgency, level, confidence) =
+        match numbers {
+            [p_not, p_urgent] => {
+                check_probabilities(numbers, 2)?;
+                let _ = p_not;
+                (*p_urgent, level_for_score(*p_urgent), None)
             }
-            ScoreMeaning::Probability => {
-                if !(0.0..=1.0).contains(single) {
-                    return Err(bad_output("its score is not a probability in [0, 1]"));
+            [single] => match meaning {
+                ScoreMeaning::ClassIndex => {
+                    let (index, level) = class_index(*single)?;
+                    (index as f64 / 3.0, level, None)
                 }
-                (*single, level_for_score(*single), None)
+                ScoreMeaning::Probability => {
+                    if !(0.0..=1.0).contains(single) {
+                        return Err(bad_output("its score is not a probability in [0, 1]"));
+                    }
+                    (*single, level_for_score(*single), None)
+                }
+            },
+            _ => {
+                check_probabilities(numbers, TRIAGE_LEVELS.len())?;
+                let (best, p_best) = TRIAGE_LEVELS.iter().zip(numbers).fold(
+                    ("low", f64::MIN),
+                    |best, (level, p)| if *p > best.1 { (*level, *p) } else { best },
+                );
+                let expected: f64 = numbers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| p * i as f64 / 3.0)
+                    .sum();
+                (expected.clamp(0.0, 1.0), best, Some(p_best))
             }
-        },
-        _ => {
-            check_probabilities(numbers, TRIAGE_LEVELS.len())?;
-            let (best, p_best) = TRIAGE_LEVELS.iter().zip(numbers).fold(("low", f64::MIN), |best, (level, p)| if *p > best.1 { (*level, *p) } else { best });
-            let expected: f64 = numbers.iter().enumerate().map(|(i, p)| p * i as f64 / 3.0).sum();
-            (expected.clamp(0.0, 1.0), best, Some(p_best))
-        }
-    };
+        };
     Ok(TriageResult {
         urgency_score: round4(urgency),
         risk_level: level,
