@@ -168,6 +168,12 @@ export class Gateway {
 }
 
 /**
+ * Test-only: panics, which aborts and traps the instance. The shared loader's
+ * tests use it to prove a trapped instance is replaced and the next call works.
+ */
+export function panicForTests(): void;
+
+/**
  * Signs any AWS request with SigV4 and returns the headers to add
  * (`x-amz-date`, `authorization`, and `x-amz-security-token` / `x-amz-content-sha256` when they apply).
  */
@@ -182,6 +188,7 @@ export interface InitOutput {
     readonly gateway_new: (a: any) => [number, number, number];
     readonly gateway_normalizeResponse: (a: number, b: number, c: number, d: any) => [number, number, number];
     readonly gateway_validateRequest: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
+    readonly panicForTests: () => void;
     readonly signAwsRequest: (a: any) => [number, number, number];
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
@@ -214,3 +221,6 @@ export function initSync(module: { module: SyncInitInput } | SyncInitInput): Ini
  * @returns {Promise<InitOutput>}
  */
 export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;
+
+/** Replaces a trapped instance with a fresh one of the same compiled module. */
+export function reinstantiateAfterTrap(): void;

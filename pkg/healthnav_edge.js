@@ -95,6 +95,14 @@ export class Gateway {
 if (Symbol.dispose) Gateway.prototype[Symbol.dispose] = Gateway.prototype.free;
 
 /**
+ * Test-only: panics, which aborts and traps the instance. The shared loader's
+ * tests use it to prove a trapped instance is replaced and the next call works.
+ */
+export function panicForTests() {
+    wasm.panicForTests();
+}
+
+/**
  * Signs any AWS request with SigV4 and returns the headers to add
  * (`x-amz-date`, `authorization`, and `x-amz-security-token` / `x-amz-content-sha256` when they apply).
  * @param {AwsRequestToSign} request
@@ -657,3 +665,11 @@ async function __wbg_init_once(module_or_path) {
 }
 
 export { initSync, __wbg_init as default };
+
+// Appended by scripts/build_pkg.sh.
+/** Replaces a trapped instance with a fresh one of the same compiled module. */
+export function reinstantiateAfterTrap() {
+    const module = wasmModule;
+    wasm = undefined;
+    initSync({ module });
+}

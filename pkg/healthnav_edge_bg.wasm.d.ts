@@ -6,6 +6,7 @@ export const gateway_buildInvocation: (a: number, b: number, c: number, d: numbe
 export const gateway_new: (a: any) => [number, number, number];
 export const gateway_normalizeResponse: (a: number, b: number, c: number, d: any) => [number, number, number];
 export const gateway_validateRequest: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
+export const panicForTests: () => void;
 export const signAwsRequest: (a: any) => [number, number, number];
 export const __wbindgen_malloc: (a: number, b: number) => number;
 export const __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;

@@ -13,4 +13,9 @@ function decodeBase64(text) {
 
 initSync({ module: decodeBase64(wasmBase64) });
 
-export { Gateway, signAwsRequest } from "./healthnav_edge.js";
+export {
+  Gateway,
+  panicForTests,
+  reinstantiateAfterTrap,
+  signAwsRequest,
+} from "./healthnav_edge.js";

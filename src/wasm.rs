@@ -401,3 +401,11 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
     // Setting a property on a plain object or Error cannot fail.
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
+
+/// Test-only: panics, which aborts and traps the instance. The shared loader's
+/// tests use it to prove a trapped instance is replaced and the next call works.
+#[wasm_bindgen(js_name = panicForTests)]
+#[allow(clippy::panic)]
+pub fn panic_for_tests() {
+    panic!("deliberate panic for the trap-recovery test");
+}

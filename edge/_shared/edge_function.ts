@@ -21,11 +21,10 @@ import { type InvocationLog, logLine } from "./log.ts";
 import { type Problem, problemResponse } from "./problem.ts";
 import { BodyTooLargeError, readCappedBody } from "./request_body.ts";
 import {
-  createGateway,
   type FunctionName,
-  type Gateway,
   type HealthNavError,
   isHealthNavError,
+  ResilientGateway,
 } from "./wasm_gateway.ts";
 
 /** SageMaker's request limit; larger bodies are refused before parsing. */
@@ -62,7 +61,10 @@ export function createEdgeFunction(
   deps: EdgeDeps = runtimeDeps(),
 ): EdgeFunction {
   // Read once per isolate; a bad setting is reported on every request until fixed.
-  let setup: { config: EdgeConfig; gateway: Gateway } | Problem | undefined;
+  let setup:
+    | { config: EdgeConfig; gateway: ResilientGateway }
+    | Problem
+    | undefined;
   const loadSetup = () => (setup ??= prepare(deps.env));
 
   return {
@@ -161,7 +163,7 @@ export function createEdgeFunction(
 
 function prepare(
   env: EnvReader,
-): { config: EdgeConfig; gateway: Gateway } | Problem {
+): { config: EdgeConfig; gateway: ResilientGateway } | Problem {
   let config: EdgeConfig;
   try {
     config = readConfig(env);
@@ -170,17 +172,25 @@ function prepare(
     throw error;
   }
   try {
-    return { config, gateway: createGateway(config.settings) };
+    return { config, gateway: new ResilientGateway(config.settings) };
   } catch (error) {
     if (isHealthNavError(error)) {
       const [first] = error.errors;
       const variable = first
         ? config.settingSources[first.path] ?? first.path
         : "a setting";
-      return misconfigured(`${variable} ${first?.message ?? "is invalid"}`);
+      return misconfigured(
+        `${variable} ${withheldValues(first?.message ?? "is invalid")}`,
+      );
     }
     throw error;
   }
+}
+
+// pkg quotes some offending values (an endpoint pattern, a bucket, a label);
+// a setting's value must never reach a response, so quoted text is withheld.
+function withheldValues(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, "[value withheld]");
 }
 
 function misconfigured(what: string): Problem {

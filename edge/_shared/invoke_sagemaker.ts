@@ -11,10 +11,10 @@ import { BodyTooLargeError, readCappedBody } from "./request_body.ts";
 import {
   type AwsCredentials,
   type FunctionName,
-  type Gateway,
   type Invocation,
   isHealthNavError,
   type NormalizedResult,
+  type ResilientGateway,
   signAwsRequest,
 } from "./wasm_gateway.ts";
 
@@ -34,7 +34,7 @@ export interface CallDeps {
 /** What the call needs to know. */
 export interface CallOptions {
   functionName: FunctionName;
-  gateway: Gateway;
+  gateway: ResilientGateway;
   invocation: Invocation;
   credentials: AwsCredentials;
   region: string;

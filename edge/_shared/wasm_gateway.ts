@@ -1,14 +1,33 @@
 /**
  * The wasm module, loaded once per isolate by importing pkg/ (the bytes are
- * embedded in the import graph, so Supabase's bundler ships them), and the
- * `Gateway` built from this deployment's settings.
+ * embedded in the import graph, so Supabase's bundler ships them), wrapped so
+ * that a trap cannot leave the isolate unusable.
+ *
+ * A Rust panic aborts, which traps the instance (`WebAssembly.RuntimeError`)
+ * with its memory in an unknown state. Every call goes through `guarded`: on a
+ * trap the instance is replaced by a fresh one of the same compiled module,
+ * Gateways built on the old instance are rebuilt lazily, and the error is
+ * rethrown so the request that trapped fails with a 500 while the next works.
  *
  * @module
  */
-import { Gateway, signAwsRequest } from "../../pkg/mod.js";
-import type { GatewaySettings } from "../../pkg/mod.js";
+import {
+  Gateway,
+  panicForTests as rawPanicForTests,
+  reinstantiateAfterTrap,
+  signAwsRequest as rawSignAwsRequest,
+} from "../../pkg/mod.js";
+import type {
+  AwsRequestToSign,
+  FieldError,
+  FunctionName,
+  GatewaySettings,
+  HealthNavError,
+  Invocation,
+  NormalizedResult,
+  UpstreamResponse,
+} from "../../pkg/mod.js";
 
-export { Gateway, signAwsRequest };
 export type {
   AwsCredentials,
   FieldError,
@@ -19,15 +38,87 @@ export type {
   NormalizedResult,
 } from "../../pkg/mod.js";
 
+/** Bumped each time the instance is replaced. */
+let instanceGeneration = 0;
+
+/** How many times a trapped instance has been replaced in this isolate. */
+export function instanceReplacements(): number {
+  return instanceGeneration;
+}
+
+/** Runs `call`; if the instance trapped, replaces it before rethrowing. */
+function guarded<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) {
+      reinstantiateAfterTrap();
+      instanceGeneration++;
+    }
+    throw error;
+  }
+}
+
 /** True for the `Error`s pkg/ throws, which carry a stable `code` and `status`. */
-export function isHealthNavError(
-  error: unknown,
-): error is import("../../pkg/mod.js").HealthNavError {
+export function isHealthNavError(error: unknown): error is HealthNavError {
   return error instanceof Error && error.name === "HealthNavError" &&
     typeof (error as { code?: unknown }).code === "string";
 }
 
-/** Builds a Gateway; throws pkg's `invalid_configuration` error when a setting is bad. */
-export function createGateway(settings: GatewaySettings): Gateway {
-  return new Gateway(settings);
+/** pkg's Gateway, rebuilt on the current instance after a trap. */
+export class ResilientGateway {
+  readonly #settings: GatewaySettings;
+  #gateway: Gateway;
+  #generation: number;
+
+  /** Throws pkg's `invalid_configuration` error when a setting is bad. */
+  constructor(settings: GatewaySettings) {
+    this.#settings = settings;
+    this.#gateway = guarded(() => new Gateway(settings));
+    this.#generation = instanceGeneration;
+  }
+
+  #current(): Gateway {
+    if (this.#generation !== instanceGeneration) {
+      // The old object points into the trapped instance: detach it without
+      // freeing, or its finalizer would free memory of the new instance.
+      (this.#gateway as unknown as { __destroy_into_raw(): number })
+        .__destroy_into_raw();
+      this.#gateway = new Gateway(this.#settings);
+      this.#generation = instanceGeneration;
+    }
+    return this.#gateway;
+  }
+
+  /** See `Gateway.buildInvocation`. */
+  buildInvocation(functionName: FunctionName, body: Uint8Array): Invocation {
+    return guarded(() => this.#current().buildInvocation(functionName, body));
+  }
+
+  /** See `Gateway.validateRequest`. */
+  validateRequest(functionName: FunctionName, body: Uint8Array): FieldError[] {
+    return guarded(() => this.#current().validateRequest(functionName, body));
+  }
+
+  /** See `Gateway.normalizeResponse`. */
+  normalizeResponse(
+    functionName: FunctionName,
+    response: UpstreamResponse,
+  ): NormalizedResult {
+    return guarded(() =>
+      this.#current().normalizeResponse(functionName, response)
+    );
+  }
+}
+
+/** See pkg's `signAwsRequest`. */
+export function signAwsRequest(
+  request: AwsRequestToSign,
+): Record<string, string> {
+  return guarded(() => rawSignAwsRequest(request));
+}
+
+/** Test-only: traps the instance through the same guard as real calls. */
+export function panicForTests(): void {
+  guarded(() => rawPanicForTests());
 }
