@@ -2,6 +2,7 @@
 //! isolate and resolved into the values every request uses.
 
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use crate::endpoint_url::{parse_override_url, regional_base_url, BaseUrl};
 use crate::error::{FieldError, GatewayError};
@@ -77,6 +78,80 @@ pub struct GatewayConfig {
     pub image_labels: ImageLabels,
     /// Meaning of a bare triage number.
     pub triage_score_meaning: ScoreMeaning,
+}
+
+/// Every key of [`GatewaySettings`].
+const SETTING_KEYS: [&str; 8] = [
+    "region",
+    "endpointUrl",
+    "useFips",
+    "allowedEndpoints",
+    "allowedBuckets",
+    "endpoints",
+    "imageLabels",
+    "triageScoreMeaning",
+];
+
+impl GatewaySettings {
+    /// Reads settings as the JS face receives them, where `null` (and
+    /// `undefined`) means "not set". Every unknown or mistyped setting is
+    /// named in an `invalid_configuration` error, as [`GatewayConfig::new`]
+    /// names bad values (serde-wasm-bindgen alone ignores unknown keys).
+    pub fn from_json(value: Value) -> Result<Self, GatewayError> {
+        let Value::Object(mut map) = value else {
+            return Err(misconfigured(vec![FieldError::new(
+                "",
+                "invalid_setting",
+                "the settings must be an object",
+            )]));
+        };
+        map.retain(|_, value| !value.is_null());
+        let mut problems = Vec::new();
+        if !map.contains_key("region") {
+            problems.push(FieldError::new("region", "invalid_setting", "is required"));
+        }
+        for (key, value) in &map {
+            if !SETTING_KEYS.contains(&key.as_str()) {
+                let message = format!(
+                    "is not a recognised setting; expected one of: {}",
+                    SETTING_KEYS.join(", ")
+                );
+                problems.push(FieldError::new(key.as_str(), "invalid_setting", message));
+                continue;
+            }
+            // The setting alone, next to a valid region, shows whether its type is right.
+            let mut probe = Map::new();
+            probe.insert("region".to_owned(), Value::String("us-east-1".to_owned()));
+            probe.insert(key.clone(), value.clone());
+            if let Err(error) = serde_json::from_value::<Self>(Value::Object(probe)) {
+                problems.push(FieldError::new(
+                    key.as_str(),
+                    "invalid_setting",
+                    format!("is invalid: {error}"),
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(misconfigured(problems));
+        }
+        serde_json::from_value(Value::Object(map)).map_err(|error| {
+            misconfigured(vec![FieldError::new(
+                "",
+                "invalid_setting",
+                error.to_string(),
+            )])
+        })
+    }
+}
+
+fn misconfigured(problems: Vec<FieldError>) -> GatewayError {
+    let mut error = GatewayError::new(
+        "invalid_configuration",
+        500,
+        "The gateway is misconfigured.",
+    );
+    error.errors = problems;
+    error
 }
 
 impl GatewayConfig {
@@ -159,15 +234,7 @@ impl GatewayConfig {
                 image_labels,
                 triage_score_meaning: settings.triage_score_meaning.unwrap_or_default(),
             }),
-            _ => {
-                let mut error = GatewayError::new(
-                    "invalid_configuration",
-                    500,
-                    "The gateway is misconfigured.",
-                );
-                error.errors = problems;
-                Err(error)
-            }
+            _ => Err(misconfigured(problems)),
         }
     }
 

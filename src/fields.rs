@@ -54,7 +54,7 @@ pub fn object<'a>(
         Value::Object(map) => Some(map),
         _ => {
             let what = if path.is_empty() {
-                "the request body"
+                "the request body "
             } else {
                 ""
             };

@@ -6,10 +6,12 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use aws_credential_types::Credentials as AwsCredentials;
 use aws_sigv4::http_request::{
-    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings, UriPathNormalizationMode,
+    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode,
 };
 use aws_sigv4::sign::v4;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use crate::endpoint_url::check_region;
 use crate::error::{FieldError, GatewayError};
@@ -32,7 +34,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"** redacted **")
-            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "** redacted **"),
+            )
             .finish()
     }
 }
@@ -68,16 +73,23 @@ pub struct SigningRequest<'a> {
 }
 
 /// Headers the signer computes; a caller must not pass them in.
-const SIGNER_HEADERS: [&str; 4] = ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
+const SIGNER_HEADERS: [&str; 3] = ["authorization", "x-amz-date", "x-amz-security-token"];
+
+/// Added by the signer for S3; other services sign it as an ordinary header
+/// when the caller sends it (as the JS SDK v3 does), so it must match the payload.
+const CONTENT_SHA256: &str = "x-amz-content-sha256";
+
+fn is_s3(service: &str) -> bool {
+    matches!(service, "s3" | "s3-outposts" | "s3express")
+}
 
 /// Signs a request and returns the headers to add (`x-amz-date`,
 /// `authorization`, and `x-amz-security-token` / `x-amz-content-sha256` when
 /// they apply), with lower-case names.
 pub fn sign_request(request: &SigningRequest<'_>) -> Result<Vec<(String, String)>, GatewayError> {
     check_request(request)?;
-    let is_s3 = matches!(request.service, "s3" | "s3-outposts" | "s3express");
     let mut settings = SigningSettings::default();
-    if is_s3 {
+    if is_s3(request.service) {
         // S3 signs the path as sent and always sends x-amz-content-sha256, as its SDKs do.
         settings.percent_encoding_mode = PercentEncodingMode::Single;
         settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
@@ -107,60 +119,117 @@ pub fn sign_request(request: &SigningRequest<'_>) -> Result<Vec<(String, String)
     let signable = SignableRequest::new(
         request.method,
         request.url,
-        request.headers.iter().map(|(name, value)| (name.as_str(), value.as_str())),
+        request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str())),
         body,
     )
     .map_err(|_| invalid("url", "is not a URL the signer accepts"))?;
-    let output = sign(signable, &params.into()).map_err(|_| invalid("headers", "contain a name or value the signer refuses"))?;
+    let output = sign(signable, &params.into())
+        .map_err(|_| invalid("headers", "contain a name or value the signer refuses"))?;
     let (instructions, _signature) = output.into_parts();
-    Ok(instructions.headers().map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned())).collect())
+    Ok(instructions
+        .headers()
+        .map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned()))
+        .collect())
 }
 
 fn invalid(path: &str, message: &str) -> GatewayError {
-    let mut error = GatewayError::new("invalid_signing_request", 400, "The request to sign is invalid.");
-    error.errors.push(FieldError::new(path, "invalid_value", message));
+    let mut error = GatewayError::new(
+        "invalid_signing_request",
+        400,
+        "The request to sign is invalid.",
+    );
+    error
+        .errors
+        .push(FieldError::new(path, "invalid_value", message));
     error
 }
 
 /// Checks every input up front, so the signer never meets a value it would panic on.
 fn check_request(request: &SigningRequest<'_>) -> Result<(), GatewayError> {
     let mut problems = Vec::new();
-    let mut problem = |path: &str, message: &str| problems.push(FieldError::new(path, "invalid_value", message));
+    let mut problem =
+        |path: &str, message: &str| problems.push(FieldError::new(path, "invalid_value", message));
 
-    if request.method.is_empty() || request.method.len() > 16 || !request.method.bytes().all(|b| b.is_ascii_uppercase()) {
+    if request.method.is_empty()
+        || request.method.len() > 16
+        || !request.method.bytes().all(|b| b.is_ascii_uppercase())
+    {
         problem("method", "must be an upper-case HTTP method such as POST");
     }
     if let Err(message) = check_url(request.url) {
         problem("url", message);
     }
     for (index, (name, value)) in request.headers.iter().enumerate() {
-        let name_ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        let name_ok = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
         if !name_ok {
-            problem(&format!("headers[{index}]"), "has a header name that is not an HTTP token");
+            problem(
+                &format!("headers[{index}]"),
+                "has a header name that is not an HTTP token",
+            );
         } else if SIGNER_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) {
-            problem(&format!("headers[{index}]"), "names a header the signer adds itself");
+            problem(
+                &format!("headers[{index}]"),
+                "names a header the signer adds itself",
+            );
         }
         if value.bytes().any(|b| b < 0x20 && b != b'\t' || b == 0x7f) || !value.is_ascii() {
-            problem(&format!("headers[{index}]"), "has a value with control or non-ASCII characters");
+            problem(
+                &format!("headers[{index}]"),
+                "has a value with control or non-ASCII characters",
+            );
+        } else if name.eq_ignore_ascii_case(CONTENT_SHA256) {
+            if is_s3(request.service) {
+                problem(
+                    &format!("headers[{index}]"),
+                    "names a header the signer adds itself",
+                );
+            } else if !is_payload_hash(value, request.payload) {
+                let message = "x-amz-content-sha256 must be the payload's SHA-256 (or UNSIGNED-PAYLOAD when bodySha256 is)";
+                problem(&format!("headers[{index}]"), message);
+            }
         }
     }
     if check_region(request.region).is_err() {
         problem("region", "must be an AWS region such as us-east-1");
     }
-    if request.service.is_empty() || request.service.len() > 64 || !request.service.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        problem("service", "must be an AWS signing name such as sagemaker or s3");
+    if request.service.is_empty()
+        || request.service.len() > 64
+        || !request
+            .service
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        problem(
+            "service",
+            "must be an AWS signing name such as sagemaker or s3",
+        );
     }
     let key_id = &request.credentials.access_key_id;
     if !(1..=128).contains(&key_id.len()) || !key_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        problem("credentials.accessKeyId", "must be 1 to 128 letters and digits");
+        problem(
+            "credentials.accessKeyId",
+            "must be 1 to 128 letters and digits",
+        );
     }
     let secret = &request.credentials.secret_access_key;
     if secret.is_empty() || secret.len() > 256 || !secret.bytes().all(|b| b.is_ascii_graphic()) {
-        problem("credentials.secretAccessKey", "must be 1 to 256 printable ASCII characters");
+        problem(
+            "credentials.secretAccessKey",
+            "must be 1 to 256 printable ASCII characters",
+        );
     }
     if let Some(token) = &request.credentials.session_token {
         if token.is_empty() || token.len() > 8192 || !token.bytes().all(|b| b.is_ascii_graphic()) {
-            problem("credentials.sessionToken", "must be printable ASCII without spaces");
+            problem(
+                "credentials.sessionToken",
+                "must be printable ASCII without spaces",
+            );
         }
     }
     // 253402300799999 ms is 9999-12-31T23:59:59.999Z, the last instant SigV4 dates can write.
@@ -168,7 +237,10 @@ fn check_request(request: &SigningRequest<'_>) -> Result<(), GatewayError> {
         problem("timeMs", "must be milliseconds since 1970 (Date.now())");
     }
     if let PayloadHash::Precomputed(hash) = request.payload {
-        let is_hex = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let is_hex = hash.len() == 64
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !is_hex && hash != "UNSIGNED-PAYLOAD" {
             problem("bodySha256", "must be 64 lower-case hex digits");
         }
@@ -176,9 +248,27 @@ fn check_request(request: &SigningRequest<'_>) -> Result<(), GatewayError> {
     if problems.is_empty() {
         Ok(())
     } else {
-        let mut error = GatewayError::new("invalid_signing_request", 400, "The request to sign is invalid.");
+        let mut error = GatewayError::new(
+            "invalid_signing_request",
+            400,
+            "The request to sign is invalid.",
+        );
         error.errors = problems;
         Err(error)
+    }
+}
+
+/// Whether `value` is the hash the signer puts in the canonical request.
+fn is_payload_hash(value: &str, payload: PayloadHash<'_>) -> bool {
+    match payload {
+        PayloadHash::Precomputed(hash) => value == hash,
+        PayloadHash::Body(bytes) => {
+            value
+                == Sha256::digest(bytes)
+                    .iter()
+                    .map(|byte| format!("{byte:02x}"))
+                    .collect::<String>()
+        }
     }
 }
 
@@ -186,9 +276,15 @@ fn check_url(url: &str) -> Result<(), &'static str> {
     if url.len() > 8192 || url.bytes().any(|b| !b.is_ascii_graphic()) {
         return Err("must be an absolute, percent-encoded URL without spaces");
     }
-    let uri: http::Uri = url.parse().map_err(|_| "must be an absolute, percent-encoded URL")?;
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|_| "must be an absolute, percent-encoded URL")?;
     match (uri.scheme_str(), uri.host()) {
-        (Some("https" | "http"), Some(host)) if !host.is_empty() && !uri.authority().is_some_and(|a| a.as_str().contains('@')) => Ok(()),
+        (Some("https" | "http"), Some(host))
+            if !host.is_empty() && !uri.authority().is_some_and(|a| a.as_str().contains('@')) =>
+        {
+            Ok(())
+        }
         _ => Err("must be an absolute http(s) URL with a host and no credentials"),
     }
 }
@@ -210,13 +306,19 @@ mod tests {
         let mut c = credentials();
         c.session_token = Some("token-value".into());
         let printed = format!("{c:?}");
-        assert!(!printed.contains("wJalr") && !printed.contains("token-value"), "{printed}");
+        assert!(
+            !printed.contains("wJalr") && !printed.contains("token-value"),
+            "{printed}"
+        );
     }
 
     #[test]
     fn refuses_inputs_the_signer_would_panic_on() {
         let creds = credentials();
-        let headers = vec![("authorization".to_owned(), "x".to_owned()), ("x-a".to_owned(), "a\r\nb".to_owned())];
+        let headers = vec![
+            ("authorization".to_owned(), "x".to_owned()),
+            ("x-a".to_owned(), "a\r\nb".to_owned()),
+        ];
         let request = SigningRequest {
             method: "post",
             url: "/no-host",
@@ -229,7 +331,19 @@ mod tests {
         };
         let error = sign_request(&request).unwrap_err();
         let paths: Vec<_> = error.errors.iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(paths, ["method", "url", "headers[0]", "headers[1]", "region", "service", "timeMs", "bodySha256"]);
+        assert_eq!(
+            paths,
+            [
+                "method",
+                "url",
+                "headers[0]",
+                "headers[1]",
+                "region",
+                "service",
+                "timeMs",
+                "bodySha256"
+            ]
+        );
         assert!(!error.to_string().contains("wJalr"));
     }
 }

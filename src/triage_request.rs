@@ -59,6 +59,7 @@ pub fn read_triage_object(
     let mut known: Vec<&str> = vec!["symptoms", "patient_data"];
     known.extend(ROUTING_FIELDS);
     if nested.is_some() {
+        // Still known fields: reported once, as conflicting, not also as unknown.
         for key in PATIENT_FIELDS.iter().filter(|key| map.contains_key(**key)) {
             report.push(
                 &join(path, key),
@@ -66,9 +67,8 @@ pub fn read_triage_object(
                 "is also given in patient_data; send it once",
             );
         }
-    } else {
-        known.extend(PATIENT_FIELDS);
     }
+    known.extend(PATIENT_FIELDS);
     reject_unknown(map, path, &known, report);
 
     let symptoms = required(map, "symptoms", path, report).and_then(|v| {

@@ -169,7 +169,8 @@ impl Gateway {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "GatewaySettings")] settings: JsValue,
     ) -> Result<Gateway, JsValue> {
-        let settings: GatewaySettings = from_js(settings, "settings")?;
+        let settings: serde_json::Value = from_js(settings, "settings")?;
+        let settings = GatewaySettings::from_json(settings).map_err(to_js_error)?;
         GatewayConfig::new(settings)
             .map(|config| Gateway { config })
             .map_err(to_js_error)

@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use crate::normalize::results::round4;
+
 /// Triage classes in model output order (class index 0 to 3), the order the
 /// guide's `multi:softmax`, `num_class: 4` training must use.
 pub const TRIAGE_LEVELS: [&str; 4] = ["low", "moderate", "high", "critical"];
@@ -10,11 +12,13 @@ pub const TRIAGE_LEVELS: [&str; 4] = ["low", "moderate", "high", "critical"];
 /// low, below 0.5 moderate, below 0.75 high, otherwise critical.
 pub const LEVEL_THRESHOLDS: [f64; 3] = [0.25, 0.5, 0.75];
 
-/// The level for a score in `[0, 1]`.
+/// The level for a score in `[0, 1]`, judged on the score as reported
+/// (rounded to 4 decimals), so a reported 0.25 is never `low`.
 pub fn level_for_score(score: f64) -> &'static str {
+    let reported = round4(score);
     let passed = LEVEL_THRESHOLDS
         .iter()
-        .filter(|threshold| score >= **threshold)
+        .filter(|threshold| reported >= **threshold)
         .count();
     TRIAGE_LEVELS.get(passed).copied().unwrap_or("critical")
 }
