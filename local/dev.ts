@@ -6,7 +6,8 @@
  */
 import { LOCAL_JWT_SECRET } from "./local_keys.ts";
 import { startLocalStack } from "./local_stack.ts";
-import { demoPageHandler } from "./demo_page.ts";
+import { createDemoPageHandler } from "./demo_page.ts";
+import { LOCAL_REGION } from "./sagemaker_stand_in/mod.ts";
 
 const port = Number(Deno.env.get("PORT") ?? 54321);
 const standInPort = Number(Deno.env.get("STANDIN_PORT") ?? 54329);
@@ -24,12 +25,20 @@ const env = Object.fromEntries(
   }),
 );
 
+// The page's config needs the stand-in's URL, known only once the stack runs.
+let demoPage: ((request: Request) => Promise<Response | null>) | null = null;
 const stack = await startLocalStack({
   port,
   standInPort,
   jwtSecret,
   env,
-  staticHandler: demoPageHandler,
+  staticHandler: (request) => demoPage ? demoPage(request) : null,
+});
+demoPage = createDemoPageHandler({
+  anonKey: stack.anonKey,
+  nonClinicalStandIn: true,
+  region: LOCAL_REGION,
+  endpointUrl: stack.standIn.url,
 });
 console.log(`
 HealthNav local stack (no AWS account; the models are NON-CLINICAL stand-ins)

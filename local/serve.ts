@@ -9,7 +9,8 @@ import { runtimeDeps } from "../edge/_shared/edge_function.ts";
 import { LOCAL_JWT_SECRET } from "./local_keys.ts";
 import { createFunctions } from "./local_stack.ts";
 import { createRouter } from "./router.ts";
-import { demoPageHandler } from "./demo_page.ts";
+import { createDemoPageHandler, demoPageHandler } from "./demo_page.ts";
+import { localAnonKey } from "./local_keys.ts";
 
 const port = Number(Deno.env.get("PORT") ?? 54321);
 const configuredSecret = Deno.env.get("SUPABASE_JWT_SECRET");
@@ -18,10 +19,19 @@ if (!configuredSecret) {
     "SUPABASE_JWT_SECRET is not set: using the Supabase CLI's public local default. Set it for anything but local use.",
   );
 }
+// The demo page needs an anon key: SUPABASE_ANON_KEY, or the local one when
+// the local secret is in use (never minted from a real project's secret).
+const anonKey = Deno.env.get("SUPABASE_ANON_KEY") ??
+  (configuredSecret ? undefined : await localAnonKey(LOCAL_JWT_SECRET));
 const router = createRouter({
   functions: createFunctions(runtimeDeps()),
   jwtSecret: configuredSecret ?? LOCAL_JWT_SECRET,
-  staticHandler: demoPageHandler,
+  staticHandler: anonKey
+    ? createDemoPageHandler({
+      anonKey,
+      region: Deno.env.get("AWS_REGION") ?? Deno.env.get("AWS_DEFAULT_REGION"),
+    })
+    : demoPageHandler,
 });
 const server = Deno.serve(
   { hostname: "127.0.0.1", port, onListen: () => {} },

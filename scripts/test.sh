@@ -33,13 +33,17 @@ fi
 step "deno fmt, lint, check ($(deno --version | head -1))"
 deno fmt --check
 deno lint
-deno check edge/ local/ tests/deno/
+deno check edge/ local/ tests/deno/ demo/ tests/browser/
 
 run_deno_tests() {
   "$1" test --allow-net=127.0.0.1 --allow-env --allow-read --allow-write=tests/artifacts --allow-run tests/deno/
 }
 step "deno test ($(deno --version | head -1))"
 run_deno_tests deno
+
+step "browser test (Debian Chromium driven by playwright-core)"
+# -A: playwright-core probes /proc for WSL at import, which Deno allows only with --allow-all.
+deno test -A tests/browser/
 
 supabase_deno="${HEALTHNAV_DENO_SUPABASE:-}"
 if [ -n "$supabase_deno" ] && [ -x "$supabase_deno" ]; then

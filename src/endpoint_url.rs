@@ -100,8 +100,24 @@ pub fn parse_override_url(url: &str) -> Result<BaseUrl, String> {
     {
         return Err("must not contain . or .. path segments".to_owned());
     }
+    if !is_uri_path(path) {
+        return Err("must have a percent-encoded path (RFC 3986 characters only)".to_owned());
+    }
     Ok(BaseUrl {
         base: format!("{scheme}://{authority}{path}"),
+    })
+}
+
+/// RFC 3986 path characters: unreserved, sub-delims, `:` and `/`, and `%XX`
+/// escapes. Others (`` ` ``, `<`, `{`, `"` …) either make the signer refuse
+/// every invocation URL or are re-encoded by fetch after signing.
+fn is_uri_path(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.iter().enumerate().all(|(index, byte)| match byte {
+        b'%' => bytes
+            .get(index + 1..index + 3)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)),
+        _ => byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:/".contains(byte),
     })
 }
 
@@ -278,5 +294,25 @@ mod tests {
         for input in refused {
             assert!(parse_override_url(input).is_err(), "{input}");
         }
+    }
+
+    /// Found by fuzz/fuzz_targets/override_url.rs: `https://ho//at..s/`` `
+    /// was accepted, then every invocation URL built on it was refused by
+    /// the signer (http::Uri rejects the backtick).
+    #[test]
+    fn override_paths_are_percent_encoded() {
+        for input in [
+            "https://ho//at..s/`",
+            "https://host/a<b>",
+            "https://host/{x}",
+            "https://host/a\"b",
+            "https://host/a^b|c",
+            "https://host/%zz",
+            "https://host/50%",
+        ] {
+            assert!(parse_override_url(input).is_err(), "{input}");
+        }
+        let base = parse_override_url("https://host/a%2Fb/~x;v=1,2/").unwrap();
+        assert_eq!(base.as_str(), "https://host/a%2Fb/~x;v=1,2");
     }
 }

@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::limits::MAX_FIELD_ERRORS;
+
 /// One problem with one field of a request, as `{path, code, message}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
@@ -81,7 +83,13 @@ impl GatewayError {
             422,
             "The request body has invalid fields.",
         );
+        if errors.len() > MAX_FIELD_ERRORS {
+            error.message = format!(
+                "The request body has invalid fields; the first {MAX_FIELD_ERRORS} are listed."
+            );
+        }
         error.errors = errors;
+        error.errors.truncate(MAX_FIELD_ERRORS);
         error
     }
 
@@ -112,3 +120,28 @@ impl fmt::Display for GatewayError {
 }
 
 impl std::error::Error for GatewayError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_lists_a_bounded_number_of_errors() {
+        let errors = |n: usize| {
+            (0..n)
+                .map(|i| FieldError::new(format!("k{i}"), "unknown_field", "x"))
+                .collect::<Vec<_>>()
+        };
+        let all = GatewayError::validation(errors(MAX_FIELD_ERRORS));
+        assert_eq!(all.errors.len(), MAX_FIELD_ERRORS);
+        assert_eq!(all.message, "The request body has invalid fields.");
+        let capped = GatewayError::validation(errors(MAX_FIELD_ERRORS * 50));
+        assert_eq!(capped.errors.len(), MAX_FIELD_ERRORS);
+        assert_eq!(capped.errors[0].path, "k0");
+        assert!(
+            capped.message.contains("the first 100 are listed"),
+            "{}",
+            capped.message
+        );
+    }
+}

@@ -1,15 +1,17 @@
 //! Turns a request body into JSON, refusing what no payload needs: bodies over
 //! SageMaker's limit (before parsing), duplicate object keys (which parsers
-//! resolve differently, so a check could see one value and the model another)
-//! and nesting deeper than [`MAX_JSON_DEPTH`].
+//! resolve differently, so a check could see one value and the model another),
+//! nesting deeper than [`MAX_JSON_DEPTH`] and more than [`MAX_JSON_VALUES`]
+//! values (refused while parsing, so memory stays bounded).
 
+use std::cell::Cell;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 use crate::error::GatewayError;
-use crate::limits::{MAX_JSON_DEPTH, MAX_SAGEMAKER_BODY_BYTES};
+use crate::limits::{MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_SAGEMAKER_BODY_BYTES};
 
 /// Parses a client body into a JSON value, or says exactly why not.
 pub fn parse_json_body(body: &[u8]) -> Result<Value, GatewayError> {
@@ -27,13 +29,22 @@ pub fn parse_json_body(body: &[u8]) -> Result<Value, GatewayError> {
             "The request body is empty; send a JSON object.",
         ));
     }
-    let StrictValue(value) = serde_json::from_slice(body).map_err(|error| {
-        // serde_json's messages name a position and a syntax rule, never the data.
-        GatewayError::new(
-            "invalid_json",
-            400,
-            format!("The request body is not valid JSON: {error}."),
-        )
+    let budget = Budget {
+        left: Cell::new(MAX_JSON_VALUES),
+        exceeded: Cell::new(false),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let parsed = StrictSeed(&budget)
+        .deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value));
+    let value = parsed.map_err(|error| {
+        let message = if budget.exceeded.get() {
+            format!("The request body has more than {MAX_JSON_VALUES} JSON values.")
+        } else {
+            // serde_json's messages name a position and a syntax rule, never the data.
+            format!("The request body is not valid JSON: {error}.")
+        };
+        GatewayError::new("invalid_json", 400, message)
     })?;
     if depth(&value) > MAX_JSON_DEPTH {
         return Err(GatewayError::new(
@@ -53,66 +64,98 @@ fn depth(value: &Value) -> usize {
     }
 }
 
-/// A JSON value whose objects had no duplicate keys.
-struct StrictValue(Value);
+/// How many more values the document may have.
+struct Budget {
+    left: Cell<usize>,
+    exceeded: Cell<bool>,
+}
 
-impl<'de> Deserialize<'de> for StrictValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StrictVisitor).map(StrictValue)
+impl Budget {
+    fn take<E: de::Error>(&self) -> Result<(), E> {
+        match self.left.get().checked_sub(1) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => {
+                self.exceeded.set(true);
+                Err(E::custom("too many values"))
+            }
+        }
     }
 }
 
-struct StrictVisitor;
+/// Parses one JSON value whose objects have no duplicate keys, spending the budget.
+struct StrictSeed<'a>(&'a Budget);
 
-impl<'de> Visitor<'de> for StrictVisitor {
+impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(StrictVisitor(self.0))
+    }
+}
+
+struct StrictVisitor<'a>(&'a Budget);
+
+impl<'de> Visitor<'de> for StrictVisitor<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        self.0.take()?;
         Ok(Value::Bool(v))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        self.0.take()?;
         Ok(Value::Number(v.into()))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        self.0.take()?;
         Ok(Value::Number(v.into()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.0.take()?;
         Number::from_f64(v)
             .map(Value::Number)
             .ok_or_else(|| E::custom("number is not finite"))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        self.0.take()?;
         Ok(Value::String(v.to_owned()))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        self.0.take()?;
         Ok(Value::String(v))
     }
 
-    fn visit_unit<E>(self) -> Result<Value, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.0.take()?;
         Ok(Value::Null)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.0.take()?;
         let mut items = Vec::new();
-        while let Some(StrictValue(item)) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(StrictSeed(self.0))? {
             items.push(item);
         }
         Ok(Value::Array(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        self.0.take()?;
         let mut map = Map::new();
         while let Some(key) = access.next_key::<String>()? {
-            let StrictValue(value) = access.next_value()?;
+            let value = access.next_value_seed(StrictSeed(self.0))?;
             if map.insert(key, value).is_some() {
                 return Err(de::Error::custom("duplicate object key"));
             }
@@ -152,6 +195,29 @@ mod tests {
         assert_eq!(code_of(deep.as_bytes()), "invalid_json");
         let big = vec![b' '; MAX_SAGEMAKER_BODY_BYTES + 1];
         assert_eq!(code_of(&big), "body_too_large");
+    }
+
+    #[test]
+    fn refuses_more_values_than_any_payload_has() {
+        let at_limit = format!("[{}]", vec!["0"; MAX_JSON_VALUES - 1].join(","));
+        assert!(parse_json_body(at_limit.as_bytes()).is_ok());
+        let over = format!("[{}]", vec!["0"; MAX_JSON_VALUES].join(","));
+        let error = parse_json_body(over.as_bytes()).unwrap_err();
+        assert_eq!(error.code, "invalid_json");
+        assert_eq!(
+            error.message,
+            format!("The request body has more than {MAX_JSON_VALUES} JSON values.")
+        );
+        let keys: Vec<String> = (0..MAX_JSON_VALUES)
+            .map(|i| format!("\"k{i}\":{{}}"))
+            .collect();
+        let wide = format!("{{{}}}", keys.join(","));
+        assert_eq!(code_of(wide.as_bytes()), "invalid_json");
+        // A syntax error is still reported as one, budget or not.
+        assert!(parse_json_body(b"[1,]")
+            .unwrap_err()
+            .message
+            .contains("not valid JSON"));
     }
 
     #[test]

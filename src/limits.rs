@@ -11,3 +11,13 @@ pub const MAX_SAGEMAKER_HEADER_VALUE_CHARS: usize = 1024;
 
 /// JSON nesting deeper than this is refused before it is walked.
 pub const MAX_JSON_DEPTH: usize = 32;
+
+/// A JSON body with more values than this is refused while it is parsed. A
+/// valid payload has about a hundred at most; without a bound, a 6 MiB body
+/// of tiny values (`[0,0,…]`) grows the wasm memory by over 200 MiB, which
+/// it never gives back.
+pub const MAX_JSON_VALUES: usize = 10_000;
+
+/// At most this many field errors are listed, so an answer stays small
+/// whatever the body holds.
+pub const MAX_FIELD_ERRORS: usize = 100;

@@ -28,6 +28,17 @@ impl S3Location {
                 "must have an object key of 1 to 1024 bytes".to_owned(),
             ));
         }
+        // `..` would climb out of the allowed bucket wherever the key is
+        // resolved as a path (path-style URLs, URL normalisation).
+        if key
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
+        {
+            return Err((
+                "invalid_s3_uri",
+                "must not contain . or .. path segments".to_owned(),
+            ));
+        }
         if key.chars().any(crate::fields::is_forbidden_char) {
             return Err((
                 "control_character",
@@ -103,6 +114,8 @@ mod tests {
         assert_eq!(location.bucket, "bucket");
         assert_eq!(location.key, "patient-xray.jpg");
         assert_eq!(location.uri(), "s3://bucket/patient-xray.jpg");
+        // Dots inside a name are ordinary characters.
+        assert!(S3Location::parse("s3://bucket/scans/a..b/.hidden/x.").is_ok());
     }
 
     #[test]
@@ -122,6 +135,10 @@ mod tests {
             ("s3://a..b/key", "invalid_s3_uri"),
             ("s3://-ab/key", "invalid_s3_uri"),
             ("s3://bucket/ke\ny", "control_character"),
+            ("s3://bucket/../other-bucket/key", "invalid_s3_uri"),
+            ("s3://bucket/scans/../../other/key", "invalid_s3_uri"),
+            ("s3://bucket/./key", "invalid_s3_uri"),
+            ("s3://bucket/scans/..", "invalid_s3_uri"),
         ];
         for (uri, code) in cases {
             assert_eq!(S3Location::parse(uri).unwrap_err().0, code, "{uri}");

@@ -273,19 +273,36 @@ fn is_payload_hash(value: &str, payload: PayloadHash<'_>) -> bool {
 }
 
 fn check_url(url: &str) -> Result<(), &'static str> {
-    if url.len() > 8192 || url.bytes().any(|b| !b.is_ascii_graphic()) {
-        return Err("must be an absolute, percent-encoded URL without spaces");
+    if url.len() > 8192 || url.bytes().any(|b| !b.is_ascii_graphic() || b == b'#') {
+        return Err("must be an absolute, percent-encoded URL without spaces or a fragment");
     }
     let uri: http::Uri = url
         .parse()
         .map_err(|_| "must be an absolute, percent-encoded URL")?;
     match (uri.scheme_str(), uri.host()) {
         (Some("https" | "http"), Some(host))
-            if !host.is_empty() && !uri.authority().is_some_and(|a| a.as_str().contains('@')) =>
+            if !host.is_empty()
+                && uri
+                    .authority()
+                    .is_some_and(|a| authority_is_plain(a.as_str())) =>
         {
             Ok(())
         }
         _ => Err("must be an absolute http(s) URL with a host and no credentials"),
+    }
+}
+
+/// No credentials, and a port (when written) from 1 to 65535.
+fn authority_is_plain(authority: &str) -> bool {
+    if authority.contains('@') {
+        return false;
+    }
+    if authority.ends_with(']') {
+        return true;
+    }
+    match authority.rsplit_once(':') {
+        None => true,
+        Some((_, port)) => port.parse::<u16>().is_ok_and(|p| p > 0),
     }
 }
 
@@ -298,6 +315,30 @@ mod tests {
             access_key_id: "AKIDEXAMPLE".into(),
             secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
             session_token: None,
+        }
+    }
+
+    #[test]
+    fn refuses_fragments_and_impossible_ports() {
+        let creds = credentials();
+        for url in [
+            "https://h/#x",
+            "https://h:99999/",
+            "https://h:0/",
+            "https://h:/x",
+        ] {
+            let request = SigningRequest {
+                method: "GET",
+                url,
+                headers: &[],
+                payload: PayloadHash::Body(b""),
+                region: "us-east-1",
+                service: "sagemaker",
+                credentials: &creds,
+                time_ms: 0.0,
+            };
+            let error = sign_request(&request).unwrap_err();
+            assert_eq!(error.errors[0].path, "url", "{url}");
         }
     }
 

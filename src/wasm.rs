@@ -310,7 +310,7 @@ pub fn sign_aws_request(
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SignInput {
     method: String,
     url: String,
@@ -322,6 +322,9 @@ struct SignInput {
     service: String,
     credentials: Credentials,
     time_ms: f64,
+    /// Read separately (a Uint8Array or a string); named here so it is not unknown.
+    #[serde(default, rename = "body")]
+    _body: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
