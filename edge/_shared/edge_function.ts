@@ -19,7 +19,11 @@ import {
 } from "./invoke_sagemaker.ts";
 import { type InvocationLog, logLine } from "./log.ts";
 import { type Problem, problemResponse } from "./problem.ts";
-import { BodyTooLargeError, readCappedBody } from "./request_body.ts";
+import {
+  BodyReadError,
+  BodyTooLargeError,
+  readCappedBody,
+} from "./request_body.ts";
 import {
   type FunctionName,
   type HealthNavError,
@@ -76,6 +80,8 @@ export function createEdgeFunction(
         function: functionName,
         method: request.method,
         status: 500,
+        // Known once the body is validated; null when refused before that.
+        endpoint: null,
         latency_ms: 0,
       };
       const ready = loadSetup();
@@ -211,6 +217,14 @@ function toProblem(
       status: 413,
       code: "body_too_large",
       detail: `The request body must be at most ${MAX_REQUEST_BYTES} bytes.`,
+    };
+  }
+  if (error instanceof BodyReadError) {
+    // The client's upload broke: what arrived is not a complete JSON document.
+    return {
+      status: 400,
+      code: "invalid_json",
+      detail: "The request body ended before it was complete.",
     };
   }
   if (error instanceof UpstreamError) {

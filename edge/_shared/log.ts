@@ -12,7 +12,8 @@ export interface InvocationLog {
   method: string;
   status: number;
   code?: string;
-  endpoint?: string;
+  /** The SageMaker endpoint, or null when the request was refused before one was chosen. */
+  endpoint?: string | null;
   variant?: string | null;
   latency_ms: number;
   upstream_ms?: number;

@@ -13,7 +13,22 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Reads at most `limit` bytes; throws BodyTooLargeError past it. */
+/**
+ * The body stream failed before its end: the client went away mid-upload, or
+ * sent fewer bytes than its Content-Length or broken chunked framing. The
+ * underlying error is dropped: it describes the connection, not the request.
+ */
+export class BodyReadError extends Error {
+  constructor() {
+    super("the body could not be read to its end");
+    this.name = "BodyReadError";
+  }
+}
+
+/**
+ * Reads at most `limit` bytes; throws BodyTooLargeError past it and
+ * BodyReadError when the stream fails.
+ */
 export async function readCappedBody(
   body: ReadableStream<Uint8Array> | null,
   limit: number,
@@ -29,7 +44,13 @@ export async function readCappedBody(
   const reader = body.getReader();
   try {
     while (true) {
-      const { done, value } = await reader.read();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        throw new BodyReadError();
+      }
+      const { done, value } = chunk;
       if (done) break;
       total += value.byteLength;
       if (total > limit) {
