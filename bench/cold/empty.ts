@@ -1,0 +1,1 @@
+// Cold-start baseline: an empty `deno run`.

@@ -1,0 +1,143 @@
+/**
+ * Parts 4 and 5, end to end and memory: the local SageMaker stand-in and
+ * each triage server run as child `deno run` processes on 127.0.0.1; this
+ * process is the load generator: warm-up requests, each server's VmRSS, the
+ * measured requests (throughput, p50/p99), each server's VmRSS again.
+ *
+ * @module
+ */
+import { type ChildServer, startChild } from "./child.ts";
+import { combineLoads, type LoadResult, runLoad } from "./load.ts";
+
+/** The e2e servers. */
+export const E2E_SERVERS = {
+  ours: "bench/e2e/serve_ours.ts",
+  aws4fetch: "bench/e2e/serve_aws4fetch.ts",
+  sdk: "bench/e2e/serve_sdk.ts",
+} as const;
+/** One of {@link E2E_SERVERS}. */
+export type E2EServer = keyof typeof E2E_SERVERS;
+
+/** The request every server gets: the guide's flat triage format. */
+export const E2E_BODY = JSON.stringify({
+  symptoms: ["fever", "cough"],
+  age: 35,
+  gender: "female",
+});
+
+/** One server's figures. */
+export interface E2EResult {
+  load: LoadResult;
+  /** VmRSS after the warm-up, bytes. */
+  rssWarmBytes: number;
+  /** VmRSS after warm-up + the measured requests, bytes. */
+  rssAfterBytes: number;
+  /** Requests served when rssAfterBytes was read. */
+  servedRequests: number;
+}
+
+/** Options of part 4/5. */
+export interface E2EOptions {
+  root: string;
+  concurrency: number;
+  warmupRequests: number;
+  requests: number;
+  /** The measured requests are sent in this many slices, servers taking turns. */
+  slices: number;
+  log(line: string): void;
+}
+
+/**
+ * Runs parts 4 and 5. All three servers stay up; after each one's warm-up,
+ * the measured requests go in slices with the servers taking turns (order
+ * rotated per slice), so load from elsewhere on a shared machine falls on
+ * every contestant alike.
+ */
+export async function runE2EPart(
+  options: E2EOptions,
+): Promise<Record<E2EServer, E2EResult>> {
+  const started: ChildServer[] = [];
+  const names = Object.keys(E2E_SERVERS) as E2EServer[];
+  const load = (url: string, requests: number) =>
+    runLoad(url, E2E_BODY, { concurrency: options.concurrency, requests });
+  try {
+    const standIn = await startChild(["-A", "bench/e2e/stand_in.ts"], {
+      cwd: options.root,
+    });
+    started.push(standIn);
+    const servers = {} as Record<E2EServer, ChildServer>;
+    for (const name of names) {
+      servers[name] = await startChild(["-A", E2E_SERVERS[name]], {
+        cwd: options.root,
+        env: { BENCH_STANDIN_URL: standIn.url },
+      });
+      started.push(servers[name]);
+      await checkAnswer(name, servers[name].url);
+    }
+    const rssWarm = {} as Record<E2EServer, number>;
+    for (const name of names) {
+      const warm = await load(servers[name].url, options.warmupRequests);
+      if (warm.errors) {
+        throw new Error(
+          `${name}: ${warm.errors} failed warm-up requests: ${warm.firstError}`,
+        );
+      }
+    }
+    await settle();
+    for (const name of names) rssWarm[name] = await servers[name].rssBytes();
+
+    const runs = Object.fromEntries(
+      names.map((name) => [name, [] as LoadResult[]]),
+    ) as Record<E2EServer, LoadResult[]>;
+    const perSlice = Math.ceil(options.requests / options.slices);
+    for (let slice = 0; slice < options.slices; slice++) {
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(k + slice) % names.length];
+        runs[name].push(await load(servers[name].url, perSlice));
+      }
+    }
+    await settle();
+    const out = {} as Record<E2EServer, E2EResult>;
+    for (const name of names) {
+      const result = combineLoads(runs[name]);
+      out[name] = {
+        load: result,
+        rssWarmBytes: rssWarm[name],
+        rssAfterBytes: await servers[name].rssBytes(),
+        servedRequests: 1 + options.warmupRequests + result.requests,
+      };
+      options.log(
+        `  ${name}: ${result.rps.toFixed(0)} req/s, p50 ${
+          result.p50Ms.toFixed(2)
+        } ms, p99 ${result.p99Ms.toFixed(2)} ms, RSS ${mb(rssWarm[name])} → ${
+          mb(out[name].rssAfterBytes)
+        } MB`,
+      );
+    }
+    return out;
+  } finally {
+    for (const child of started.reverse()) await child.stop();
+  }
+}
+
+async function checkAnswer(name: string, url: string): Promise<void> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: E2E_BODY,
+  });
+  const text = await response.text();
+  if (response.status !== 200 || !("urgency_score" in JSON.parse(text))) {
+    throw new Error(
+      `${name} did not answer the triage: ${response.status} ${text}`,
+    );
+  }
+}
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 500));
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1048576).toFixed(1);
+}

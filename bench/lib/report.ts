@@ -1,0 +1,500 @@
+/**
+ * The report: one table of every figure with ours ÷ each peer and a verdict
+ * per target, then the details a reader needs to trust it (what was timed,
+ * the checks, the breakdown of our cost, the machine and the command).
+ *
+ * @module
+ */
+import type { CaseId } from "./cases.ts";
+import { COLD_SCRIPTS, type ColdResults } from "./part_cold.ts";
+import { type CpuResults, timingOf } from "./part_cpu.ts";
+import type { E2EResult, E2EServer } from "./part_e2e.ts";
+import type { SizeResults } from "./part_size.ts";
+import { PEER_IDS, PEER_LABELS, type PeerId } from "./peers.ts";
+import type { Machine } from "./machine.ts";
+
+/** Everything one run measured; a part not run is undefined. */
+export interface Results {
+  cpu?: CpuResults;
+  cold?: ColdResults;
+  size?: SizeResults;
+  e2e?: Record<E2EServer, E2EResult>;
+}
+
+/** How the run was made. */
+export interface RunInfo {
+  machine: Machine;
+  command: string;
+  quick: boolean;
+  startedAt: Date;
+  seconds: number;
+  settings: string[];
+  versions: string[];
+  /** Parts that failed, with why. */
+  failures: string[];
+}
+
+type Cell = number | undefined;
+interface Row {
+  part: string;
+  measure: string;
+  unit: string;
+  ours: Cell;
+  peers: Partial<Record<PeerId, Cell>>;
+  digits: number;
+  target: string;
+  verdict: string;
+}
+
+const NOT_RUN = "not run";
+
+function fmt(value: Cell, digits: number): string {
+  if (value === undefined || !Number.isFinite(value)) return "—";
+  return value.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+function ratio(ours: Cell, peer: Cell): string {
+  if (ours === undefined || peer === undefined || peer === 0) return "";
+  const r = ours / peer;
+  return ` (×${r >= 10 ? r.toFixed(1) : r.toFixed(2)})`;
+}
+
+function verdict(met: boolean, why: string): string {
+  return met ? `met: ${why}` : `**MISSED**: ${why}`;
+}
+
+function r2(value: number): string {
+  return `×${value.toFixed(2)}`;
+}
+
+/** Builds the rows of the main table. */
+function rows(results: Results): Row[] {
+  const out: Row[] = [];
+  const { cpu, size, e2e } = results;
+  const cold = results.cold?.scripts;
+
+  const cpuRow = (caseId: CaseId, measure: string): Row => {
+    const ours = cpu ? timingOf(cpu, caseId, "ours")?.cpuUs : undefined;
+    const peers: Partial<Record<PeerId, Cell>> = {};
+    for (const id of PEER_IDS) {
+      peers[id] = cpu ? timingOf(cpu, caseId, id)?.cpuUs : undefined;
+    }
+    return {
+      part: "1",
+      measure,
+      unit: "CPU µs/request",
+      ours,
+      peers,
+      digits: 1,
+      target: "",
+      verdict: cpu ? "" : NOT_RUN,
+    };
+  };
+
+  const small = cpuRow(
+    "prepare-1k",
+    "prepare a signed 1 KB triage request (ours: validate + build + sign; peers: sign)",
+  );
+  small.target = "≤ ×0.5 smithy + node:crypto; ≤ ×0.1 aws4fetch and SDK";
+  if (cpu && small.ours !== undefined) {
+    const vsNode = small.ours / small.peers["smithy-node"]!;
+    const vsA4f = small.ours / small.peers.aws4fetch!;
+    const vsSdk = small.ours / small.peers.sdk!;
+    small.verdict = verdict(
+      vsNode <= 0.5 && vsA4f <= 0.1 && vsSdk <= 0.1,
+      `${r2(vsNode)} node:crypto, ${r2(vsA4f)} aws4fetch, ${r2(vsSdk)} SDK`,
+    );
+  }
+  out.push(small);
+
+  for (
+    const [caseId, label] of [["sign-1m", "1 MB"], ["sign-5m", "5 MB"]] as const
+  ) {
+    const row = cpuRow(
+      caseId,
+      `sign a ${label} image body (ours: native SHA-256 + signAwsRequest with bodySha256)`,
+    );
+    row.target = "no slower than the fastest peer";
+    if (cpu && row.ours !== undefined) {
+      const [fastestId, fastest] = fastestPeer(row.peers);
+      row.verdict = verdict(
+        row.ours <= fastest,
+        `${r2(row.ours / fastest)} the fastest, ${PEER_LABELS[fastestId]}`,
+      );
+    }
+    out.push(row);
+  }
+
+  const normalize = cpuRow("normalize", "normalise a triage response");
+  if (cpu) {
+    const json = timingOf(cpu, "normalize", "json")?.cpuUs;
+    normalize.target = "none (peers do not check model output)";
+    normalize.verdict = `plain JSON.parse + stringify of the same body: ${
+      fmt(json, 1)
+    } µs; ours ${r2(normalize.ours! / json!)} that`;
+  }
+  out.push(normalize);
+
+  const coldRow: Row = {
+    part: "2",
+    measure:
+      "cold start: `deno run` importing the module and preparing one request, minus an empty `deno run`",
+    unit: "ms",
+    ours: cold?.ours.overheadMs,
+    peers: Object.fromEntries(
+      PEER_IDS.map((id) => [id, cold?.[id]?.overheadMs]),
+    ),
+    digits: 1,
+    target: "≤ aws4fetch; ≤ ×0.2 SDK",
+    verdict: NOT_RUN,
+  };
+  if (cold) {
+    const a4f = cold.aws4fetch.overheadMs;
+    const sdk = cold.sdk.overheadMs;
+    const ours = cold.ours.overheadMs;
+    coldRow.verdict = verdict(
+      ours <= a4f && ours <= 0.2 * sdk,
+      `${fmt(ours - a4f, 1)} ms vs aws4fetch, ${r2(ours / sdk)} SDK`,
+    );
+  }
+  out.push(coldRow);
+
+  const kb = (bytes: number | undefined) =>
+    bytes === undefined ? undefined : bytes / 1024;
+  const gzRow: Row = {
+    part: "3",
+    measure:
+      "size, gzip -9 (ours: pkg/ as imported; peers: esbuild bundle, minified)",
+    unit: "KB",
+    ours: kb(size?.ours.gzip),
+    peers: Object.fromEntries(
+      PEER_IDS.map((id) => [id, kb(size?.peers[id].gzip)]),
+    ),
+    digits: 1,
+    target: "ours ≤ 100 KB",
+    verdict: NOT_RUN,
+  };
+  if (size) {
+    gzRow.verdict = verdict(
+      size.ours.gzip <= 100 * 1024,
+      `${fmt(kb(size.ours.gzip), 1)} KB (the wasm binary + glue alone: ${
+        fmt(kb(size.oursBinary.gzip), 1)
+      } KB)`,
+    );
+  }
+  out.push(gzRow);
+  out.push({
+    part: "3",
+    measure: "size, raw",
+    unit: "KB",
+    ours: kb(size?.ours.raw),
+    peers: Object.fromEntries(
+      PEER_IDS.map((id) => [id, kb(size?.peers[id].raw)]),
+    ),
+    digits: 1,
+    target: "",
+    verdict: size ? "" : NOT_RUN,
+  });
+
+  const e2ePeers = (pick: (r: E2EResult) => number) => ({
+    aws4fetch: e2e ? pick(e2e.aws4fetch) : undefined,
+    sdk: e2e ? pick(e2e.sdk) : undefined,
+  });
+  const rps: Row = {
+    part: "4",
+    measure:
+      "end to end: triage function served by Deno → stand-in, throughput",
+    unit: "req/s",
+    ours: e2e?.ours.load.rps,
+    peers: e2ePeers((r) => r.load.rps),
+    digits: 0,
+    target: "≥ the best peer's throughput, with a lower p99 than every peer",
+    verdict: NOT_RUN,
+  };
+  const p50: Row = {
+    part: "4",
+    measure: "end to end, latency p50",
+    unit: "ms",
+    ours: e2e?.ours.load.p50Ms,
+    peers: e2ePeers((r) => r.load.p50Ms),
+    digits: 2,
+    target: "",
+    verdict: e2e ? "" : NOT_RUN,
+  };
+  const p99: Row = {
+    ...p50,
+    measure: "end to end, latency p99",
+    ours: e2e?.ours.load.p99Ms,
+    peers: e2ePeers((r) => r.load.p99Ms),
+  };
+  if (e2e) {
+    const bestRps = Math.max(e2e.aws4fetch.load.rps, e2e.sdk.load.rps);
+    const bestP99 = Math.min(e2e.aws4fetch.load.p99Ms, e2e.sdk.load.p99Ms);
+    const ours = e2e.ours.load;
+    rps.verdict = verdict(
+      ours.rps >= bestRps && ours.p99Ms < bestP99,
+      `throughput ${r2(ours.rps / bestRps)} the best peer, p99 ${
+        r2(ours.p99Ms / bestP99)
+      } the lowest peer p99`,
+    );
+    const errors = ours.errors + e2e.aws4fetch.load.errors +
+      e2e.sdk.load.errors;
+    p50.verdict = errors
+      ? `**${errors} failed requests** (see details)`
+      : "no failed request";
+  }
+  out.push(rps, p50, p99);
+
+  const rss = (measure: string, pick: (r: E2EResult) => number): Row => ({
+    part: "5",
+    measure,
+    unit: "MB",
+    ours: e2e ? pick(e2e.ours) / 1048576 : undefined,
+    peers: e2ePeers((r) => pick(r) / 1048576),
+    digits: 1,
+    target: "",
+    verdict: e2e ? "" : NOT_RUN,
+  });
+  out.push(
+    rss(
+      "memory: RSS of the serving process after warm-up",
+      (r) => r.rssWarmBytes,
+    ),
+  );
+  out.push(
+    rss(
+      `memory: RSS after ${
+        e2e ? e2e.ours.servedRequests.toLocaleString("en-US") : "the"
+      } requests`,
+      (r) => r.rssAfterBytes,
+    ),
+  );
+  return out;
+}
+
+function fastestPeer(peers: Partial<Record<PeerId, Cell>>): [PeerId, number] {
+  let best: [PeerId, number] = ["smithy-node", Infinity];
+  for (const id of PEER_IDS) {
+    const value = peers[id];
+    if (value !== undefined && value < best[1]) best = [id, value];
+  }
+  return best;
+}
+
+/** The main table, markdown. */
+export function renderTable(results: Results): string {
+  const header = [
+    "part",
+    "measure",
+    "unit",
+    "**ours**",
+    ...PEER_IDS.map((id) => PEER_LABELS[id]),
+    "target",
+    "verdict",
+  ];
+  const lines = [
+    `| ${header.join(" | ")} |`,
+    `|${
+      header.map((
+        _,
+        i,
+      ) => (i >= 3 && i < 3 + 1 + PEER_IDS.length ? "---:" : "---")).join("|")
+    }|`,
+  ];
+  for (const row of rows(results)) {
+    const cells = [
+      row.part,
+      row.measure,
+      row.unit,
+      `**${fmt(row.ours, row.digits)}**`,
+      ...PEER_IDS.map((id) =>
+        row.peers[id] === undefined
+          ? "—"
+          : `${fmt(row.peers[id], row.digits)}${ratio(row.ours, row.peers[id])}`
+      ),
+      row.target,
+      row.verdict,
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+/** The whole report, markdown. */
+export function renderReport(results: Results, info: RunInfo): string {
+  const { machine } = info;
+  const out: string[] = [];
+  out.push(
+    `# HealthNav gateway benchmark${
+      info.quick ? " (quick mode: smoke figures, not for comparison)" : ""
+    }`,
+  );
+  out.push("");
+  out.push(
+    `Generated by \`${info.command}\` on ${info.startedAt.toISOString()} in ${
+      info.seconds.toFixed(0)
+    } s. How to run and read it: [docs/benchmarks.md](../docs/benchmarks.md).`,
+  );
+  out.push("");
+  out.push(
+    `Machine: ${machine.cpuModel}, ${machine.nproc} CPUs (nproc), ${machine.memGiB} GiB RAM, ${machine.os}. ` +
+      `Deno ${machine.deno} (V8 ${machine.v8}, TypeScript ${machine.typescript}).`,
+  );
+  out.push("");
+  out.push(
+    "Cells: the figure, then (×r) = ours ÷ that peer. For costs (µs, ms, KB, MB) ×r below 1 means ours is " +
+      "smaller; for req/s above 1 means ours is faster. Figures are medians; all of them come from this one run, " +
+      "on a shared VM, so differences of a few percent are noise.",
+  );
+  out.push("");
+  out.push(renderTable(results));
+  out.push("");
+  for (const failure of info.failures) {
+    out.push(`**${failure.replaceAll("|", "\\|")}**`);
+    out.push("");
+  }
+  out.push(...details(results));
+  out.push("## Run");
+  out.push("");
+  for (const line of info.settings) out.push(`- ${line}`);
+  out.push("- Versions:");
+  for (const line of info.versions) out.push(`  - ${line}`);
+  out.push("");
+  return out.join("\n");
+}
+
+function details(results: Results): string[] {
+  const out: string[] = [];
+  const { cpu, size, e2e } = results;
+  const cold = results.cold?.scripts;
+  if (cpu) {
+    out.push("## 1. CPU per request: details");
+    out.push("");
+    out.push(
+      "CPU = user + system time of the process (all threads: WebCrypto's worker threads and GC count) per " +
+        "operation, median of interleaved rounds; wall time beside it. Every call in one table:",
+    );
+    out.push("");
+    out.push(
+      "| case | who | what is timed | CPU µs | wall µs | CPU min–max over rounds | operations |",
+    );
+    out.push("|---|---|---|---:|---:|---:|---:|");
+    for (const task of cpu.tasks) {
+      const t = cpu.timings.get(task.id)!;
+      out.push(
+        `| ${task.caseId} | ${
+          task.role === "peer"
+            ? task.who
+            : task.role === "ours"
+            ? "**ours**"
+            : task.role === "baseline"
+            ? "baseline"
+            : `ours: ${task.who}`
+        } | ${task.label} | ${fmt(t.cpuUs, 1)} | ${fmt(t.wallUs, 1)} | ${
+          fmt(t.cpuMinUs, 1)
+        }–${fmt(t.cpuMaxUs, 1)} | ${t.ops.toLocaleString("en-US")} |`,
+      );
+    }
+    out.push("");
+    const p = cpu.profile;
+    out.push(
+      `Where our 1 KB prepare spends its time (V8 sampling profiler, ${
+        p.samples.toLocaleString("en-US")
+      } samples, self time): ` +
+        Object.entries(p.shares).map(([k, v]) =>
+          `${k} ${(v * 100).toFixed(0)}%`
+        ).join(", ") +
+        ". Heaviest functions: " +
+        p.top.slice(0, 6).map((t) => `${t.name} ${(t.share * 100).toFixed(1)}%`)
+          .join("; ") +
+        ".",
+    );
+    out.push("");
+    out.push("Checks made before timing:");
+    out.push("");
+    for (const line of cpu.checks) out.push(`- ${line}`);
+    out.push("");
+  }
+  if (cold) {
+    out.push("## 2. Cold start: details");
+    out.push("");
+    out.push(
+      `Timed with ${
+        results.cold!.measuredWith
+      }; every script printed the expected Authorization first.`,
+    );
+    out.push("");
+    out.push(
+      "| script | median `deno run`, ms | minus empty, ms | mean CPU (user + sys), ms | runs |",
+    );
+    out.push("|---|---:|---:|---:|---:|");
+    for (const [name, r] of Object.entries(cold)) {
+      out.push(
+        `| ${COLD_SCRIPTS[name as keyof typeof COLD_SCRIPTS]} | ${
+          fmt(r.medianMs, 1)
+        } | ${fmt(r.overheadMs, 1)} | ${fmt(r.cpuMs, 1)} | ${r.runs} |`,
+      );
+    }
+    out.push("");
+  }
+  if (size) {
+    out.push("## 3. Size: details");
+    out.push("");
+    out.push(
+      `esbuild ${size.esbuild}: \`--bundle --minify --format=esm --platform=browser --target=es2022 --external:node:*\` of each bench/cold/<peer>.ts.`,
+    );
+    out.push("");
+    out.push("| what | raw bytes | gzip -9 bytes |");
+    out.push("|---|---:|---:|");
+    out.push(
+      `| ours: ${size.ours.what} | ${size.ours.raw.toLocaleString("en-US")} | ${
+        size.ours.gzip.toLocaleString("en-US")
+      } |`,
+    );
+    out.push(
+      `| ours: ${size.oursBinary.what} | ${
+        size.oursBinary.raw.toLocaleString("en-US")
+      } | ${size.oursBinary.gzip.toLocaleString("en-US")} |`,
+    );
+    for (const id of PEER_IDS) {
+      const s = size.peers[id];
+      out.push(
+        `| ${PEER_LABELS[id]}: ${s.what} | ${s.raw.toLocaleString("en-US")} | ${
+          s.gzip.toLocaleString("en-US")
+        } |`,
+      );
+    }
+    out.push("");
+  }
+  if (e2e) {
+    out.push("## 4–5. End to end and memory: details");
+    out.push("");
+    out.push(
+      "| server | requests | failed | seconds | req/s | p50 ms | p99 ms | RSS after warm-up, MB | RSS at the end, MB |",
+    );
+    out.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const [name, r] of Object.entries(e2e)) {
+      out.push(
+        `| ${name} | ${
+          r.load.requests.toLocaleString("en-US")
+        } | ${r.load.errors} | ${fmt(r.load.seconds, 1)} | ${
+          fmt(r.load.rps, 0)
+        } | ${fmt(r.load.p50Ms, 2)} | ${fmt(r.load.p99Ms, 2)} | ${
+          fmt(r.rssWarmBytes / 1048576, 1)
+        } | ${fmt(r.rssAfterBytes / 1048576, 1)} |`,
+      );
+      if (r.load.firstError) {
+        out.push(
+          `|  | first failure: ${
+            r.load.firstError.replaceAll("|", "\\|")
+          } |||||||`,
+        );
+      }
+    }
+    out.push("");
+  }
+  return out;
+}
