@@ -161,6 +161,19 @@ export class Gateway {
      */
     normalizeResponse(functionName: FunctionName, response: UpstreamResponse): NormalizedResult;
     /**
+     * Validates, builds and signs in one call (service `sagemaker`, the
+     * payload hashed in wasm): the fast path for small bodies. Its headers
+     * include `x-amz-date`, `authorization` and, with temporary credentials,
+     * `x-amz-security-token`. For large bodies use `buildInvocation`, hash
+     * natively and call `signAwsRequest` with `bodySha256`.
+     */
+    prepareInvocation(functionName: FunctionName, body: Uint8Array | number[], timeMs: number): Invocation;
+    /**
+     * Keeps credentials in this Gateway for `prepareInvocation`, so the hot
+     * path does not convert them from JavaScript on every request.
+     */
+    setCredentials(credentials: AwsCredentials): void;
+    /**
      * Every field problem of a client body, or an empty array when it is valid.
      * Body-level problems (not JSON, empty, too large) come back with path "".
      */
@@ -187,6 +200,8 @@ export interface InitOutput {
     readonly gateway_buildInvocation: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
     readonly gateway_new: (a: any) => [number, number, number];
     readonly gateway_normalizeResponse: (a: number, b: number, c: number, d: any) => [number, number, number];
+    readonly gateway_prepareInvocation: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
+    readonly gateway_setCredentials: (a: number, b: any) => [number, number];
     readonly gateway_validateRequest: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
     readonly panicForTests: () => void;
     readonly signAwsRequest: (a: any) => [number, number, number];

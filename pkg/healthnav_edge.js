@@ -67,6 +67,47 @@ export class Gateway {
         return takeFromExternrefTable0(ret[0]);
     }
     /**
+     * Validates, builds and signs in one call (service `sagemaker`, the
+     * payload hashed in wasm): the fast path for small bodies. Its headers
+     * include `x-amz-date`, `authorization` and, with temporary credentials,
+     * `x-amz-security-token`. For large bodies use `buildInvocation`, hash
+     * natively and call `signAwsRequest` with `bodySha256`.
+     * @param {FunctionName} functionName
+     * @param {Uint8Array | number[]} body
+     * @param {number} timeMs
+     * @returns {Invocation}
+     */
+    prepareInvocation(functionName, body, timeMs) {
+        const val3 = +timeMs;
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passStringToWasm0(functionName, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.gateway_prepareInvocation(this.__wbg_ptr, ptr0, len0, ptr1, len1, val3);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
+     * Keeps credentials in this Gateway for `prepareInvocation`, so the hot
+     * path does not convert them from JavaScript on every request.
+     * @param {AwsCredentials} credentials
+     */
+    setCredentials(credentials) {
+        const ret = wasm.gateway_setCredentials(this.__wbg_ptr, credentials);
+        if (ret[1]) {
+            throw takeFromExternrefTable0(ret[0]);
+        }
+    }
+    /**
      * Every field problem of a client body, or an empty array when it is valid.
      * Body-level problems (not JSON, empty, too large) come back with path "".
      * @param {FunctionName} functionName

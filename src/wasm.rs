@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use crate::config::{GatewayConfig, GatewaySettings};
 use crate::error::{FieldError, GatewayError};
 use crate::function::ModelFunction;
-use crate::invocation::build_invocation;
+use crate::invocation::{build_invocation, Invocation};
 use crate::normalize::{normalize_response, UpstreamResponse};
 use crate::signing::{sign_request, Credentials, PayloadHash, SigningRequest};
 
@@ -160,6 +160,8 @@ export interface AwsRequestToSign {
 #[wasm_bindgen]
 pub struct Gateway {
     config: GatewayConfig,
+    /// Set by `setCredentials`, for `prepareInvocation`.
+    credentials: Option<Credentials>,
 }
 
 #[wasm_bindgen]
@@ -172,7 +174,10 @@ impl Gateway {
         let settings: serde_json::Value = from_js(settings, "settings")?;
         let settings = GatewaySettings::from_json(settings).map_err(to_js_error)?;
         GatewayConfig::new(settings)
-            .map(|config| Gateway { config })
+            .map(|config| Gateway {
+                config,
+                credentials: None,
+            })
             .map_err(to_js_error)
     }
 
@@ -186,29 +191,51 @@ impl Gateway {
     ) -> Result<JsValue, JsValue> {
         let function = function_from_name(function_name)?;
         let invocation = build_invocation(&self.config, function, body).map_err(to_js_error)?;
-        let object = Object::new();
-        set(
-            &object,
-            "endpoint",
-            &JsValue::from_str(&invocation.endpoint),
-        );
-        set(
-            &object,
-            "variant",
-            &invocation
-                .variant
-                .as_deref()
-                .map_or(JsValue::NULL, JsValue::from_str),
-        );
-        set(&object, "method", &JsValue::from_str("POST"));
-        set(&object, "url", &JsValue::from_str(&invocation.url));
-        set(&object, "headers", &pairs_to_js(&invocation.headers));
-        set(
-            &object,
-            "body",
-            &Uint8Array::from(invocation.body.as_slice()),
-        );
-        Ok(object.into())
+        Ok(invocation_to_js(&invocation, &[]))
+    }
+
+    /// Keeps credentials in this Gateway for `prepareInvocation`, so the hot
+    /// path does not convert them from JavaScript on every request.
+    #[wasm_bindgen(js_name = setCredentials)]
+    pub fn set_credentials(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "AwsCredentials")] credentials: JsValue,
+    ) -> Result<(), JsValue> {
+        self.credentials = Some(from_js(credentials, "credentials")?);
+        Ok(())
+    }
+
+    /// Validates, builds and signs in one call (service `sagemaker`, the
+    /// payload hashed in wasm): the fast path for small bodies. Its headers
+    /// include `x-amz-date`, `authorization` and, with temporary credentials,
+    /// `x-amz-security-token`. For large bodies use `buildInvocation`, hash
+    /// natively and call `signAwsRequest` with `bodySha256`.
+    #[wasm_bindgen(js_name = prepareInvocation, unchecked_return_type = "Invocation")]
+    pub fn prepare_invocation(
+        &self,
+        #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")]
+        function_name: &str,
+        body: &[u8],
+        #[wasm_bindgen(js_name = timeMs)] time_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let function = function_from_name(function_name)?;
+        let credentials = self
+            .credentials
+            .as_ref()
+            .ok_or_else(|| bad_argument("credentials", "must be set with setCredentials first"))?;
+        let invocation = build_invocation(&self.config, function, body).map_err(to_js_error)?;
+        let signed = sign_request(&SigningRequest {
+            method: "POST",
+            url: &invocation.url,
+            headers: &invocation.headers,
+            payload: PayloadHash::Body(&invocation.body),
+            region: &self.config.region,
+            service: "sagemaker",
+            credentials,
+            time_ms,
+        })
+        .map_err(to_js_error)?;
+        Ok(invocation_to_js(&invocation, &signed))
     }
 
     /// Every field problem of a client body, or an empty array when it is valid.
@@ -389,9 +416,33 @@ fn to_js_error(error: GatewayError) -> JsValue {
     JsValue::from(js_error)
 }
 
-fn pairs_to_js(pairs: &[(String, String)]) -> JsValue {
+/// The `Invocation` object: its headers, then `extra_headers` (signatures).
+fn invocation_to_js(invocation: &Invocation, extra_headers: &[(String, String)]) -> JsValue {
+    let object = Object::new();
+    set(
+        &object,
+        "endpoint",
+        &JsValue::from_str(&invocation.endpoint),
+    );
+    let variant = invocation
+        .variant
+        .as_deref()
+        .map_or(JsValue::NULL, JsValue::from_str);
+    set(&object, "variant", &variant);
+    set(&object, "method", &JsValue::from_str("POST"));
+    set(&object, "url", &JsValue::from_str(&invocation.url));
+    let headers = pairs_to_js(invocation.headers.iter().chain(extra_headers));
+    set(&object, "headers", &headers);
+    set(
+        &object,
+        "body",
+        &Uint8Array::from(invocation.body.as_slice()),
+    );
+    object.into()
+}
+
+fn pairs_to_js<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> JsValue {
     pairs
-        .iter()
         .map(|(name, value)| Array::of2(&JsValue::from_str(name), &JsValue::from_str(value)))
         .collect::<Array>()
         .into()

@@ -15,6 +15,7 @@ import { corsHeaders, preflightResponse } from "./cors.ts";
 import {
   type CallDeps,
   invokeSageMaker,
+  NATIVE_HASH_THRESHOLD_BYTES,
   UpstreamError,
 } from "./invoke_sagemaker.ts";
 import { type InvocationLog, logLine } from "./log.ts";
@@ -126,12 +127,12 @@ export function createEdgeFunction(
       }
 
       try {
-        const body = await readCappedBody(
-          request.body,
-          MAX_REQUEST_BYTES,
-          request.headers.get("content-length"),
-        );
-        const invocation = gateway.buildInvocation(functionName, body);
+        const body = await readCappedBody(request, MAX_REQUEST_BYTES);
+        // Small bodies take the one-call path (validated, built and signed in
+        // wasm); large ones are hashed natively before signing.
+        const invocation = body.byteLength < NATIVE_HASH_THRESHOLD_BYTES
+          ? gateway.prepareInvocation(functionName, body, deps.now())
+          : gateway.buildInvocation(functionName, body);
         record.endpoint = invocation.endpoint;
         record.variant = invocation.variant;
         const call = await invokeSageMaker({
@@ -178,7 +179,10 @@ function prepare(
     throw error;
   }
   try {
-    return { config, gateway: new ResilientGateway(config.settings) };
+    return {
+      config,
+      gateway: new ResilientGateway(config.settings, config.credentials),
+    };
   } catch (error) {
     if (isHealthNavError(error)) {
       const [first] = error.errors;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { backoffMs } from "./retry_policy.ts";
 import { BodyTooLargeError, readCappedBody } from "./request_body.ts";
 import {
@@ -17,6 +18,13 @@ import {
   type ResilientGateway,
   signAwsRequest,
 } from "./wasm_gateway.ts";
+
+/** Headers the signer adds. */
+const SIGNATURE_HEADERS = new Set([
+  "x-amz-date",
+  "authorization",
+  "x-amz-security-token",
+]);
 
 /** SageMaker's response body limit. */
 export const MAX_RESPONSE_BYTES = 6_291_456;
@@ -72,8 +80,16 @@ export async function invokeSageMaker(
   deps: CallDeps,
 ): Promise<CallResult> {
   const { invocation } = options;
+  // A prepared invocation is already signed for the first attempt; retries
+  // are signed again at their own time, from the unsigned headers.
+  const presigned = invocation.headers.some(([name]) =>
+    name === "authorization"
+  );
+  const unsignedHeaders = invocation.headers.filter(([name]) =>
+    !SIGNATURE_HEADERS.has(name)
+  );
   const bodySha256 = invocation.body.byteLength >= NATIVE_HASH_THRESHOLD_BYTES
-    ? await sha256Hex(invocation.body)
+    ? sha256Hex(invocation.body)
     : undefined;
   const deadline = deps.now() + options.deadlineMs;
   let lastError: Error | undefined;
@@ -84,10 +100,23 @@ export async function invokeSageMaker(
     if (remaining <= 0) break;
     attemptsMade = attempt;
     const started = deps.now();
+    const headers = attempt === 1 && presigned ? invocation.headers : [
+      ...unsignedHeaders,
+      ...Object.entries(signAwsRequest({
+        method: invocation.method,
+        url: invocation.url,
+        headers: unsignedHeaders,
+        ...(bodySha256 ? { bodySha256 } : { body: invocation.body }),
+        region: options.region,
+        service: "sagemaker",
+        credentials: options.credentials,
+        timeMs: deps.now(),
+      })),
+    ];
     const outcome = await attemptOnce(
-      options,
+      invocation,
+      headers,
       deps,
-      bodySha256,
       Math.min(options.attemptTimeoutMs, remaining),
     );
     const upstreamMs = deps.now() - started;
@@ -130,37 +159,22 @@ type Attempt =
   | { error: Error };
 
 async function attemptOnce(
-  options: CallOptions,
+  invocation: Invocation,
+  headers: [string, string][],
   deps: CallDeps,
-  bodySha256: string | undefined,
   timeoutMs: number,
 ): Promise<Attempt> {
-  const { invocation } = options;
-  const signed = signAwsRequest({
-    method: invocation.method,
-    url: invocation.url,
-    headers: invocation.headers,
-    ...(bodySha256 ? { bodySha256 } : { body: invocation.body }),
-    region: options.region,
-    service: "sagemaker",
-    credentials: options.credentials,
-    timeMs: deps.now(),
-  });
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const response = await deps.fetch(invocation.url, {
       method: invocation.method,
-      headers: [...invocation.headers, ...Object.entries(signed)],
+      headers,
       // Typed as Uint8Array<ArrayBufferLike> by newer TypeScript; it is a plain ArrayBuffer view.
       body: invocation.body as unknown as BodyInit,
       signal: controller.signal,
     });
-    const body = await readCappedBody(
-      response.body,
-      MAX_RESPONSE_BYTES,
-      response.headers.get("content-length"),
-    );
+    const body = await readCappedBody(response, MAX_RESPONSE_BYTES);
     return {
       response: {
         status: response.status,
@@ -229,11 +243,8 @@ function finalError(error: Error | undefined, attempts: number): Error {
   );
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", bytes as unknown as BufferSource),
-  );
-  let hex = "";
-  for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
-  return hex;
+/** Hex SHA-256 with the runtime's native, synchronous hash (faster than wasm
+ * and, for one call, than the asynchronous WebCrypto). */
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
 }

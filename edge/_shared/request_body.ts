@@ -1,6 +1,6 @@
 /**
- * Reads a request body with a byte cap while it streams, so an oversized body
- * is refused without being held in memory.
+ * Reads a request or response body with a byte cap, so an oversized body is
+ * refused without being held in memory.
  *
  * @module
  */
@@ -14,7 +14,7 @@ export class BodyTooLargeError extends Error {
 }
 
 /**
- * The body stream failed before its end: the client went away mid-upload, or
+ * The body broke off before its end: a client that disconnected mid-upload,
  * sent fewer bytes than its Content-Length or broken chunked framing. The
  * underlying error is dropped: it describes the connection, not the request.
  */
@@ -27,17 +27,34 @@ export class BodyReadError extends Error {
 
 /**
  * Reads at most `limit` bytes; throws BodyTooLargeError past it and
- * BodyReadError when the stream fails.
+ * BodyReadError when the stream fails. With a
+ * Content-Length the runtime reads exactly that many bytes, so the native
+ * `arrayBuffer()` is used; without one the stream is read chunk by chunk and
+ * cancelled as soon as the cap is passed.
  */
 export async function readCappedBody(
+  message: Request | Response,
+  limit: number,
+): Promise<Uint8Array> {
+  const declared = message.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared)) {
+    if (Number(declared) > limit) {
+      await message.body?.cancel().catch(() => {});
+      throw new BodyTooLargeError(limit);
+    }
+    try {
+      return new Uint8Array(await message.arrayBuffer());
+    } catch {
+      throw new BodyReadError();
+    }
+  }
+  return await readStream(message.body, limit);
+}
+
+async function readStream(
   body: ReadableStream<Uint8Array> | null,
   limit: number,
-  declaredLength: string | null = null,
 ): Promise<Uint8Array> {
-  if (declaredLength !== null && Number(declaredLength) > limit) {
-    await body?.cancel().catch(() => {});
-    throw new BodyTooLargeError(limit);
-  }
   if (body === null) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -18,6 +18,7 @@ import {
   signAwsRequest as rawSignAwsRequest,
 } from "../../pkg/mod.js";
 import type {
+  AwsCredentials,
   AwsRequestToSign,
   FieldError,
   FunctionName,
@@ -68,14 +69,25 @@ export function isHealthNavError(error: unknown): error is HealthNavError {
 /** pkg's Gateway, rebuilt on the current instance after a trap. */
 export class ResilientGateway {
   readonly #settings: GatewaySettings;
+  readonly #credentials: AwsCredentials | undefined;
   #gateway: Gateway;
   #generation: number;
 
-  /** Throws pkg's `invalid_configuration` error when a setting is bad. */
-  constructor(settings: GatewaySettings) {
+  /**
+   * Throws pkg's `invalid_configuration` error when a setting is bad.
+   * Credentials, when given, enable `prepareInvocation`.
+   */
+  constructor(settings: GatewaySettings, credentials?: AwsCredentials) {
     this.#settings = settings;
-    this.#gateway = guarded(() => new Gateway(settings));
+    this.#credentials = credentials;
+    this.#gateway = guarded(() => this.#create());
     this.#generation = instanceGeneration;
+  }
+
+  #create(): Gateway {
+    const gateway = new Gateway(this.#settings);
+    if (this.#credentials) gateway.setCredentials(this.#credentials);
+    return gateway;
   }
 
   #current(): Gateway {
@@ -84,7 +96,7 @@ export class ResilientGateway {
       // freeing, or its finalizer would free memory of the new instance.
       (this.#gateway as unknown as { __destroy_into_raw(): number })
         .__destroy_into_raw();
-      this.#gateway = new Gateway(this.#settings);
+      this.#gateway = this.#create();
       this.#generation = instanceGeneration;
     }
     return this.#gateway;
@@ -93,6 +105,17 @@ export class ResilientGateway {
   /** See `Gateway.buildInvocation`. */
   buildInvocation(functionName: FunctionName, body: Uint8Array): Invocation {
     return guarded(() => this.#current().buildInvocation(functionName, body));
+  }
+
+  /** See `Gateway.prepareInvocation`: validated, built and signed for `sagemaker`. */
+  prepareInvocation(
+    functionName: FunctionName,
+    body: Uint8Array,
+    timeMs: number,
+  ): Invocation {
+    return guarded(() =>
+      this.#current().prepareInvocation(functionName, body, timeMs)
+    );
   }
 
   /** See `Gateway.validateRequest`. */

@@ -751,3 +751,51 @@ Deno.test("signAwsRequest refuses invalid requests with the field that is wrong"
   assert.equal(noCredentials.code, "invalid_argument");
   assert.deepEqual(pathsOf(noCredentials.errors), ["request"]);
 });
+
+Deno.test("prepareInvocation signs exactly as buildInvocation + signAwsRequest", () => {
+  const credentials = {
+    accessKeyId: "AKIDEXAMPLE",
+    secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    sessionToken: "session-token-for-tests",
+  };
+  const local = new Gateway({ region: "us-east-1" });
+  const body = json({
+    symptoms: ["chest pain"],
+    patient_data: { age: 45, gender: "male" },
+    variant: "model-v2",
+  });
+  const timeMs = Date.UTC(2026, 0, 1);
+
+  const missing = thrown(() => local.prepareInvocation("triage", body, timeMs));
+  assert.equal(missing.code, "invalid_argument");
+  assert.deepEqual(pathsOf(missing.errors), ["credentials"]);
+
+  local.setCredentials(credentials);
+  const prepared = local.prepareInvocation("triage", body, timeMs);
+  const built = local.buildInvocation("triage", body);
+  const signed = signAwsRequest({
+    method: built.method,
+    url: built.url,
+    headers: built.headers,
+    body: built.body,
+    region: "us-east-1",
+    service: "sagemaker",
+    credentials,
+    timeMs,
+  });
+  assert.deepEqual(prepared.headers, [
+    ...built.headers,
+    ...Object.entries(signed),
+  ]);
+  assert.equal(prepared.url, built.url);
+  assert.deepEqual(prepared.body, built.body);
+  assert.match(
+    signed.authorization,
+    /SignedHeaders=accept;content-type;host;x-amz-date;x-amz-security-token;x-amzn-sagemaker-target-variant,/,
+  );
+
+  const invalid = thrown(() =>
+    local.prepareInvocation("triage", json({}), timeMs)
+  );
+  assert.equal(invalid.code, "validation_failed");
+});
