@@ -1,0 +1,123 @@
+/**
+ * Runs a test body against the whole local stack (router → functions →
+ * SageMaker stand-in) on 127.0.0.1, collecting every log line, and closes
+ * the stack afterwards so Deno's sanitizers stay quiet.
+ *
+ * @module
+ */
+import {
+  type LocalStack,
+  type LocalStackOptions,
+  startLocalStack,
+} from "../../../local/local_stack.ts";
+import { LOCAL_JWT_SECRET } from "../../../local/local_keys.ts";
+import { assertNoneContain } from "./payloads.ts";
+
+/** A response with its body read. */
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: Record<string, unknown> | null;
+}
+
+/** A running stack plus helpers. */
+export interface StackHarness {
+  stack: LocalStack;
+  /** Every line the router, the functions and the stand-in logged. */
+  logs: string[];
+  /** POSTs `body` to /functions/v1/<slug> with the anon key unless `authorization` says otherwise. */
+  call(
+    slug: string,
+    body: unknown,
+    options?: {
+      authorization?: string | null;
+      headers?: Record<string, string>;
+    },
+  ): Promise<HttpAnswer>;
+  /** Parsed log lines of one component: "router", "function" or "stand-in". */
+  records(
+    component: "router" | "function" | "stand-in",
+  ): Record<string, unknown>[];
+  /** Fails if any answer or log line contains one of `needles`. */
+  assertNoLeaks(needles: readonly string[]): void;
+}
+
+/** What a test may change about the stack. */
+export type StackOptions = Omit<LocalStackOptions, "jwtSecret" | "log">;
+
+/**
+ * Starts a stack (ephemeral ports, the CLI's local JWT secret), runs `body`,
+ * and always closes the stack. Retry backoff is zero unless `deps` says
+ * otherwise, so retried faults cost no waiting.
+ */
+export async function withStack(
+  options: StackOptions,
+  body: (harness: StackHarness) => Promise<void>,
+): Promise<void> {
+  const logs: string[] = [];
+  const stack = await startLocalStack({
+    port: 0,
+    ...options,
+    jwtSecret: LOCAL_JWT_SECRET,
+    log: (line) => logs.push(line),
+    deps: { random: () => 0, ...options.deps },
+  });
+  const answers: HttpAnswer[] = [];
+  const harness: StackHarness = {
+    stack,
+    logs,
+    async call(slug, payload, callOptions = {}) {
+      const headers = new Headers({
+        "content-type": "application/json",
+        ...callOptions.headers,
+      });
+      const authorization = callOptions.authorization === undefined
+        ? `Bearer ${stack.anonKey}`
+        : callOptions.authorization;
+      if (authorization !== null) headers.set("authorization", authorization);
+      const response = await fetch(`${stack.url}/functions/v1/${slug}`, {
+        method: "POST",
+        headers,
+        body: typeof payload === "string" ? payload : JSON.stringify(payload),
+      });
+      const text = await response.text();
+      let json: Record<string, unknown> | null = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = null;
+      }
+      const answer = {
+        status: response.status,
+        headers: response.headers,
+        text,
+        json,
+      };
+      answers.push(answer);
+      return answer;
+    },
+    records(component) {
+      return logs.map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((record) => {
+          if (record.component === "sagemaker-stand-in") {
+            return component === "stand-in";
+          }
+          if (record.msg === "invocation") return component === "function";
+          return component === "router";
+        });
+    },
+    assertNoLeaks(needles) {
+      const texts = answers.map((a) =>
+        `${a.status} ${JSON.stringify([...a.headers])} ${a.text}`
+      );
+      assertNoneContain(texts, needles, "an answer");
+      assertNoneContain(logs, needles, "a log line");
+    },
+  };
+  try {
+    await body(harness);
+  } finally {
+    await stack.close();
+  }
+}
