@@ -28,6 +28,7 @@ import {
   GUIDE_IMAGE_FIELDS,
   GUIDE_TRIAGE_BODY,
   GUIDE_TRIAGE_FIELDS,
+  largePng,
   markedTriageBody,
   PATIENT_MARKERS,
   PNG_DATA_URL,
@@ -201,6 +202,22 @@ Deno.test("an inline PNG data: URL → 200, classified from its bytes", async ()
       image_type: "xray",
     });
     assertProblem(mismatch, 422, "validation_failed");
+  });
+});
+
+Deno.test("a 1 MiB inline image passes the stand-in's signature check and is classified", async () => {
+  await withStack({}, async ({ stack, call }) => {
+    const image = largePng(1024 * 1024);
+    const answer = await call(IMAGE, {
+      image_data: image.dataUrl,
+      image_type: "ct",
+    });
+    assert.equal(answer.status, 200, answer.text);
+    assert.deepEqual(
+      answer.json!.predictions,
+      expectedPredictions(await imageClassProbabilities(image.bytes)),
+    );
+    assert.equal(stack.standIn.stats().total, 1);
   });
 });
 

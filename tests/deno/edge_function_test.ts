@@ -11,7 +11,10 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { HttpRequest } from "@smithy/protocol-http";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { MAX_REQUEST_BYTES } from "../../edge/_shared/edge_function.ts";
-import { MAX_RESPONSE_BYTES } from "../../edge/_shared/invoke_sagemaker.ts";
+import {
+  MAX_RESPONSE_BYTES,
+  NATIVE_HASH_THRESHOLD_BYTES,
+} from "../../edge/_shared/invoke_sagemaker.ts";
 import {
   MAX_BACKOFF_MS,
   THROTTLING_BASE_MS,
@@ -40,6 +43,7 @@ import {
   type RecordedCall,
 } from "./helpers/fake_upstream.ts";
 import {
+  largePng,
   markedTriageBody,
   PATIENT_MARKERS,
   PNG_DATA_URL,
@@ -652,6 +656,27 @@ Deno.test("an inline PNG is sent as image/png bytes with CustomAttributes", asyn
   assert.equal(predictions.length, 5);
   assert.equal(predictions[0].condition, "pneumonia");
   assert.equal(answer.json!.output_format, "image_classification");
+});
+
+Deno.test("a large inline image (native-hash signing path) is signed correctly, on every attempt", async () => {
+  const image = largePng(NATIVE_HASH_THRESHOLD_BYTES * 4);
+  const h = harness("image-analysis", {
+    script: [
+      awsError(500, "InternalFailure"),
+      jsonResponse({ prediction: [0.1, 0.6, 0.1, 0.1, 0.1] }),
+    ],
+  });
+  const answer = await h.post({ image_data: image.dataUrl, image_type: "ct" });
+  assert.equal(answer.status, 200, answer.text);
+  assert.equal(h.upstream.calls.length, 2);
+  for (const call of h.upstream.calls) {
+    assert.deepEqual(call.body, image.bytes);
+    assert.equal(call.headers.get("content-type"), "image/png");
+    assert.equal(
+      call.headers.get("authorization"),
+      await smithyAuthorization(call),
+    );
+  }
 });
 
 Deno.test("SAGEMAKER_*_ENDPOINT and the endpoint URL override decide where calls go", async () => {

@@ -113,6 +113,22 @@ export function pngBytes(): Uint8Array {
   return Uint8Array.from(atob(PNG_BASE64), (c) => c.charCodeAt(0));
 }
 
+/**
+ * A `size`-byte image that starts with the PNG signature (all the gateway and
+ * the stand-in check), as a data: URL and as bytes: large enough to take the
+ * gateway's native-hash signing path.
+ */
+export function largePng(size: number): { bytes: Uint8Array; dataUrl: string } {
+  const bytes = new Uint8Array(size);
+  bytes.set(pngBytes());
+  for (let i = 64; i < size; i++) bytes[i] = (i * 31) & 0xff;
+  let binary = "";
+  for (let i = 0; i < size; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return { bytes, dataUrl: `data:image/png;base64,${btoa(binary)}` };
+}
+
 /** The PNG as a data: URL, as a browser's FileReader produces it. */
 export const PNG_DATA_URL = `data:image/png;base64,${PNG_BASE64}`;
 
