@@ -11,6 +11,8 @@ export interface ChildServer {
   pid: number;
   /** VmRSS from /proc/<pid>/status, bytes. */
   rssBytes(): Promise<number>;
+  /** User + system CPU the process has used so far, µs (/proc/<pid>/stat). */
+  cpuUs(): Promise<number>;
   /** Sends SIGTERM, then SIGKILL after 5 s; resolves when it has exited. */
   stop(): Promise<void>;
   /** What it printed on stderr besides the ready line (last 4 KB). */
@@ -85,6 +87,7 @@ export async function startChild(
     url,
     pid: child.pid,
     rssBytes: () => rssBytes(child.pid),
+    cpuUs: () => cpuUs(child.pid),
     stderrTail: () => tail,
     stop() {
       stopped ??= (async () => {
@@ -110,4 +113,17 @@ export async function rssBytes(pid: number): Promise<number> {
   const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
   if (kb === undefined) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(kb) * 1024;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
+
+/** User + system CPU time of a process so far, µs (Linux /proc). */
+export async function cpuUs(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1_000_000) / USER_HZ;
 }

@@ -34,6 +34,10 @@ export interface E2EResult {
   rssAfterBytes: number;
   /** Requests served when rssAfterBytes was read. */
   servedRequests: number;
+  /** CPU the serving process used per measured request, µs. */
+  serverCpuUs: number;
+  /** CPU the stand-in used per measured request to this server, µs. */
+  standInCpuUs: number;
 }
 
 /** Options of part 4/5. */
@@ -89,11 +93,22 @@ export async function runE2EPart(
     const runs = Object.fromEntries(
       names.map((name) => [name, [] as LoadResult[]]),
     ) as Record<E2EServer, LoadResult[]>;
+    const serverCpu = Object.fromEntries(
+      names.map((name) => [name, 0]),
+    ) as Record<
+      E2EServer,
+      number
+    >;
+    const standInCpu = { ...serverCpu };
     const perSlice = Math.ceil(options.requests / options.slices);
     for (let slice = 0; slice < options.slices; slice++) {
       for (let k = 0; k < names.length; k++) {
         const name = names[(k + slice) % names.length];
+        const server0 = await servers[name].cpuUs();
+        const standIn0 = await standIn.cpuUs();
         runs[name].push(await load(servers[name].url, perSlice));
+        serverCpu[name] += (await servers[name].cpuUs()) - server0;
+        standInCpu[name] += (await standIn.cpuUs()) - standIn0;
       }
     }
     await settle();
@@ -105,11 +120,15 @@ export async function runE2EPart(
         rssWarmBytes: rssWarm[name],
         rssAfterBytes: await servers[name].rssBytes(),
         servedRequests: 1 + options.warmupRequests + result.requests,
+        serverCpuUs: serverCpu[name] / result.requests,
+        standInCpuUs: standInCpu[name] / result.requests,
       };
       options.log(
         `  ${name}: ${result.rps.toFixed(0)} req/s, p50 ${
           result.p50Ms.toFixed(2)
-        } ms, p99 ${result.p99Ms.toFixed(2)} ms, RSS ${mb(rssWarm[name])} → ${
+        } ms, p99 ${result.p99Ms.toFixed(2)} ms, server CPU ${
+          out[name].serverCpuUs.toFixed(0)
+        } µs/request, RSS ${mb(rssWarm[name])} → ${
           mb(out[name].rssAfterBytes)
         } MB`,
       );

@@ -246,7 +246,17 @@ function rows(results: Results): Row[] {
       ? `**${errors} failed requests** (see details)`
       : "no failed request";
   }
-  out.push(rps, p50, p99);
+  const serverCpu: Row = {
+    ...p50,
+    measure:
+      "end to end, CPU of the serving process per request (/proc/<pid>/stat)",
+    unit: "µs",
+    ours: e2e?.ours.serverCpuUs,
+    peers: e2ePeers((r) => r.serverCpuUs),
+    digits: 0,
+    verdict: e2e ? "" : NOT_RUN,
+  };
+  out.push(rps, p50, p99, serverCpu);
 
   const rss = (measure: string, pick: (r: E2EResult) => number): Row => ({
     part: "5",
@@ -473,9 +483,9 @@ function details(results: Results): string[] {
     out.push("## 4–5. End to end and memory: details");
     out.push("");
     out.push(
-      "| server | requests | failed | seconds | req/s | p50 ms | p99 ms | RSS after warm-up, MB | RSS at the end, MB |",
+      "| server | requests | failed | seconds | req/s | p50 ms | p99 ms | server CPU µs/request | stand-in CPU µs/request | RSS after warm-up, MB | RSS at the end, MB |",
     );
-    out.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    out.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const [name, r] of Object.entries(e2e)) {
       out.push(
         `| ${name} | ${
@@ -483,14 +493,16 @@ function details(results: Results): string[] {
         } | ${r.load.errors} | ${fmt(r.load.seconds, 1)} | ${
           fmt(r.load.rps, 0)
         } | ${fmt(r.load.p50Ms, 2)} | ${fmt(r.load.p99Ms, 2)} | ${
-          fmt(r.rssWarmBytes / 1048576, 1)
-        } | ${fmt(r.rssAfterBytes / 1048576, 1)} |`,
+          fmt(r.serverCpuUs, 0)
+        } | ${fmt(r.standInCpuUs, 0)} | ${fmt(r.rssWarmBytes / 1048576, 1)} | ${
+          fmt(r.rssAfterBytes / 1048576, 1)
+        } |`,
       );
       if (r.load.firstError) {
         out.push(
           `|  | first failure: ${
             r.load.firstError.replaceAll("|", "\\|")
-          } |||||||`,
+          } |||||||||`,
         );
       }
     }
