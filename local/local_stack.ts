@@ -17,6 +17,7 @@ import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   type StandIn,
+  type StandInCredentials,
   startSageMakerStandIn,
 } from "./sagemaker_stand_in/mod.ts";
 
@@ -53,6 +54,14 @@ export interface LocalStackOptions {
   deps?: Partial<EdgeDeps>;
   /** Stand-in random fault rate, 0..1. */
   faultRate?: number;
+  /** Seed of the stand-in's fault PRNG (default 1: runs are reproducible). */
+  faultSeed?: number;
+  /**
+   * Credentials the functions sign with and the only ones the stand-in
+   * accepts (a session token, if given, is then required); default the
+   * stand-in's LOCAL_CREDENTIALS. Lets tests use recognisable secrets.
+   */
+  credentials?: StandInCredentials;
 }
 
 /** A running local stack. */
@@ -70,15 +79,21 @@ export async function startLocalStack(
   options: LocalStackOptions,
 ): Promise<LocalStack> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const credentials = options.credentials ?? LOCAL_CREDENTIALS;
   const standIn = await startSageMakerStandIn({
     port: options.standInPort ?? 0,
     log,
     faultRate: options.faultRate,
+    seed: options.faultSeed,
+    credentials: [credentials],
   });
   const localEnv: Record<string, string> = {
     AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    ...(credentials.sessionToken
+      ? { AWS_SESSION_TOKEN: credentials.sessionToken }
+      : {}),
     AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: standIn.url,
     ...options.env,
   };
