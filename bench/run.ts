@@ -114,6 +114,24 @@ async function sourceState(root: string): Promise<string> {
     : `commit ${commit} (pkg/, edge/, local/, bench/ and deno.json as committed)`;
 }
 
+/** Share of all CPUs busy over `ms` (from /proc/stat), while this run is idle. */
+async function machineBusy(ms: number): Promise<number> {
+  const sample = async () => {
+    const line = (await Deno.readTextFile("/proc/stat")).split("\n")[0];
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    const idle = ticks[3] + (ticks[4] ?? 0);
+    return { idle, total: ticks.reduce((a, b) => a + b, 0) };
+  };
+  try {
+    const a = await sample();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const b = await sample();
+    return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
+  } catch {
+    return NaN;
+  }
+}
+
 async function loadAverage(): Promise<string> {
   const text = await Deno.readTextFile("/proc/loadavg").catch(() => "");
   return text.split(" ").slice(0, 3).join(" ") || "unknown";
@@ -128,6 +146,14 @@ async function main(): Promise<void> {
   const log = (line: string) => console.error(line);
   const machine = await describeMachine();
   const loadStart = await loadAverage();
+  const busyStart = await machineBusy(3000);
+  if (busyStart > 0.25) {
+    log(
+      `other processes keep ${
+        (busyStart * 100).toFixed(0)
+      }% of the CPUs busy: the figures will be noisy`,
+    );
+  }
   const source = await sourceState(root);
   const versionLines = await versions(root);
   const tmpDir = await Deno.makeTempDir({ prefix: "healthnav-bench-" });
@@ -205,7 +231,11 @@ async function main(): Promise<void> {
       } warm-up then ${
         e2eOptions.requests.toLocaleString("en-US")
       } measured requests per server in ${e2eOptions.slices} slice(s), the servers taking turns; the stand-in, the three servers and this load generator are separate processes on 127.0.0.1.`,
-      `Load average (/proc/loadavg) at start: ${loadStart}; at the end: ${await loadAverage()}. Other work on the machine shows as wall time above CPU time in part 1.`,
+      `Other work on the machine: ${
+        (busyStart * 100).toFixed(0)
+      }% of the CPUs busy in the 3 s before the run and ${
+        (await machineBusy(3000) * 100).toFixed(0)
+      }% in the 3 s after it (/proc/stat); load average ${loadStart} at the start, ${await loadAverage()} at the end. It also shows as wall time above CPU time in part 1.`,
     ],
     versions: versionLines,
     failures,

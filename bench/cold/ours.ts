@@ -1,31 +1,19 @@
 /**
  * Cold start, our module: import pkg/, then validate, build and sign one
- * triage request, as a function's first request does.
+ * triage request in one call, as a function's first request does.
  *
  * @module
  */
-import { Gateway, signAwsRequest } from "../../pkg/mod.js";
-import {
-  CREDENTIALS,
-  REGION,
-  SERVICE,
-  TIME_MS,
-  TRIAGE_CLIENT_BODY,
-} from "./_job.ts";
+import { Gateway } from "../../pkg/mod.js";
+import { CREDENTIALS, REGION, TIME_MS, TRIAGE_CLIENT_BODY } from "./_job.ts";
 
 const gateway = new Gateway({ region: REGION });
-const invocation = gateway.buildInvocation(
+gateway.setCredentials(CREDENTIALS);
+const invocation = gateway.prepareInvocation(
   "triage",
   new TextEncoder().encode(TRIAGE_CLIENT_BODY),
+  TIME_MS,
 );
-const signed = signAwsRequest({
-  method: invocation.method,
-  url: invocation.url,
-  headers: invocation.headers,
-  body: invocation.body,
-  region: REGION,
-  service: SERVICE,
-  credentials: CREDENTIALS,
-  timeMs: TIME_MS,
-});
-console.log(signed.authorization);
+console.log(
+  invocation.headers.find(([name]) => name === "authorization")?.[1],
+);

@@ -1,8 +1,11 @@
 /**
- * Our module doing the jobs, the way the edge functions call it
- * (edge/_shared/edge_function.ts and invoke_sagemaker.ts): validate and build
- * with `gateway.buildInvocation`, then `signAwsRequest`, with bodies from
- * NATIVE_HASH_THRESHOLD_BYTES up hashed natively and passed as `bodySha256`.
+ * Our module doing the jobs the way the edge functions call it
+ * (edge/_shared/edge_function.ts and invoke_sagemaker.ts): a body under
+ * NATIVE_HASH_THRESHOLD_BYTES is validated, built and signed in one call,
+ * `gateway.prepareInvocation`, by a Gateway holding the credentials; a larger
+ * one is built with `buildInvocation`, hashed with node:crypto and signed with
+ * `signAwsRequest({bodySha256})`. The older two-call path and the other hashes
+ * are kept as breakdown rows.
  *
  * @module
  */
@@ -19,10 +22,22 @@ import type { SignedHeaders, SignJob } from "./peers.ts";
 
 export { Gateway, NATIVE_HASH_THRESHOLD_BYTES, signAwsRequest };
 
-/** A gateway with the production defaults for us-east-1. */
-export function createGateway(endpointUrl?: string): Gateway {
-  return new Gateway({ region: REGION, endpointUrl });
+/** A gateway with the production defaults for us-east-1, holding `credentials`. */
+export function createGateway(
+  endpointUrl?: string,
+  credentials: AwsCredentials = CREDENTIALS,
+): Gateway {
+  const gateway = new Gateway({ region: REGION, endpointUrl });
+  gateway.setCredentials(credentials);
+  return gateway;
 }
+
+/** Headers the signer adds to an invocation. */
+const SIGNATURE_HEADERS = new Set([
+  "x-amz-date",
+  "authorization",
+  "x-amz-security-token",
+]);
 
 /** Signs with our module; `bodySha256` instead of the body when given. */
 export function signOurs(
@@ -43,38 +58,55 @@ export function signOurs(
   }) as SignedHeaders;
 }
 
-/** The 1 KB path of a function: validate + build + sign, all in wasm (body under the threshold). */
+/** The small-body path of a function: validate + build + sign in one wasm call. */
 export function prepareOurs(
   gateway: Gateway,
   clientBody: Uint8Array,
+  timeMs = TIME_MS,
 ): { invocation: Invocation; signed: SignedHeaders } {
-  const invocation = gateway.buildInvocation("triage", clientBody);
-  if (invocation.body.byteLength >= NATIVE_HASH_THRESHOLD_BYTES) {
+  if (clientBody.byteLength >= NATIVE_HASH_THRESHOLD_BYTES) {
     throw new Error("prepareOurs is the small-body path");
   }
-  return { invocation, signed: signOurs(jobOf(invocation)) };
+  const invocation = gateway.prepareInvocation("triage", clientBody, timeMs);
+  const signed: SignedHeaders = {};
+  for (const [name, value] of invocation.headers) {
+    if (SIGNATURE_HEADERS.has(name)) signed[name] = value;
+  }
+  return { invocation, signed };
 }
 
-/** The large-body path: SHA-256 with crypto.subtle (as invoke_sagemaker.ts), then sign `bodySha256`. */
-export async function signLargeOurs(job: SignJob): Promise<SignedHeaders> {
-  return signOurs(job, await sha256HexSubtle(job.body));
+/** The two-call path: `buildInvocation`, then `signAwsRequest` with the body. */
+export function buildAndSignOurs(
+  gateway: Gateway,
+  clientBody: Uint8Array,
+): SignedHeaders {
+  return signOurs(jobOf(gateway.buildInvocation("triage", clientBody)));
 }
 
-/** The large-body path with node:crypto's synchronous SHA-256 instead. */
-export function signLargeOursNodeHash(job: SignJob): SignedHeaders {
+/** The large-body path of invoke_sagemaker.ts: node:crypto SHA-256, then sign `bodySha256`. */
+export function signLargeOurs(job: SignJob): SignedHeaders {
   return signOurs(job, sha256HexNode(job.body));
 }
 
-/** An invocation as a signing job. */
+/** The large-body path with WebCrypto's SHA-256 instead (what invoke_sagemaker.ts did before). */
+export async function signLargeOursSubtle(
+  job: SignJob,
+): Promise<SignedHeaders> {
+  return signOurs(job, await sha256HexSubtle(job.body));
+}
+
+/** An invocation as a signing job: its headers less any signature. */
 export function jobOf(invocation: Invocation): SignJob {
   return {
     url: invocation.url,
-    headers: invocation.headers,
+    headers: invocation.headers.filter(([name]) =>
+      !SIGNATURE_HEADERS.has(name)
+    ),
     body: invocation.body,
   };
 }
 
-/** Hex SHA-256 with WebCrypto, as edge/_shared/invoke_sagemaker.ts does it. */
+/** Hex SHA-256 with WebCrypto. */
 export async function sha256HexSubtle(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(
     await crypto.subtle.digest("SHA-256", bytes as BufferSource),
@@ -84,7 +116,7 @@ export async function sha256HexSubtle(bytes: Uint8Array): Promise<string> {
   return hex;
 }
 
-/** Hex SHA-256 with node:crypto. */
+/** Hex SHA-256 with node:crypto, as edge/_shared/invoke_sagemaker.ts does it. */
 export function sha256HexNode(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
