@@ -17,6 +17,10 @@ const passThrough = [
   "IMAGE_S3_ALLOWED_BUCKETS",
   "SAGEMAKER_ALLOWED_ENDPOINTS",
   "TRIAGE_SCORE_MEANING",
+  "SAGEMAKER_STICKY_VARIANTS",
+  "PREDICTION_CACHE_FUNCTIONS",
+  "PREDICTION_CACHE_TTL_MS",
+  "PREDICTION_CACHE_MAX_ENTRIES",
 ];
 const env = Object.fromEntries(
   passThrough.flatMap((name) => {
@@ -43,6 +47,7 @@ demoPage = createDemoPageHandler({
 console.log(`
 HealthNav local stack (no AWS account; the models are NON-CLINICAL stand-ins)
   functions:  ${stack.url}/functions/v1/{sagemaker-triage,sagemaker-image-analysis,sagemaker-risk-score}
+  metrics:    ${stack.url}/metrics
   demo page:  ${stack.url}/
   SageMaker stand-in: ${stack.standIn.url}
   anon key:   ${stack.anonKey}

@@ -10,8 +10,10 @@ import {
   type EdgeDeps,
   runtimeDeps,
 } from "../edge/_shared/edge_function.ts";
+import { combineSinks, emfSink } from "../edge/_shared/metrics.ts";
 import type { FunctionName } from "../edge/_shared/wasm_gateway.ts";
 import { localAnonKey, localServiceRoleKey } from "./local_keys.ts";
+import { MetricsRegistry } from "./metrics_registry.ts";
 import { createRouter, type EdgeFunction } from "./router.ts";
 import {
   LOCAL_CREDENTIALS,
@@ -71,6 +73,8 @@ export interface LocalStack {
   anonKey: string;
   serviceRoleKey: string;
   standIn: StandIn;
+  /** The functions' counters, also served at `GET /metrics`. */
+  metrics: MetricsRegistry;
   close(): Promise<void>;
 }
 
@@ -97,9 +101,12 @@ export async function startLocalStack(
     AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: standIn.url,
     ...options.env,
   };
+  // One registry for the functions (writing) and the router (serving /metrics).
+  const metrics = new MetricsRegistry();
   const deps: EdgeDeps = {
     ...runtimeDeps(),
     log,
+    metrics: combineSinks(emfSink(log), metrics),
     ...options.deps,
     env: (name) => localEnv[name],
   };
@@ -108,6 +115,7 @@ export async function startLocalStack(
     jwtSecret: options.jwtSecret,
     staticHandler: options.staticHandler,
     log,
+    metrics,
   });
   const server = Deno.serve({
     hostname: "127.0.0.1",
@@ -119,6 +127,7 @@ export async function startLocalStack(
     anonKey: await localAnonKey(options.jwtSecret),
     serviceRoleKey: await localServiceRoleKey(options.jwtSecret),
     standIn,
+    metrics,
     async close() {
       await server.shutdown();
       await standIn.close();

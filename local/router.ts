@@ -32,6 +32,8 @@ export interface RouterOptions {
   now?: () => number;
   /** Receives one JSON line per request; defaults to `console.log`. */
   log?: (line: string) => void;
+  /** Served at `GET /metrics` (Prometheus text, no JWT, as `/health`). */
+  metrics?: { render(): string };
 }
 
 /** Error codes in the router's `application/problem+json` bodies. */
@@ -110,6 +112,10 @@ export function createRouter(
 
     if (pathname === "/health" && req.method === "GET") {
       return { response: Response.json({ ok: true }), fn: null };
+    }
+
+    if (pathname === "/metrics" && req.method === "GET" && options.metrics) {
+      return { response: metricsResponse(options.metrics.render()), fn: null };
     }
 
     if (!pathname.startsWith(FUNCTIONS_PREFIX)) {
@@ -220,6 +226,15 @@ function writeLog(log: (line: string) => void, entry: object): void {
   } catch {
     // Nothing sensible to do: logging is best effort.
   }
+}
+
+function metricsResponse(text: string): Response {
+  return new Response(text, {
+    headers: {
+      "content-type": "text/plain; version=0.0.4; charset=utf-8",
+      "cache-control": "no-store",
+    },
+  });
 }
 
 function notFound(detail: string, requestId: string): Response {

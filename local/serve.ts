@@ -6,11 +6,13 @@
  * @module
  */
 import { runtimeDeps } from "../edge/_shared/edge_function.ts";
+import { combineSinks } from "../edge/_shared/metrics.ts";
 import { LOCAL_JWT_SECRET } from "./local_keys.ts";
 import { createFunctions } from "./local_stack.ts";
 import { createRouter } from "./router.ts";
 import { createDemoPageHandler, demoPageHandler } from "./demo_page.ts";
 import { localAnonKey } from "./local_keys.ts";
+import { MetricsRegistry } from "./metrics_registry.ts";
 
 const port = Number(Deno.env.get("PORT") ?? 54321);
 const configuredSecret = Deno.env.get("SUPABASE_JWT_SECRET");
@@ -23,8 +25,13 @@ if (!configuredSecret) {
 // the local secret is in use (never minted from a real project's secret).
 const anonKey = Deno.env.get("SUPABASE_ANON_KEY") ??
   (configuredSecret ? undefined : await localAnonKey(LOCAL_JWT_SECRET));
+// EMF lines to stdout as in production, and the same counters at /metrics.
+const deps = runtimeDeps();
+const metrics = new MetricsRegistry();
+deps.metrics = deps.metrics ? combineSinks(deps.metrics, metrics) : metrics;
 const router = createRouter({
-  functions: createFunctions(runtimeDeps()),
+  functions: createFunctions(deps),
+  metrics,
   jwtSecret: configuredSecret ?? LOCAL_JWT_SECRET,
   staticHandler: anonKey
     ? createDemoPageHandler({

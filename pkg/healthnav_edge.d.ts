@@ -24,6 +24,12 @@ export interface GatewaySettings {
     imageLabels?: string[];
     /** What a single number from the triage model means. Default "class_index". */
     triageScoreMeaning?: "class_index" | "probability";
+    /**
+     * Sticky A/B weights, e.g. ["model-v1:50", "model-v2:50"]: a caller id given
+     * to buildInvocation/prepareInvocation always reaches the same variant when
+     * the request names none. Off when unset.
+     */
+    stickyVariants?: string[];
 }
 
 /** AWS credentials. */
@@ -150,8 +156,9 @@ export class Gateway {
     [Symbol.dispose](): void;
     /**
      * Validates a client body and builds the unsigned SageMaker request.
+     * `callerId` (e.g. the JWT `sub`) picks the sticky variant, if configured.
      */
-    buildInvocation(functionName: FunctionName, body: Uint8Array | number[]): Invocation;
+    buildInvocation(functionName: FunctionName, body: Uint8Array | number[], callerId?: string | null): Invocation;
     /**
      * Checks the settings once; throws `invalid_configuration` naming each bad setting.
      */
@@ -167,7 +174,7 @@ export class Gateway {
      * `x-amz-security-token`. For large bodies use `buildInvocation`, hash
      * natively and call `signAwsRequest` with `bodySha256`.
      */
-    prepareInvocation(functionName: FunctionName, body: Uint8Array | number[], timeMs: number): Invocation;
+    prepareInvocation(functionName: FunctionName, body: Uint8Array | number[], timeMs: number, callerId?: string | null): Invocation;
     /**
      * Keeps credentials in this Gateway for `prepareInvocation`, so the hot
      * path does not convert them from JavaScript on every request.
@@ -197,10 +204,10 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_gateway_free: (a: number, b: number) => void;
-    readonly gateway_buildInvocation: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
+    readonly gateway_buildInvocation: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number, number];
     readonly gateway_new: (a: any) => [number, number, number];
     readonly gateway_normalizeResponse: (a: number, b: number, c: number, d: any) => [number, number, number];
-    readonly gateway_prepareInvocation: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
+    readonly gateway_prepareInvocation: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => [number, number, number];
     readonly gateway_setCredentials: (a: number, b: any) => [number, number];
     readonly gateway_validateRequest: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
     readonly panicForTests: () => void;

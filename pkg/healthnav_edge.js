@@ -16,23 +16,28 @@ export class Gateway {
     }
     /**
      * Validates a client body and builds the unsigned SageMaker request.
+     * `callerId` (e.g. the JWT `sub`) picks the sticky variant, if configured.
      * @param {FunctionName} functionName
      * @param {Uint8Array | number[]} body
+     * @param {string | null} [callerId]
      * @returns {Invocation}
      */
-    buildInvocation(functionName, body) {
-        let ptr0, len0, ptr1, len1;
+    buildInvocation(functionName, body, callerId) {
+        let ptr0, len0, ptr1, len1, ptr2, len2;
         try {
             ptr0 = passStringToWasm0(functionName, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
             len0 = WASM_VECTOR_LEN;
             ptr1 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
             len1 = WASM_VECTOR_LEN;
+            ptr2 = isLikeNone(callerId) ? 0 : passStringToWasm0(callerId, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len2 = WASM_VECTOR_LEN;
         } catch (e) {
+            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
             if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
             if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
             throw e;
         }
-        const ret = wasm.gateway_buildInvocation(this.__wbg_ptr, ptr0, len0, ptr1, len1);
+        const ret = wasm.gateway_buildInvocation(this.__wbg_ptr, ptr0, len0, ptr1, len1, ptr2, len2);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -75,22 +80,26 @@ export class Gateway {
      * @param {FunctionName} functionName
      * @param {Uint8Array | number[]} body
      * @param {number} timeMs
+     * @param {string | null} [callerId]
      * @returns {Invocation}
      */
-    prepareInvocation(functionName, body, timeMs) {
-        const val3 = +timeMs;
-        let ptr0, len0, ptr1, len1;
+    prepareInvocation(functionName, body, timeMs, callerId) {
+        const val4 = +timeMs;
+        let ptr0, len0, ptr1, len1, ptr2, len2;
         try {
             ptr0 = passStringToWasm0(functionName, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
             len0 = WASM_VECTOR_LEN;
             ptr1 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
             len1 = WASM_VECTOR_LEN;
+            ptr2 = isLikeNone(callerId) ? 0 : passStringToWasm0(callerId, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len2 = WASM_VECTOR_LEN;
         } catch (e) {
+            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
             if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
             if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
             throw e;
         }
-        const ret = wasm.gateway_prepareInvocation(this.__wbg_ptr, ptr0, len0, ptr1, len1, val3);
+        const ret = wasm.gateway_prepareInvocation(this.__wbg_ptr, ptr0, len0, ptr1, len1, val4, ptr2, len2);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }

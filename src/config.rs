@@ -10,6 +10,7 @@ use crate::function::ModelFunction;
 use crate::names::{check_sagemaker_name, EndpointAllowList};
 use crate::normalize::labels::{ImageLabels, ScoreMeaning};
 use crate::s3_uri::BucketAllowList;
+use crate::sticky_variant::StickyVariants;
 
 /// Settings as the shim passes them (camelCase keys).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -38,6 +39,9 @@ pub struct GatewaySettings {
     /// What a single number from the triage model means.
     #[serde(default)]
     pub triage_score_meaning: Option<ScoreMeaning>,
+    /// `variant:weight` entries for sticky A/B assignment (off when unset).
+    #[serde(default)]
+    pub sticky_variants: Option<Vec<String>>,
 }
 
 /// Default endpoint names per function.
@@ -78,10 +82,12 @@ pub struct GatewayConfig {
     pub image_labels: ImageLabels,
     /// Meaning of a bare triage number.
     pub triage_score_meaning: ScoreMeaning,
+    /// Sticky A/B weights for callers that pin no variant.
+    pub sticky_variants: Option<StickyVariants>,
 }
 
 /// Every key of [`GatewaySettings`].
-const SETTING_KEYS: [&str; 8] = [
+const SETTING_KEYS: [&str; 9] = [
     "region",
     "endpointUrl",
     "useFips",
@@ -90,6 +96,7 @@ const SETTING_KEYS: [&str; 8] = [
     "endpoints",
     "imageLabels",
     "triageScoreMeaning",
+    "stickyVariants",
 ];
 
 impl GatewaySettings {
@@ -209,6 +216,11 @@ impl GatewayConfig {
                 .ok(),
             None => Some(ImageLabels::default()),
         };
+        let sticky_variants = settings.sticky_variants.and_then(|entries| {
+            StickyVariants::parse(&entries)
+                .map_err(|m| problem("stickyVariants", m))
+                .ok()
+        });
 
         match (
             base_url.or(regional),
@@ -233,6 +245,7 @@ impl GatewayConfig {
                 },
                 image_labels,
                 triage_score_meaning: settings.triage_score_meaning.unwrap_or_default(),
+                sticky_variants,
             }),
             _ => Err(misconfigured(problems)),
         }

@@ -40,6 +40,7 @@ pub mod routing;
 pub mod s3_uri;
 pub mod sagemaker_error;
 pub mod signing;
+pub mod sticky_variant;
 pub mod triage_request;
 
 #[cfg(target_arch = "wasm32")]

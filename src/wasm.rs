@@ -13,6 +13,7 @@ use crate::function::ModelFunction;
 use crate::invocation::{build_invocation, Invocation};
 use crate::normalize::{normalize_response, UpstreamResponse};
 use crate::signing::{sign_request, Credentials, PayloadHash, SigningRequest};
+use crate::sticky_variant::build_invocation_for;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -39,6 +40,12 @@ export interface GatewaySettings {
   imageLabels?: string[];
   /** What a single number from the triage model means. Default "class_index". */
   triageScoreMeaning?: "class_index" | "probability";
+  /**
+   * Sticky A/B weights, e.g. ["model-v1:50", "model-v2:50"]: a caller id given
+   * to buildInvocation/prepareInvocation always reaches the same variant when
+   * the request names none. Off when unset.
+   */
+  stickyVariants?: string[];
 }
 
 /** AWS credentials. */
@@ -182,15 +189,18 @@ impl Gateway {
     }
 
     /// Validates a client body and builds the unsigned SageMaker request.
+    /// `callerId` (e.g. the JWT `sub`) picks the sticky variant, if configured.
     #[wasm_bindgen(js_name = buildInvocation, unchecked_return_type = "Invocation")]
     pub fn build_invocation(
         &self,
         #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")]
         function_name: &str,
         body: &[u8],
+        #[wasm_bindgen(js_name = callerId)] caller_id: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let function = function_from_name(function_name)?;
-        let invocation = build_invocation(&self.config, function, body).map_err(to_js_error)?;
+        let invocation = build_invocation_for(&self.config, function, body, caller_id.as_deref())
+            .map_err(to_js_error)?;
         Ok(invocation_to_js(&invocation, &[]))
     }
 
@@ -217,13 +227,15 @@ impl Gateway {
         function_name: &str,
         body: &[u8],
         #[wasm_bindgen(js_name = timeMs)] time_ms: f64,
+        #[wasm_bindgen(js_name = callerId)] caller_id: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let function = function_from_name(function_name)?;
         let credentials = self
             .credentials
             .as_ref()
             .ok_or_else(|| bad_argument("credentials", "must be set with setCredentials first"))?;
-        let invocation = build_invocation(&self.config, function, body).map_err(to_js_error)?;
+        let invocation = build_invocation_for(&self.config, function, body, caller_id.as_deref())
+            .map_err(to_js_error)?;
         let signed = sign_request(&SigningRequest {
             method: "POST",
             url: &invocation.url,

@@ -23,6 +23,16 @@ export interface EdgeConfig {
   deadlineMs: number;
   /** Attempts including the first (AWS SDK standard mode: 3). */
   maxAttempts: number;
+  /** The opt-in prediction cache (see prediction_cache.ts). */
+  predictionCache: PredictionCacheSettings;
+}
+
+/** Which functions cache predictions, for how long, and how many. */
+export interface PredictionCacheSettings {
+  /** Short function names ("triage", …); empty: caching is off everywhere. */
+  functions: string[];
+  ttlMs: number;
+  maxEntries: number;
 }
 
 /** A setting is missing or malformed. The message names the variable only. */
@@ -52,6 +62,10 @@ export const ENV = {
   timeoutMs: "SAGEMAKER_TIMEOUT_MS",
   deadlineMs: "SAGEMAKER_DEADLINE_MS",
   maxAttempts: "SAGEMAKER_MAX_ATTEMPTS",
+  stickyVariants: "SAGEMAKER_STICKY_VARIANTS",
+  cacheFunctions: "PREDICTION_CACHE_FUNCTIONS",
+  cacheTtlMs: "PREDICTION_CACHE_TTL_MS",
+  cacheMaxEntries: "PREDICTION_CACHE_MAX_ENTRIES",
 } as const;
 
 /** AWS advises a 70 s read timeout for models that take up to 60 s. */
@@ -60,6 +74,9 @@ export const DEFAULT_ATTEMPT_TIMEOUT_MS = 70_000;
 export const DEFAULT_DEADLINE_MS = 140_000;
 /** AWS SDK standard retry mode. */
 export const DEFAULT_MAX_ATTEMPTS = 3;
+/** Five minutes: long enough for repeated identical questions, short enough to follow a model update. */
+export const DEFAULT_CACHE_TTL_MS = 300_000;
+export const DEFAULT_CACHE_MAX_ENTRIES = 1000;
 
 /** Reads and checks every variable; the first problem found is thrown. */
 export function readConfig(env: EnvReader): EdgeConfig {
@@ -105,6 +122,7 @@ export function readConfig(env: EnvReader): EdgeConfig {
         "probability",
       ] as const,
     ),
+    stickyVariants: readList(env, ENV.stickyVariants),
   };
   Object.assign(sources, {
     useFips: ENV.useFips,
@@ -114,6 +132,7 @@ export function readConfig(env: EnvReader): EdgeConfig {
     allowedEndpoints: ENV.allowedEndpoints,
     allowedBuckets: ENV.allowedBuckets,
     imageLabels: ENV.imageLabels,
+    stickyVariants: ENV.stickyVariants,
     "credentials.accessKeyId": ENV.accessKeyId,
     "credentials.secretAccessKey": ENV.secretAccessKey,
     "credentials.sessionToken": ENV.sessionToken,
@@ -148,7 +167,39 @@ export function readConfig(env: EnvReader): EdgeConfig {
       1,
       10,
     ),
+    predictionCache: {
+      functions: readFunctionList(env, ENV.cacheFunctions),
+      ttlMs: readInteger(
+        env,
+        ENV.cacheTtlMs,
+        DEFAULT_CACHE_TTL_MS,
+        1,
+        86_400_000,
+      ),
+      maxEntries: readInteger(
+        env,
+        ENV.cacheMaxEntries,
+        DEFAULT_CACHE_MAX_ENTRIES,
+        1,
+        100_000,
+      ),
+    },
   };
+}
+
+/** Short function names, accepting Supabase slugs too ("sagemaker-triage"). */
+function readFunctionList(env: EnvReader, name: string): string[] {
+  const known = ["triage", "image-analysis", "risk-score"];
+  const names = (readList(env, name) ?? []).map((item) =>
+    item.replace(/^sagemaker-/, "")
+  );
+  if (names.some((item) => !known.includes(item))) {
+    throw new ConfigError(
+      name,
+      `must list functions among: ${known.join(", ")}`,
+    );
+  }
+  return names;
 }
 
 function optional(env: EnvReader, name: string): string | undefined {

@@ -22,7 +22,10 @@ export function corsHeaders(request: Request, allowed: string[]): Headers {
   } else {
     return headers;
   }
-  headers.set("access-control-expose-headers", "x-request-id, server-timing");
+  headers.set(
+    "access-control-expose-headers",
+    "x-request-id, server-timing, x-cache",
+  );
   return headers;
 }
 

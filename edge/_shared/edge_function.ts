@@ -11,14 +11,20 @@ import {
   type EnvReader,
   readConfig,
 } from "./config.ts";
+import { jwtSubject } from "./caller_id.ts";
 import { corsHeaders, preflightResponse } from "./cors.ts";
 import {
   type CallDeps,
-  invokeSageMaker,
   NATIVE_HASH_THRESHOLD_BYTES,
   UpstreamError,
 } from "./invoke_sagemaker.ts";
 import { type InvocationLog, logLine } from "./log.ts";
+import { emfSink, type MetricsSink, reportInvocation } from "./metrics.ts";
+import {
+  invokeThroughCache,
+  type PredictionCache,
+  predictionCacheFor,
+} from "./prediction_cache.ts";
 import { type Problem, problemResponse } from "./problem.ts";
 import {
   BodyReadError,
@@ -29,6 +35,7 @@ import {
   type FunctionName,
   type HealthNavError,
   isHealthNavError,
+  type NormalizedResult,
   ResilientGateway,
 } from "./wasm_gateway.ts";
 
@@ -40,6 +47,8 @@ export interface EdgeDeps extends CallDeps {
   env: EnvReader;
   log(line: string): void;
   newRequestId(): string;
+  /** Per-request metrics (EMF lines, a local registry); none when absent. */
+  metrics?: MetricsSink;
 }
 
 /** The real runtime: Deno's env, fetch, clock, timers and console. */
@@ -52,6 +61,7 @@ export function runtimeDeps(): EdgeDeps {
     random: Math.random,
     log: (line) => console.log(line),
     newRequestId: () => crypto.randomUUID(),
+    metrics: emfSink((line) => console.log(line)),
   };
 }
 
@@ -71,6 +81,8 @@ export function createEdgeFunction(
     | Problem
     | undefined;
   const loadSetup = () => (setup ??= prepare(deps.env));
+  // Per isolate too; null when PREDICTION_CACHE_FUNCTIONS does not list this function.
+  let cache: PredictionCache<NormalizedResult> | null | undefined;
 
   return {
     async fetch(request: Request): Promise<Response> {
@@ -85,6 +97,8 @@ export function createEdgeFunction(
         endpoint: null,
         latency_ms: 0,
       };
+      // The result, for the metrics' risk-level counts only; never logged.
+      let prediction: NormalizedResult | undefined;
       const ready = loadSetup();
       const cors = "config" in ready
         ? corsHeaders(request, ready.config.corsOrigins)
@@ -93,6 +107,9 @@ export function createEdgeFunction(
         record.status = response.status;
         record.latency_ms = deps.now() - started;
         logLine(deps.log, record);
+        if (request.method !== "OPTIONS") {
+          reportInvocation(deps.metrics, record, prediction, deps.now());
+        }
         return response;
       };
       const fail = (problem: Problem) => {
@@ -115,6 +132,11 @@ export function createEdgeFunction(
       }
       if (!("config" in ready)) return fail(ready);
       const { config, gateway } = ready;
+      cache ??= predictionCacheFor(
+        functionName,
+        config.predictionCache,
+        deps.now,
+      );
 
       const contentType = request.headers.get("content-type") ?? "";
       if (!/^application\/json\s*(;|$)/i.test(contentType)) {
@@ -128,14 +150,16 @@ export function createEdgeFunction(
 
       try {
         const body = await readCappedBody(request, MAX_REQUEST_BYTES);
+        // Sticky A/B: the JWT's `sub` (already verified by Supabase) picks the variant.
+        const callerId = jwtSubject(request.headers.get("authorization"));
         // Small bodies take the one-call path (validated, built and signed in
         // wasm); large ones are hashed natively before signing.
         const invocation = body.byteLength < NATIVE_HASH_THRESHOLD_BYTES
-          ? gateway.prepareInvocation(functionName, body, deps.now())
-          : gateway.buildInvocation(functionName, body);
+          ? gateway.prepareInvocation(functionName, body, deps.now(), callerId)
+          : gateway.buildInvocation(functionName, body, callerId);
         record.endpoint = invocation.endpoint;
         record.variant = invocation.variant;
-        const call = await invokeSageMaker({
+        const call = await invokeThroughCache(cache, {
           functionName,
           gateway,
           invocation,
@@ -147,11 +171,15 @@ export function createEdgeFunction(
         }, deps);
         record.upstream_ms = call.upstreamMs;
         record.attempts = call.attempts;
-        record.retries = call.attempts - 1;
+        // A cache hit makes no attempt.
+        record.retries = Math.max(0, call.attempts - 1);
+        record.cache = call.cache;
+        prediction = call.result;
         const headers = new Headers(cors);
         headers.set("content-type", "application/json");
         headers.set("x-request-id", requestId);
         headers.set("cache-control", "no-store");
+        if (call.cache) headers.set("x-cache", call.cache);
         headers.set(
           "server-timing",
           `model;dur=${call.upstreamMs}, gateway;dur=${

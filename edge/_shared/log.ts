@@ -20,6 +20,8 @@ export interface InvocationLog {
   attempts?: number;
   retries?: number;
   aws_code?: string | null;
+  /** Prediction cache outcome, only when caching is on for the function. */
+  cache?: "hit" | "miss";
 }
 
 /** Writes one JSON line. */

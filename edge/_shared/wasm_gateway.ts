@@ -102,9 +102,15 @@ export class ResilientGateway {
     return this.#gateway;
   }
 
-  /** See `Gateway.buildInvocation`. */
-  buildInvocation(functionName: FunctionName, body: Uint8Array): Invocation {
-    return guarded(() => this.#current().buildInvocation(functionName, body));
+  /** See `Gateway.buildInvocation`; `callerId` picks the sticky variant. */
+  buildInvocation(
+    functionName: FunctionName,
+    body: Uint8Array,
+    callerId?: string,
+  ): Invocation {
+    return guarded(() =>
+      this.#current().buildInvocation(functionName, body, callerId)
+    );
   }
 
   /** See `Gateway.prepareInvocation`: validated, built and signed for `sagemaker`. */
@@ -112,9 +118,10 @@ export class ResilientGateway {
     functionName: FunctionName,
     body: Uint8Array,
     timeMs: number,
+    callerId?: string,
   ): Invocation {
     return guarded(() =>
-      this.#current().prepareInvocation(functionName, body, timeMs)
+      this.#current().prepareInvocation(functionName, body, timeMs, callerId)
     );
   }
 

@@ -142,7 +142,7 @@ Deno.test("unknown and mistyped settings are named, not ignored", () => {
   ]);
   assert.equal(
     unknown.errors[1].message,
-    "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, endpoints, imageLabels, triageScoreMeaning",
+    "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, endpoints, imageLabels, triageScoreMeaning, stickyVariants",
   );
 
   const mistyped = thrown(() =>

@@ -1,0 +1,166 @@
+/**
+ * Per-invocation metrics as CloudWatch Embedded Metric Format (EMF) log
+ * lines: a log drain into CloudWatch Logs turns each line into metrics in the
+ * `HealthNav/Gateway` namespace, with no CloudWatch API call from the edge.
+ * They drive the guide's alarms: `UpstreamLatency` is the gateway's view of
+ * SageMaker's `ModelLatency`, the status classes give error rates, and the
+ * per-`RiskLevel` prediction counts feed drift monitoring (a shift in the
+ * share of `critical` predictions is visible without storing any result).
+ *
+ * Metadata only: function, endpoint, variant, status, timings, retries,
+ * cache outcome and the predicted risk level. Never a request id, a caller
+ * id, a body or a patient field, so a metric line cannot be joined back to a
+ * patient.
+ *
+ * @module
+ */
+import type { InvocationLog } from "./log.ts";
+
+/** The CloudWatch namespace of every gateway metric. */
+export const METRICS_NAMESPACE = "HealthNav/Gateway";
+
+/** The risk levels a triage or risk-score result may carry. */
+export const RISK_LEVELS = ["low", "moderate", "high", "critical"] as const;
+
+/** One finished request as metrics see it. */
+export interface InvocationSample {
+  /** Milliseconds since 1970, when the request finished. */
+  timeMs: number;
+  /** Short function name, e.g. "triage". */
+  function: string;
+  /** The SageMaker endpoint; "none" when refused before one was chosen. */
+  endpoint: string;
+  variant: string | null;
+  status: number;
+  /** Request received → response ready, ms. */
+  totalMs: number;
+  /** The answering SageMaker attempt, ms; absent when SageMaker was not called or did not answer. */
+  upstreamMs?: number;
+  retries: number;
+  /** Present only when caching is on for the function. */
+  cache?: "hit" | "miss";
+  /** The predicted risk level of a successful triage or risk-score result. */
+  riskLevel?: (typeof RISK_LEVELS)[number];
+}
+
+/** Where samples go: the EMF log line, an in-process registry, or both. */
+export interface MetricsSink {
+  record(sample: InvocationSample): void;
+}
+
+/** "2xx", "4xx", "5xx" (or "1xx"/"3xx", which the handler does not answer). */
+export function statusClass(status: number): string {
+  return `${Math.floor(status / 100)}xx`;
+}
+
+/** The risk level of a normalised result, if it has a valid one. */
+export function riskLevelOf(
+  result: unknown,
+): InvocationSample["riskLevel"] {
+  const level = (result as { risk_level?: unknown } | null)?.risk_level;
+  return RISK_LEVELS.find((known) => known === level);
+}
+
+/** The sample of one request, from its log record and (on success) its result. */
+export function invocationSample(
+  record: InvocationLog & { cache?: "hit" | "miss" },
+  result: unknown,
+  timeMs: number,
+): InvocationSample {
+  const answered = record.upstream_ms !== undefined &&
+    (record.attempts ?? 0) > 0;
+  return {
+    timeMs,
+    function: record.function.replace(/^sagemaker-/, ""),
+    endpoint: record.endpoint ?? "none",
+    variant: record.variant ?? null,
+    status: record.status,
+    totalMs: record.latency_ms,
+    ...(answered ? { upstreamMs: record.upstream_ms } : {}),
+    retries: Math.max(0, record.retries ?? 0),
+    ...(record.cache ? { cache: record.cache } : {}),
+    ...(record.status < 300 && riskLevelOf(result)
+      ? { riskLevel: riskLevelOf(result) }
+      : {}),
+  };
+}
+
+/**
+ * The EMF document of one sample. Only metrics with a value are declared (the
+ * specification requires a root member for every declared metric), so a
+ * cache hit or a refused request adds no zero to the upstream latency.
+ */
+export function emfDocument(sample: InvocationSample): Record<string, unknown> {
+  const klass = statusClass(sample.status);
+  const values: Record<string, number> = {
+    Requests: 1,
+    Status2xx: klass === "2xx" ? 1 : 0,
+    Status4xx: klass === "4xx" ? 1 : 0,
+    Status5xx: klass === "5xx" ? 1 : 0,
+    TotalLatency: sample.totalMs,
+    Retries: sample.retries,
+  };
+  if (sample.upstreamMs !== undefined) {
+    values.UpstreamLatency = sample.upstreamMs;
+  }
+  if (sample.cache) values.CacheHit = sample.cache === "hit" ? 1 : 0;
+  const metrics = Object.keys(values).map((name) => ({
+    Name: name,
+    Unit: name.endsWith("Latency") ? "Milliseconds" : "Count",
+  }));
+  const directives: Record<string, unknown>[] = [{
+    Namespace: METRICS_NAMESPACE,
+    Dimensions: [["Function", "Endpoint"]],
+    Metrics: metrics,
+  }];
+  const document: Record<string, unknown> = {
+    msg: "metrics",
+    Function: sample.function,
+    Endpoint: sample.endpoint,
+    StatusClass: klass,
+    ...(sample.variant ? { Variant: sample.variant } : {}),
+    ...values,
+  };
+  if (sample.riskLevel) {
+    directives.push({
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [["Function", "Endpoint", "RiskLevel"]],
+      Metrics: [{ Name: "Predictions", Unit: "Count" }],
+    });
+    document.RiskLevel = sample.riskLevel;
+    document.Predictions = 1;
+  }
+  return {
+    _aws: { Timestamp: sample.timeMs, CloudWatchMetrics: directives },
+    ...document,
+  };
+}
+
+/** Writes one EMF JSON line per sample (to stdout in production). */
+export function emfSink(write: (line: string) => void): MetricsSink {
+  return { record: (sample) => write(JSON.stringify(emfDocument(sample))) };
+}
+
+/** Sends every sample to each sink. */
+export function combineSinks(...sinks: MetricsSink[]): MetricsSink {
+  return {
+    record(sample) {
+      for (const sink of sinks) sink.record(sample);
+    },
+  };
+}
+
+/** Records a sample; metrics are best effort and never fail a request. */
+export function reportInvocation(
+  sink: MetricsSink | undefined,
+  record: InvocationLog & { cache?: "hit" | "miss" },
+  result: unknown,
+  timeMs: number,
+): void {
+  if (!sink) return;
+  try {
+    sink.record(invocationSample(record, result, timeMs));
+  } catch {
+    // A broken sink must not turn an answered request into an error.
+  }
+}
