@@ -41,8 +41,10 @@ pub struct StickyVariants {
 
 impl StickyVariants {
     /// Parses `variant:weight` entries (the comma-separated items of
-    /// `SAGEMAKER_STICKY_VARIANTS`). A weight of 0 drains a variant (no new
-    /// assignments) while keeping the others' order, and so their callers.
+    /// `SAGEMAKER_STICKY_VARIANTS`). A weight of 0 assigns a variant nobody.
+    /// Any change of a weight changes the total and so reassigns callers;
+    /// appending a variant with weight 0 changes nothing, so a new variant can
+    /// be listed before it takes traffic.
     pub fn parse(entries: &[String]) -> Result<Self, String> {
         if entries.is_empty() {
             return Err("must list at least one variant:weight".to_owned());
@@ -343,7 +345,7 @@ mod tests {
     }
 
     #[test]
-    fn a_drained_variant_gets_nobody_and_others_keep_their_callers() {
+    fn appending_a_zero_weight_variant_moves_nobody() {
         let before = StickyVariants::parse(&entries(&["a:50", "b:50"])).unwrap();
         let drained = StickyVariants::parse(&entries(&["a:50", "b:50", "c:0"])).unwrap();
         for i in 0..1000 {
