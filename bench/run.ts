@@ -241,7 +241,13 @@ async function main(): Promise<void> {
     failures,
   });
   await Deno.writeTextFile(settings.out, report);
-  console.log(report);
+  // The committed report must pass the repository's `deno fmt --check`.
+  await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", settings.out],
+    stdout: "null",
+    stderr: "inherit",
+  }).output();
+  console.log(await Deno.readTextFile(settings.out));
   log(`written to ${settings.out}`);
   if (failures.length) {
     log(`${failures.length} part(s) failed`);
