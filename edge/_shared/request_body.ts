@@ -27,10 +27,15 @@ export class BodyReadError extends Error {
 
 /**
  * Reads at most `limit` bytes; throws BodyTooLargeError past it and
- * BodyReadError when the stream fails. With a
- * Content-Length the runtime reads exactly that many bytes, so the native
- * `arrayBuffer()` is used; without one the stream is read chunk by chunk and
+ * BodyReadError when the stream fails. With a Content-Length and no
+ * Transfer-Encoding the runtime reads exactly that many bytes, so the native
+ * `arrayBuffer()` is used; otherwise the stream is read chunk by chunk and
  * cancelled as soon as the cap is passed.
+ *
+ * Transfer-Encoding matters: Deno 2.1 (Supabase's runtime) accepts a request
+ * with both `Content-Length: 100` and `Transfer-Encoding: chunked`, frames it
+ * by the chunks and still shows the Content-Length, so trusting the header
+ * there would buffer an unbounded body.
  */
 export async function readCappedBody(
   message: Request | Response,
@@ -42,10 +47,16 @@ export async function readCappedBody(
       await message.body?.cancel().catch(() => {});
       throw new BodyTooLargeError(limit);
     }
-    try {
-      return new Uint8Array(await message.arrayBuffer());
-    } catch {
-      throw new BodyReadError();
+    if (!message.headers.has("transfer-encoding")) {
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await message.arrayBuffer());
+      } catch {
+        throw new BodyReadError();
+      }
+      // The runtime enforces the framing; never hand on more than the cap.
+      if (bytes.byteLength > limit) throw new BodyTooLargeError(limit);
+      return bytes;
     }
   }
   return await readStream(message.body, limit);

@@ -1269,6 +1269,7 @@ export async function sendRaw(
   slug: Slug,
   transport: RawTransport,
   contentType: string | null = "application/json",
+  extraHeaders: Record<string, string> = {},
 ): Promise<RawAnswer> {
   const { port } = new URL(baseUrl);
   const conn = await Deno.connect({
@@ -1282,6 +1283,9 @@ export async function sendRaw(
     "Host: 127.0.0.1",
     `Authorization: Bearer ${token}`,
     ...(contentType === null ? [] : [`Content-Type: ${contentType}`]),
+    // Before the framing header: Deno 2.1 keeps a Content-Length that
+    // precedes Transfer-Encoding (and drops one that follows it).
+    ...Object.entries(extraHeaders).map(([name, value]) => `${name}: ${value}`),
     chunked
       ? "Transfer-Encoding: chunked"
       : `Content-Length: ${transport.declaredLength}`,
