@@ -77,23 +77,36 @@ async function versions(root: string): Promise<string[]> {
     out.push(`${name} ${pinned}`);
   }
   out.push(`esbuild ${pkg.devDependencies.esbuild} (size bundles)`);
-  const hyperfine = await new Deno.Command("hyperfine", { args: ["--version"] })
-    .output().then((r) => new TextDecoder().decode(r.stdout).trim()).catch(
-      () => "hyperfine: not found",
-    );
+  const hyperfine = await commandOutput("hyperfine", ["--version"], root) ??
+    "hyperfine: not found, spawns timed in-process instead";
   out.push(`${hyperfine} (cold start)`);
   return out;
 }
 
-/** The commit measured, and whether the measured code differs from it. */
-async function sourceState(root: string): Promise<string> {
-  const git = async (...args: string[]) => {
-    const result = await new Deno.Command("git", { args, cwd: root }).output()
-      .catch(() => undefined);
-    return result?.success
+/** A command's trimmed stdout, or undefined when it is missing or fails. */
+async function commandOutput(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<string | undefined> {
+  try {
+    const result = await new Deno.Command(command, {
+      args,
+      cwd,
+      stderr: "null",
+    })
+      .output();
+    return result.success
       ? new TextDecoder().decode(result.stdout).trim()
       : undefined;
-  };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The commit measured, and whether the measured code differs from it. */
+async function sourceState(root: string): Promise<string> {
+  const git = (...args: string[]) => commandOutput("git", args, root);
   const commit = await git("rev-parse", "--short=12", "HEAD");
   if (!commit) return "not a git checkout";
   const dirty = await git(
@@ -225,7 +238,7 @@ async function main(): Promise<void> {
         [...settings.parts].sort().join(", ").replace("4", "4, 5")
       }.`,
       `Part 1: ${cpuOptions.rounds} rounds of ~${cpuOptions.batchMs} ms batches per call, ${cpuOptions.warmupMs} ms warm-up; profile ${cpuOptions.profileMs} ms.`,
-      `Part 2: hyperfine -N, ${coldOptions.rounds} round(s) × ${coldOptions.runsPerRound} runs (+${coldOptions.warmup} warm-up) per script, order rotated per round.`,
+      `Part 2: ${coldOptions.rounds} round(s) × ${coldOptions.runsPerRound} runs (+${coldOptions.warmup} warm-up) per script, order rotated per round.`,
       `Parts 4–5: concurrency ${e2eOptions.concurrency}, ${
         e2eOptions.warmupRequests.toLocaleString("en-US")
       } warm-up then ${
