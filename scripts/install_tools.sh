@@ -46,12 +46,12 @@ install_deno() { # version, folder
 install_deno "$DENO_CURRENT_VERSION" "$TOOLS/deno-current"
 install_deno "$DENO_SUPABASE_VERSION" "$TOOLS/deno-2.1"
 
-if ! command -v chromium >/dev/null 2>&1; then
+if ! command -v chromium >/dev/null 2>&1 || ! command -v hyperfine >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
-    say "installing Chromium from Debian's packages"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2
+    say "installing Chromium (browser test) and hyperfine (benchmark) from Debian's packages"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium hyperfine) >&2
   else
-    say "Chromium is missing: run 'sudo apt-get update && sudo apt-get install -y chromium' for the browser test"
+    say "Chromium or hyperfine is missing: run 'sudo apt-get update && sudo apt-get install -y chromium hyperfine'"
   fi
 fi
 

@@ -33,7 +33,7 @@ fi
 step "deno fmt, lint, check ($(deno --version | head -1))"
 deno fmt --check
 deno lint
-deno check edge/ local/ tests/deno/ demo/ tests/browser/
+deno check edge/ local/ tests/deno/ demo/ tests/browser/ bench/
 
 run_deno_tests() {
   "$1" test --allow-net=127.0.0.1 --allow-env --allow-read --allow-write=tests/artifacts --allow-run tests/deno/
