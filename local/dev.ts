@@ -11,6 +11,7 @@ import { LOCAL_REGION } from "./sagemaker_stand_in/mod.ts";
 
 const port = Number(Deno.env.get("PORT") ?? 54321);
 const standInPort = Number(Deno.env.get("STANDIN_PORT") ?? 54329);
+const standInS3Port = Number(Deno.env.get("STANDIN_S3_PORT") ?? 54330);
 const jwtSecret = Deno.env.get("SUPABASE_JWT_SECRET") ?? LOCAL_JWT_SECRET;
 const passThrough = [
   "CORS_ALLOWED_ORIGINS",
@@ -34,6 +35,7 @@ let demoPage: ((request: Request) => Promise<Response | null>) | null = null;
 const stack = await startLocalStack({
   port,
   standInPort,
+  standInS3Port,
   jwtSecret,
   env,
   staticHandler: (request) => demoPage ? demoPage(request) : null,
@@ -50,6 +52,7 @@ HealthNav local stack (no AWS account; the models are NON-CLINICAL stand-ins)
   metrics:    ${stack.url}/metrics
   demo page:  ${stack.url}/
   SageMaker stand-in: ${stack.standIn.url}
+  S3 stand-in (async image inputs and results): ${stack.standIn.s3Url}
   anon key:   ${stack.anonKey}
 
 Try:

@@ -45,6 +45,10 @@ export interface LocalStackOptions {
   port?: number;
   /** Stand-in port; 0 picks a free one. */
   standInPort?: number;
+  /** Port of the stand-in's S3 (async results); 0 picks a free one. */
+  standInS3Port?: number;
+  /** How long the stand-in holds an async invocation before running it (default 500 ms). */
+  asyncDelayMs?: number;
   jwtSecret: string;
   /** Extra or overriding env for the functions (e.g. CORS_ALLOWED_ORIGINS). */
   env?: Record<string, string>;
@@ -78,6 +82,11 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+function randomSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** Starts the stand-in, the functions and the router. */
 export async function startLocalStack(
   options: LocalStackOptions,
@@ -90,6 +99,8 @@ export async function startLocalStack(
     faultRate: options.faultRate,
     seed: options.faultSeed,
     credentials: [credentials],
+    s3Port: options.standInS3Port ?? 0,
+    asyncDelayMs: options.asyncDelayMs,
   });
   const localEnv: Record<string, string> = {
     AWS_REGION: LOCAL_REGION,
@@ -99,6 +110,10 @@ export async function startLocalStack(
       ? { AWS_SESSION_TOKEN: credentials.sessionToken }
       : {}),
     AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: standIn.url,
+    // Async image analysis: results in the stand-in's S3, ids signed with a
+    // secret that lives as long as this stack.
+    AWS_ENDPOINT_URL_S3: standIn.s3Url,
+    ASYNC_RESULT_SECRET: randomSecret(),
     ...options.env,
   };
   // One registry for the functions (writing) and the router (serving /metrics).

@@ -24,6 +24,15 @@ export interface GatewaySettings {
     imageLabels?: string[];
     /** What a single number from the triage model means. Default "class_index". */
     triageScoreMeaning?: "class_index" | "probability";
+    /** Asynchronous image analysis (InvokeEndpointAsync); off without a resultSecret. */
+    asyncInference?: {
+        /** At least 32 bytes; authenticates result ids (ASYNC_RESULT_SECRET). */
+        resultSecret?: string;
+        /** Default endpoint of async requests (default "medical-image-classifier-async"). */
+        imageEndpoint?: string;
+        /** S3 base URL override (AWS_ENDPOINT_URL_S3); objects addressed path style. http only for loopback. */
+        s3EndpointUrl?: string;
+    };
     /**
      * Sticky A/B weights, e.g. ["model-v1:50", "model-v2:50"]: a caller id given
      * to buildInvocation/prepareInvocation always reaches the same variant when
@@ -48,6 +57,10 @@ export interface Invocation {
     /** Lower-case header names, to be signed and sent. */
     headers: [string, string][];
     body: Uint8Array;
+    /** For a batch: the slot plan to pass to normalizeBatchResponse. */
+    batch: BatchPlan | null;
+    /** InvokeEndpointAsync: read the answer with acceptAsyncResponse. */
+    async: boolean;
 }
 
 /** One problem with one field. */
@@ -148,12 +161,62 @@ export interface AwsRequestToSign {
 
 
 
+/** One patient of a batch: sent to the model, or refused with its field errors. */
+export interface BatchSlot {
+    index: number;
+    ok: boolean;
+    errors?: FieldError[];
+}
+
+/** Where each patient of a batch went; pass it back to normalizeBatchResponse. */
+export interface BatchPlan {
+    slots: BatchSlot[];
+}
+
+/** One patient's outcome, in request order. */
+export type BatchSlotResult =
+| { index: number; ok: true; result: TriageResult | RiskResult }
+| { index: number; ok: false; errors: FieldError[] };
+
+/** The answer to a batch request. */
+export interface BatchResult {
+    results: BatchSlotResult[];
+}
+
+
+
+/** The 202 body of an accepted asynchronous request. */
+export interface AsyncAccepted {
+    status: "pending";
+    /** Poll GET /sagemaker-image-analysis/<id> (or ?id=<id>) with it. */
+    id: string;
+    /** SageMaker's InferenceId, for support cases. */
+    inference_id: string | null;
+}
+
+/** The S3 objects to GET (SigV4, service "s3") for one result id. */
+export interface AsyncResultLocation {
+    /** The result id, as given. */
+    id: string;
+    outputUrl: string;
+    failureUrl: string | null;
+    /** When the inference was accepted, ms since 1970. */
+    submittedAtMs: number;
+}
+
+
+
 /**
  * Validates, builds and normalises for one deployment's settings.
  */
 export class Gateway {
     free(): void;
     [Symbol.dispose](): void;
+    /**
+     * SageMaker's answer to InvokeEndpointAsync → the client's 202 body with
+     * a signed result id, or the mapped error.
+     */
+    acceptAsyncResponse(response: UpstreamResponse, timeMs: number): AsyncAccepted;
     /**
      * Validates a client body and builds the unsigned SageMaker request.
      * `callerId` (e.g. the JWT `sub`) picks the sticky variant, if configured.
@@ -164,9 +227,21 @@ export class Gateway {
      */
     constructor(settings: GatewaySettings);
     /**
+     * Maps a batch answer to one result per patient, in request order, or
+     * throws the stable error (a count mismatch is `invalid_model_output`).
+     */
+    normalizeBatchResponse(functionName: FunctionName, response: UpstreamResponse, batch: BatchPlan): BatchResult;
+    /**
      * Turns a SageMaker answer into the guide's output, or throws its stable error.
      */
     normalizeResponse(functionName: FunctionName, response: UpstreamResponse): NormalizedResult;
+    /**
+     * Checks the result id in a GET's path or query (`/<slug>/<id>` or
+     * `?id=`) and returns the S3 URLs to read; throws `missing_async_id`
+     * (400), `unknown_async_id` (404), `async_id_expired` (410) or
+     * `async_not_enabled` (501).
+     */
+    openAsyncResult(pathAndQuery: string, timeMs: number): AsyncResultLocation;
     /**
      * Validates, builds and signs in one call (service `sagemaker`, the
      * payload hashed in wasm): the fast path for small bodies. Its headers
@@ -175,6 +250,16 @@ export class Gateway {
      * natively and call `signAwsRequest` with `bodySha256`.
      */
     prepareInvocation(functionName: FunctionName, body: Uint8Array | number[], timeMs: number, callerId?: string | null): Invocation;
+    /**
+     * The S3 answer for the failure object: returns while it does not exist
+     * (still pending); throws the failure it reports, or the S3 error.
+     */
+    readAsyncFailure(response: UpstreamResponse): void;
+    /**
+     * The S3 answer for the output object → the normalised result, or
+     * `null` while it does not exist; throws S3 errors.
+     */
+    readAsyncOutput(response: UpstreamResponse): ImageResult | null;
     /**
      * Keeps credentials in this Gateway for `prepareInvocation`, so the hot
      * path does not convert them from JavaScript on every request.
@@ -204,10 +289,15 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_gateway_free: (a: number, b: number) => void;
+    readonly gateway_acceptAsyncResponse: (a: number, b: any, c: number) => [number, number, number];
     readonly gateway_buildInvocation: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number, number];
     readonly gateway_new: (a: any) => [number, number, number];
+    readonly gateway_normalizeBatchResponse: (a: number, b: number, c: number, d: any, e: any) => [number, number, number];
     readonly gateway_normalizeResponse: (a: number, b: number, c: number, d: any) => [number, number, number];
+    readonly gateway_openAsyncResult: (a: number, b: number, c: number, d: number) => [number, number, number];
     readonly gateway_prepareInvocation: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => [number, number, number];
+    readonly gateway_readAsyncFailure: (a: number, b: any) => [number, number];
+    readonly gateway_readAsyncOutput: (a: number, b: any) => [number, number, number];
     readonly gateway_setCredentials: (a: number, b: any) => [number, number];
     readonly gateway_validateRequest: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
     readonly panicForTests: () => void;

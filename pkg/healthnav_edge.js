@@ -15,6 +15,20 @@ export class Gateway {
         wasm.__wbg_gateway_free(ptr, 0);
     }
     /**
+     * SageMaker's answer to InvokeEndpointAsync → the client's 202 body with
+     * a signed result id, or the mapped error.
+     * @param {UpstreamResponse} response
+     * @param {number} timeMs
+     * @returns {AsyncAccepted}
+     */
+    acceptAsyncResponse(response, timeMs) {
+        const ret = wasm.gateway_acceptAsyncResponse(this.__wbg_ptr, response, timeMs);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
      * Validates a client body and builds the unsigned SageMaker request.
      * `callerId` (e.g. the JWT `sub`) picks the sticky variant, if configured.
      * @param {FunctionName} functionName
@@ -57,6 +71,23 @@ export class Gateway {
         return this;
     }
     /**
+     * Maps a batch answer to one result per patient, in request order, or
+     * throws the stable error (a count mismatch is `invalid_model_output`).
+     * @param {FunctionName} functionName
+     * @param {UpstreamResponse} response
+     * @param {BatchPlan} batch
+     * @returns {BatchResult}
+     */
+    normalizeBatchResponse(functionName, response, batch) {
+        const ptr0 = passStringToWasm0(functionName, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.gateway_normalizeBatchResponse(this.__wbg_ptr, ptr0, len0, response, batch);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
      * Turns a SageMaker answer into the guide's output, or throws its stable error.
      * @param {FunctionName} functionName
      * @param {UpstreamResponse} response
@@ -66,6 +97,25 @@ export class Gateway {
         const ptr0 = passStringToWasm0(functionName, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
         const len0 = WASM_VECTOR_LEN;
         const ret = wasm.gateway_normalizeResponse(this.__wbg_ptr, ptr0, len0, response);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
+     * Checks the result id in a GET's path or query (`/<slug>/<id>` or
+     * `?id=`) and returns the S3 URLs to read; throws `missing_async_id`
+     * (400), `unknown_async_id` (404), `async_id_expired` (410) or
+     * `async_not_enabled` (501).
+     * @param {string} pathAndQuery
+     * @param {number} timeMs
+     * @returns {AsyncResultLocation}
+     */
+    openAsyncResult(pathAndQuery, timeMs) {
+        const val2 = +timeMs;
+        const ptr0 = passStringToWasm0(pathAndQuery, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.gateway_openAsyncResult(this.__wbg_ptr, ptr0, len0, val2);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -100,6 +150,30 @@ export class Gateway {
             throw e;
         }
         const ret = wasm.gateway_prepareInvocation(this.__wbg_ptr, ptr0, len0, ptr1, len1, val4, ptr2, len2);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
+     * The S3 answer for the failure object: returns while it does not exist
+     * (still pending); throws the failure it reports, or the S3 error.
+     * @param {UpstreamResponse} response
+     */
+    readAsyncFailure(response) {
+        const ret = wasm.gateway_readAsyncFailure(this.__wbg_ptr, response);
+        if (ret[1]) {
+            throw takeFromExternrefTable0(ret[0]);
+        }
+    }
+    /**
+     * The S3 answer for the output object → the normalised result, or
+     * `null` while it does not exist; throws S3 errors.
+     * @param {UpstreamResponse} response
+     * @returns {ImageResult | null}
+     */
+    readAsyncOutput(response) {
+        const ret = wasm.gateway_readAsyncOutput(this.__wbg_ptr, response);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -170,6 +244,10 @@ function __wbg_get_imports() {
         __proto__: null,
         __wbg_Error_208446807d0d1e30: function(arg0, arg1) {
             const ret = Error(getStringFromWasm0(arg0, arg1));
+            return ret;
+        },
+        __wbg_Number_ff192a72a0dcdf6d: function(arg0) {
+            const ret = Number(arg0);
             return ret;
         },
         __wbg_String_8564e559799eccda: function(arg0, arg1) {

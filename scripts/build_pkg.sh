@@ -79,8 +79,14 @@ export {
   signAwsRequest,
 } from "./healthnav_edge.js";
 export type {
+  AsyncAccepted,
+  AsyncResultLocation,
   AwsCredentials,
   AwsRequestToSign,
+  BatchPlan,
+  BatchResult,
+  BatchSlot,
+  BatchSlotResult,
   FieldError,
   FunctionName,
   GatewaySettings,

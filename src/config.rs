@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::async_config::{AsyncConfig, AsyncSettings};
 use crate::endpoint_url::{parse_override_url, regional_base_url, BaseUrl};
 use crate::error::{FieldError, GatewayError};
 use crate::function::ModelFunction;
@@ -39,6 +40,9 @@ pub struct GatewaySettings {
     /// What a single number from the triage model means.
     #[serde(default)]
     pub triage_score_meaning: Option<ScoreMeaning>,
+    /// Asynchronous image analysis; off unless it has a result secret.
+    #[serde(default)]
+    pub async_inference: Option<AsyncSettings>,
     /// `variant:weight` entries for sticky A/B assignment (off when unset).
     #[serde(default)]
     pub sticky_variants: Option<Vec<String>>,
@@ -82,12 +86,14 @@ pub struct GatewayConfig {
     pub image_labels: ImageLabels,
     /// Meaning of a bare triage number.
     pub triage_score_meaning: ScoreMeaning,
+    /// Asynchronous image analysis, when enabled.
+    pub asynchronous: Option<AsyncConfig>,
     /// Sticky A/B weights for callers that pin no variant.
     pub sticky_variants: Option<StickyVariants>,
 }
 
 /// Every key of [`GatewaySettings`].
-const SETTING_KEYS: [&str; 9] = [
+const SETTING_KEYS: &[&str] = &[
     "region",
     "endpointUrl",
     "useFips",
@@ -96,6 +102,7 @@ const SETTING_KEYS: [&str; 9] = [
     "endpoints",
     "imageLabels",
     "triageScoreMeaning",
+    "asyncInference",
     "stickyVariants",
 ];
 
@@ -221,6 +228,17 @@ impl GatewayConfig {
                 .map_err(|m| problem("stickyVariants", m))
                 .ok()
         });
+        let asynchronous = AsyncConfig::new(
+            settings.async_inference.as_ref(),
+            &settings.region,
+            settings.use_fips,
+        )
+        .unwrap_or_else(|found| {
+            for (path, message) in found {
+                problem(&path, message);
+            }
+            None
+        });
 
         match (
             base_url.or(regional),
@@ -245,6 +263,7 @@ impl GatewayConfig {
                 },
                 image_labels,
                 triage_score_meaning: settings.triage_score_meaning.unwrap_or_default(),
+                asynchronous,
                 sticky_variants,
             }),
             _ => Err(misconfigured(problems)),

@@ -42,20 +42,31 @@ pub fn check_region(region: &str) -> Result<(), String> {
     }
 }
 
+/// The DNS suffix of a region's partition (China, the ISO partitions, or
+/// `amazonaws.com` for the standard and GovCloud partitions).
+pub fn dns_suffix(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else if region.starts_with("us-isob-") {
+        "sc2s.sgov.gov"
+    } else if region.starts_with("us-iso-") {
+        "c2s.ic.gov"
+    } else {
+        "amazonaws.com"
+    }
+}
+
 /// The SageMaker Runtime host for a region, as the SDKs' endpoint rules give it.
 pub fn regional_base_url(region: &str, use_fips: bool) -> Result<BaseUrl, String> {
     check_region(region)?;
-    let (suffix, fips_prefix) = if region.starts_with("cn-") {
-        ("amazonaws.com.cn", "runtime.sagemaker-fips")
-    } else if region.starts_with("us-isob-") {
-        ("sc2s.sgov.gov", "runtime.sagemaker-fips")
-    } else if region.starts_with("us-iso-") {
-        ("c2s.ic.gov", "runtime.sagemaker-fips")
-    } else if region.starts_with("us-gov-") {
+    let suffix = dns_suffix(region);
+    let fips_prefix = if region.starts_with("us-gov-") {
         // GovCloud's standard endpoint is already FIPS-validated.
-        ("amazonaws.com", "runtime.sagemaker")
+        "runtime.sagemaker"
+    } else if suffix == "amazonaws.com" {
+        "runtime-fips.sagemaker"
     } else {
-        ("amazonaws.com", "runtime-fips.sagemaker")
+        "runtime.sagemaker-fips"
     };
     let prefix = if use_fips {
         fips_prefix

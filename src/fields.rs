@@ -26,6 +26,11 @@ impl Report {
         self.errors.is_empty()
     }
 
+    /// Every problem recorded, in order.
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.errors
+    }
+
     /// The value when no problem was recorded, else every problem at once.
     pub fn finish<T>(self, value: Option<T>) -> Result<T, GatewayError> {
         match value {

@@ -1,6 +1,8 @@
 //! The image-analysis request and what the classifier receives: JSON
 //! `{image_url, image_type, analysis_type}` for an S3 image, or the raw image
-//! bytes with their detected Content-Type for an inline image.
+//! bytes with their detected Content-Type for an inline image. With
+//! `"async": true` an S3 image goes to InvokeEndpointAsync instead (see
+//! [`crate::async_invocation`]).
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -10,6 +12,7 @@ use crate::error::GatewayError;
 use crate::fields::{choice, join, object, optional, reject_unknown, required, Report};
 use crate::function::ModelFunction;
 use crate::image_bytes::{decode_inline_image, InlineImage};
+use crate::limits::MAX_SAGEMAKER_HEADER_VALUE_CHARS;
 use crate::routing::{read_routing, Routing, ROUTING_FIELDS};
 use crate::s3_uri::S3Location;
 
@@ -86,11 +89,22 @@ impl ImageModelInput {
     }
 }
 
+/// A validated image-analysis request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRequest {
+    /// What the model reads.
+    pub input: ImageModelInput,
+    /// Where it goes.
+    pub routing: Routing,
+    /// `"async": true`: an S3 image for InvokeEndpointAsync.
+    pub asynchronous: bool,
+}
+
 /// Validates an image-analysis request; every problem is reported at once.
 pub fn read_image_request(
     value: &Value,
     config: &GatewayConfig,
-) -> Result<(ImageModelInput, Routing), GatewayError> {
+) -> Result<ImageRequest, GatewayError> {
     let mut report = Report::default();
     let parsed = object(value, "", &mut report)
         .and_then(|map| read_image_object(map, "", config, &mut report));
@@ -102,10 +116,11 @@ fn read_image_object(
     path: &str,
     config: &GatewayConfig,
     report: &mut Report,
-) -> Option<(ImageModelInput, Routing)> {
-    let mut known = vec!["image_data", "image_type", "analysis_type"];
+) -> Option<ImageRequest> {
+    let mut known = vec!["image_data", "image_type", "analysis_type", "async"];
     known.extend(ROUTING_FIELDS);
     reject_unknown(map, path, &known, report);
+    let asynchronous = read_async_flag(map, path, config, report);
 
     let image_type = required(map, "image_type", path, report)
         .and_then(|v| choice(v, &join(path, "image_type"), &IMAGE_TYPES, report));
@@ -115,7 +130,18 @@ fn read_image_object(
     };
     let source = required(map, "image_data", path, report)
         .and_then(|v| read_image_data(v, &join(path, "image_data"), config, report));
-    let routing = read_routing(map, path, ModelFunction::ImageAnalysis, config, report);
+    let mut routing = read_routing(map, path, ModelFunction::ImageAnalysis, config, report);
+    let asynchronous = asynchronous?;
+    if asynchronous {
+        check_async_source(map, source.as_ref(), path, report);
+        if let (Some(routing), Some(settings), None) = (
+            routing.as_mut(),
+            config.asynchronous.as_ref(),
+            optional(map, "endpoint"),
+        ) {
+            routing.endpoint.clone_from(&settings.image_endpoint);
+        }
+    }
     let (image_type, analysis_type) = (image_type?, analysis_type?);
     let input = match source? {
         ImageSource::S3(location) => ImageModelInput::S3 {
@@ -129,7 +155,75 @@ fn read_image_object(
             analysis_type,
         },
     };
-    Some((input, routing?))
+    Some(ImageRequest {
+        input,
+        routing: routing?,
+        asynchronous,
+    })
+}
+
+/// `async`: a boolean, allowed only where asynchronous inference is enabled.
+fn read_async_flag(
+    map: &Map<String, Value>,
+    path: &str,
+    config: &GatewayConfig,
+    report: &mut Report,
+) -> Option<bool> {
+    let async_path = join(path, "async");
+    match optional(map, "async") {
+        None | Some(Value::Bool(false)) => Some(false),
+        Some(Value::Bool(true)) if config.asynchronous.is_none() => {
+            report.push(
+                &async_path,
+                "not_allowed",
+                "asynchronous inference is not enabled on this deployment",
+            );
+            None
+        }
+        Some(Value::Bool(true)) => Some(true),
+        Some(_) => {
+            report.push(&async_path, "invalid_type", "must be true or false");
+            None
+        }
+    }
+}
+
+/// What InvokeEndpointAsync needs: SageMaker reads the input from S3 (so the
+/// image must be an `s3://` URI that fits the InputLocation header) and it
+/// has no target variant.
+fn check_async_source(
+    map: &Map<String, Value>,
+    source: Option<&ImageSource>,
+    path: &str,
+    report: &mut Report,
+) {
+    match source {
+        Some(ImageSource::Inline(_)) => report.push(
+            &join(path, "async"),
+            "conflicting_field",
+            "is only available for s3:// images; send an inline image without async",
+        ),
+        Some(ImageSource::S3(location)) => {
+            let uri = location.uri();
+            if !uri.is_ascii() || uri.len() > MAX_SAGEMAKER_HEADER_VALUE_CHARS {
+                report.push(
+                    &join(path, "image_data"),
+                    "invalid_s3_uri",
+                    format!(
+                        "must be at most {MAX_SAGEMAKER_HEADER_VALUE_CHARS} ASCII characters for asynchronous inference"
+                    ),
+                );
+            }
+        }
+        None => {}
+    }
+    if optional(map, "variant").is_some() {
+        report.push(
+            &join(path, "variant"),
+            "conflicting_field",
+            "cannot be used with async: InvokeEndpointAsync has no target variant",
+        );
+    }
 }
 
 enum ImageSource {

@@ -1,6 +1,10 @@
 //! A validated client request turned into the SageMaker InvokeEndpoint call
-//! to sign and send: URL, headers and body.
+//! to sign and send: URL, headers and body. A batch body becomes one call
+//! for every valid patient ([`crate::batch_request`]); an asynchronous image
+//! request becomes an InvokeEndpointAsync call ([`crate::async_invocation`]).
 
+use crate::async_invocation::build_async_invocation;
+use crate::batch_request::{read_batch_request, BatchPlan};
 use crate::config::GatewayConfig;
 use crate::error::GatewayError;
 use crate::function::ModelFunction;
@@ -23,6 +27,19 @@ pub struct Invocation {
     pub headers: Vec<(String, String)>,
     /// Body for the model container.
     pub body: Vec<u8>,
+    /// How the answer is read.
+    pub mode: InvocationMode,
+}
+
+/// How an invocation's answer is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvocationMode {
+    /// One prediction (InvokeEndpoint).
+    Single,
+    /// One prediction per sent patient, mapped back to slots with the plan.
+    Batch(BatchPlan),
+    /// InvokeEndpointAsync: a 202 with the result's S3 locations.
+    Async,
 }
 
 /// Validates a client body for `function` and builds its SageMaker call.
@@ -32,6 +49,19 @@ pub fn build_invocation(
     client_body: &[u8],
 ) -> Result<Invocation, GatewayError> {
     let value = parse_json_body(client_body)?;
+    if let Some(batch) = read_batch_request(&value, function, config) {
+        let batch = batch?;
+        let mut invocation = assemble(
+            config,
+            batch.routing,
+            batch.content_type,
+            batch.content_type,
+            batch.body,
+            None,
+        );
+        invocation.mode = InvocationMode::Batch(batch.plan);
+        return Ok(invocation);
+    }
     let (routing, content_type, accept, body, custom_attributes) = match function {
         ModelFunction::Triage => {
             let (input, routing) = read_triage_request(&value, config)?;
@@ -45,9 +75,18 @@ pub fn build_invocation(
             (routing, "application/json", "application/json", body, None)
         }
         ModelFunction::ImageAnalysis => {
-            let (input, routing) = read_image_request(&value, config)?;
-            let (content_type, body, attributes) = input.into_wire();
-            (routing, content_type, "application/json", body, attributes)
+            let request = read_image_request(&value, config)?;
+            if request.asynchronous {
+                return build_async_invocation(config, request.routing, request.input);
+            }
+            let (content_type, body, attributes) = request.input.into_wire();
+            (
+                request.routing,
+                content_type,
+                "application/json",
+                body,
+                attributes,
+            )
         }
         ModelFunction::RiskScore => {
             let (input, routing) = read_risk_request(&value, config)?;
@@ -97,5 +136,6 @@ fn assemble(
         url,
         headers,
         body,
+        mode: InvocationMode::Single,
     }
 }

@@ -23,6 +23,11 @@
     )
 )]
 
+pub mod async_config;
+pub mod async_invocation;
+pub mod async_result;
+pub mod async_result_id;
+pub mod batch_request;
 pub mod config;
 pub mod endpoint_url;
 pub mod error;
@@ -37,6 +42,7 @@ pub mod names;
 pub mod normalize;
 pub mod risk_request;
 pub mod routing;
+pub mod s3_endpoint;
 pub mod s3_uri;
 pub mod sagemaker_error;
 pub mod signing;

@@ -13,7 +13,8 @@ pub const MAX_SAGEMAKER_HEADER_VALUE_CHARS: usize = 1024;
 pub const MAX_JSON_DEPTH: usize = 32;
 
 /// A JSON body with more values than this is refused while it is parsed. A
-/// valid payload has about a hundred at most; without a bound, a 6 MiB body
+/// single request has about a hundred at most, a full batch of 100 triage
+/// patients with every list at its limit 8,702; without a bound, a 6 MiB body
 /// of tiny values (`[0,0,…]`) grows the wasm memory by over 200 MiB, which
 /// it never gives back.
 pub const MAX_JSON_VALUES: usize = 10_000;

@@ -119,27 +119,30 @@ pub fn read_risk_request(
     config: &GatewayConfig,
 ) -> Result<(RiskModelInput, Routing), GatewayError> {
     let mut report = Report::default();
-    let parsed = object(value, "", &mut report)
-        .and_then(|map| read_risk_object(map, "", config, &mut report));
+    let parsed = object(value, "", &mut report).and_then(|map| {
+        let input = read_risk_item(map, "", &ROUTING_FIELDS, &mut report);
+        let routing = read_routing(map, "", ModelFunction::RiskScore, config, &mut report);
+        Some((input?, routing?))
+    });
     report.finish(parsed)
 }
 
-/// Reads one risk object at `path` (the request root, or a batch slot).
-pub fn read_risk_object(
+/// Reads one patient's `{patient_data}` at `path`: the request root (where
+/// `envelope` names the routing fields allowed beside it) or a batch slot
+/// (where nothing else is allowed).
+pub fn read_risk_item(
     map: &Map<String, Value>,
     path: &str,
-    config: &GatewayConfig,
+    envelope: &[&str],
     report: &mut Report,
-) -> Option<(RiskModelInput, Routing)> {
+) -> Option<RiskModelInput> {
     let mut known = vec!["patient_data"];
-    known.extend(ROUTING_FIELDS);
+    known.extend(envelope);
     reject_unknown(map, path, &known, report);
     let patient_path = join(path, "patient_data");
-    let patient = required(map, "patient_data", path, report)
+    required(map, "patient_data", path, report)
         .and_then(|v| object(v, &patient_path, report))
-        .and_then(|patient| read_patient(patient, &patient_path, report));
-    let routing = read_routing(map, path, ModelFunction::RiskScore, config, report);
-    Some((patient?, routing?))
+        .and_then(|patient| read_patient(patient, &patient_path, report))
 }
 
 fn read_patient(

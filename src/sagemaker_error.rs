@@ -60,6 +60,28 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, value)| value.as_str())
 }
 
+/// A container failure by the status the container answered with
+/// (`OriginalStatusCode`; 0 when it timed out).
+pub fn model_error(original_status_code: Option<i64>) -> GatewayError {
+    match original_status_code {
+        Some(0) => GatewayError::new(
+            "model_timeout",
+            504,
+            "The model did not answer within SageMaker's 60-second limit.",
+        ),
+        Some(400..=499) => GatewayError::new(
+            "model_rejected_input",
+            422,
+            "The model rejected the input it was sent.",
+        ),
+        _ => GatewayError::new(
+            "model_error",
+            502,
+            "The model failed while processing the request.",
+        ),
+    }
+}
+
 fn map_error(
     status: u16,
     aws_code: Option<&str>,
@@ -72,11 +94,7 @@ fn map_error(
         Some("ModelNotReadyException") => {
             GatewayError::new("model_not_ready", 503, "The model is still loading or scaling; retry shortly.").retryable()
         }
-        Some("ModelError") => match original_status_code {
-            Some(0) => GatewayError::new("model_timeout", 504, "The model did not answer within SageMaker's 60-second limit."),
-            Some(400..=499) => GatewayError::new("model_rejected_input", 422, "The model rejected the input it was sent."),
-            _ => GatewayError::new("model_error", 502, "The model failed while processing the request."),
-        },
+        Some("ModelError") => model_error(original_status_code),
         Some("InternalFailure" | "InternalServerError" | "InternalServerException") => {
             GatewayError::new("sagemaker_internal_failure", 502, "SageMaker had an internal failure; retry later.").retryable()
         }

@@ -146,6 +146,10 @@ pub fn apply_sticky_variant(
     invocation: &mut Invocation,
     caller_id: Option<&str>,
 ) {
+    // InvokeEndpointAsync has no target variant.
+    if invocation.mode == crate::invocation::InvocationMode::Async {
+        return;
+    }
     let (Some(sticky), Some(caller_id), None) = (
         config.sticky_variants.as_ref(),
         caller_id.filter(|id| !id.is_empty()),

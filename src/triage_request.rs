@@ -43,21 +43,26 @@ pub fn read_triage_request(
     config: &GatewayConfig,
 ) -> Result<(TriageModelInput, Routing), crate::error::GatewayError> {
     let mut report = Report::default();
-    let parsed = object(value, "", &mut report)
-        .and_then(|map| read_triage_object(map, "", config, &mut report));
+    let parsed = object(value, "", &mut report).and_then(|map| {
+        let input = read_triage_item(map, "", &ROUTING_FIELDS, &mut report);
+        let routing = read_routing(map, "", ModelFunction::Triage, config, &mut report);
+        Some((input?, routing?))
+    });
     report.finish(parsed)
 }
 
-/// Reads one triage object at `path` (the request root, or a batch slot).
-pub fn read_triage_object(
+/// Reads one patient's triage fields at `path`: the request root (where
+/// `envelope` names the routing fields allowed beside them) or a batch slot
+/// (where nothing else is allowed).
+pub fn read_triage_item(
     map: &Map<String, Value>,
     path: &str,
-    config: &GatewayConfig,
+    envelope: &[&str],
     report: &mut Report,
-) -> Option<(TriageModelInput, Routing)> {
+) -> Option<TriageModelInput> {
     let nested = optional(map, "patient_data");
     let mut known: Vec<&str> = vec!["symptoms", "patient_data"];
-    known.extend(ROUTING_FIELDS);
+    known.extend(envelope);
     if nested.is_some() {
         // Still known fields: reported once, as conflicting, not also as unknown.
         for key in PATIENT_FIELDS.iter().filter(|key| map.contains_key(**key)) {
@@ -91,18 +96,14 @@ pub fn read_triage_object(
         }
         None => read_patient(map, path, report),
     };
-    let routing = read_routing(map, path, ModelFunction::Triage, config, report);
     let (age, gender, medical_history, current_medications) = patient?;
-    Some((
-        TriageModelInput {
-            symptoms: symptoms?,
-            age,
-            gender,
-            medical_history,
-            current_medications,
-        },
-        routing?,
-    ))
+    Some(TriageModelInput {
+        symptoms: symptoms?,
+        age,
+        gender,
+        medical_history,
+        current_medications,
+    })
 }
 
 type Patient = (Number, &'static str, Vec<String>, Vec<String>);

@@ -11,9 +11,15 @@ use crate::config::{GatewayConfig, GatewaySettings};
 use crate::error::{FieldError, GatewayError};
 use crate::function::ModelFunction;
 use crate::invocation::{build_invocation, Invocation};
-use crate::normalize::{normalize_response, UpstreamResponse};
+use crate::normalize::normalize_response;
 use crate::signing::{sign_request, Credentials, PayloadHash, SigningRequest};
 use crate::sticky_variant::build_invocation_for;
+
+mod async_api;
+mod batch_api;
+mod upstream;
+
+use upstream::UpstreamParts;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -40,6 +46,15 @@ export interface GatewaySettings {
   imageLabels?: string[];
   /** What a single number from the triage model means. Default "class_index". */
   triageScoreMeaning?: "class_index" | "probability";
+  /** Asynchronous image analysis (InvokeEndpointAsync); off without a resultSecret. */
+  asyncInference?: {
+    /** At least 32 bytes; authenticates result ids (ASYNC_RESULT_SECRET). */
+    resultSecret?: string;
+    /** Default endpoint of async requests (default "medical-image-classifier-async"). */
+    imageEndpoint?: string;
+    /** S3 base URL override (AWS_ENDPOINT_URL_S3); objects addressed path style. http only for loopback. */
+    s3EndpointUrl?: string;
+  };
   /**
    * Sticky A/B weights, e.g. ["model-v1:50", "model-v2:50"]: a caller id given
    * to buildInvocation/prepareInvocation always reaches the same variant when
@@ -64,6 +79,10 @@ export interface Invocation {
   /** Lower-case header names, to be signed and sent. */
   headers: [string, string][];
   body: Uint8Array;
+  /** For a batch: the slot plan to pass to normalizeBatchResponse. */
+  batch: BatchPlan | null;
+  /** InvokeEndpointAsync: read the answer with acceptAsyncResponse. */
+  async: boolean;
 }
 
 /** One problem with one field. */
@@ -261,7 +280,11 @@ impl Gateway {
     ) -> Result<JsValue, JsValue> {
         let function = function_from_name(function_name)?;
         let errors = match build_invocation(&self.config, function, body) {
-            Ok(_) => Vec::new(),
+            // A batch is valid as a whole when one patient is; the others' errors still count.
+            Ok(invocation) => match invocation.mode {
+                crate::invocation::InvocationMode::Batch(plan) => return to_js(&plan.errors()),
+                _ => Vec::new(),
+            },
             Err(error) if error.errors.is_empty() => {
                 vec![FieldError::new("", error.code, error.message)]
             }
@@ -279,27 +302,10 @@ impl Gateway {
         #[wasm_bindgen(unchecked_param_type = "UpstreamResponse")] response: JsValue,
     ) -> Result<JsValue, JsValue> {
         let function = function_from_name(function_name)?;
-        let status = get(&response, "status")
-            .as_f64()
-            .filter(|s| (100.0..=599.0).contains(s))
-            .ok_or_else(|| bad_argument("response.status", "must be an HTTP status"))?;
-        let headers: Vec<(String, String)> =
-            from_js(get(&response, "headers"), "response.headers")?;
-        let body = get(&response, "body")
-            .dyn_into::<Uint8Array>()
-            .map_err(|_| bad_argument("response.body", "must be a Uint8Array"))?
-            .to_vec();
-        let elapsed = get(&response, "elapsedMs")
-            .as_f64()
-            .filter(|ms| ms.is_finite() && *ms >= 0.0)
-            .unwrap_or(0.0);
-        let upstream = UpstreamResponse {
-            status: status as u16,
-            headers: &headers,
-            body: &body,
-        };
-        let result = normalize_response(&self.config, function, upstream, elapsed.round() as u64)
-            .map_err(to_js_error)?;
+        let upstream = UpstreamParts::from_js(&response)?;
+        let result =
+            normalize_response(&self.config, function, upstream.view(), upstream.elapsed_ms)
+                .map_err(to_js_error)?;
         to_js(&result)
     }
 }
@@ -450,6 +456,16 @@ fn invocation_to_js(invocation: &Invocation, extra_headers: &[(String, String)])
         "body",
         &Uint8Array::from(invocation.body.as_slice()),
     );
+    let (batch, asynchronous) = match &invocation.mode {
+        // Plain data: it always converts.
+        crate::invocation::InvocationMode::Batch(plan) => {
+            (to_js(plan).unwrap_or(JsValue::NULL), false)
+        }
+        crate::invocation::InvocationMode::Async => (JsValue::NULL, true),
+        crate::invocation::InvocationMode::Single => (JsValue::NULL, false),
+    };
+    set(&object, "batch", &batch);
+    set(&object, "async", &JsValue::from(asynchronous));
     object.into()
 }
 

@@ -5,6 +5,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use healthnav_edge::invocation::InvocationMode;
 use healthnav_edge::{build_invocation, GatewayConfig, GatewayError, Invocation, ModelFunction};
 use serde_json::{json, Value};
 
@@ -89,6 +90,7 @@ fn the_guides_triage_call() {
             url: url("medical-triage-endpoint"),
             headers: headers(&[("content-type", "application/json"), ("accept", "application/json")]),
             body: br#"{"symptoms":["fever","cough"],"age":35,"gender":"female","medical_history":[],"current_medications":[]}"#.to_vec(),
+            mode: InvocationMode::Single,
         }
     );
 }
@@ -104,6 +106,7 @@ fn the_guides_image_call() {
             url: url("medical-image-classifier"),
             headers: headers(&[("content-type", "application/json"), ("accept", "application/json")]),
             body: br#"{"image_url":"s3://bucket/image.jpg","image_type":"xray","analysis_type":"classification"}"#.to_vec(),
+            mode: InvocationMode::Single,
         }
     );
 }
@@ -212,6 +215,7 @@ fn risk_rows_follow_the_documented_feature_order() {
             url: url("patient-risk-scorer"),
             headers: headers(&[("content-type", "text/csv"), ("accept", "text/csv")]),
             body: b"67,1,88,142,91,18,37.2,96,29.4,0,1,1,1,0,0,0,0,0,0,1\n".to_vec(),
+            mode: InvocationMode::Single,
         }
     );
     let minimal = build(RiskScore, &minimal_risk().to_string()).unwrap();
@@ -1971,7 +1975,7 @@ fn settings_from_json_name_each_unknown_or_mistyped_setting() {
     assert_eq!(config.default_endpoint(Triage), "medical-triage-endpoint");
     assert_eq!(config.default_endpoint(RiskScore), "hn-risk");
 
-    let expected_keys = "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, endpoints, imageLabels, triageScoreMeaning, stickyVariants";
+    let expected_keys = "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, endpoints, imageLabels, triageScoreMeaning, asyncInference, stickyVariants";
     assert_eq!(
         problems(json!({"region": "us-east-1", "useFIPS": true, "allowedBucket": ["b"]})),
         [

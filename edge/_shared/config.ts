@@ -62,6 +62,9 @@ export const ENV = {
   timeoutMs: "SAGEMAKER_TIMEOUT_MS",
   deadlineMs: "SAGEMAKER_DEADLINE_MS",
   maxAttempts: "SAGEMAKER_MAX_ATTEMPTS",
+  asyncResultSecret: "ASYNC_RESULT_SECRET",
+  asyncImageEndpoint: "SAGEMAKER_IMAGE_ASYNC_ENDPOINT",
+  s3EndpointUrl: ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"],
   stickyVariants: "SAGEMAKER_STICKY_VARIANTS",
   cacheFunctions: "PREDICTION_CACHE_FUNCTIONS",
   cacheTtlMs: "PREDICTION_CACHE_TTL_MS",
@@ -122,6 +125,11 @@ export function readConfig(env: EnvReader): EdgeConfig {
         "probability",
       ] as const,
     ),
+    asyncInference: {
+      resultSecret: optional(env, ENV.asyncResultSecret),
+      imageEndpoint: optional(env, ENV.asyncImageEndpoint),
+      s3EndpointUrl: first(ENV.s3EndpointUrl, "asyncInference.s3EndpointUrl"),
+    },
     stickyVariants: readList(env, ENV.stickyVariants),
   };
   Object.assign(sources, {
@@ -132,6 +140,8 @@ export function readConfig(env: EnvReader): EdgeConfig {
     allowedEndpoints: ENV.allowedEndpoints,
     allowedBuckets: ENV.allowedBuckets,
     imageLabels: ENV.imageLabels,
+    "asyncInference.resultSecret": ENV.asyncResultSecret,
+    "asyncInference.imageEndpoint": ENV.asyncImageEndpoint,
     stickyVariants: ENV.stickyVariants,
     "credentials.accessKeyId": ENV.accessKeyId,
     "credentials.secretAccessKey": ENV.secretAccessKey,
@@ -139,6 +149,7 @@ export function readConfig(env: EnvReader): EdgeConfig {
   });
   sources.region ??= ENV.region[0];
   sources.endpointUrl ??= ENV.endpointUrl[0];
+  sources["asyncInference.s3EndpointUrl"] ??= ENV.s3EndpointUrl[0];
 
   const attemptTimeoutMs = readInteger(
     env,

@@ -24,7 +24,7 @@ export function corsHeaders(request: Request, allowed: string[]): Headers {
   }
   headers.set(
     "access-control-expose-headers",
-    "x-request-id, server-timing, x-cache",
+    "x-request-id, server-timing, location, retry-after, x-cache",
   );
   return headers;
 }

@@ -13,6 +13,9 @@ import {
 } from "./config.ts";
 import { jwtSubject } from "./caller_id.ts";
 import { corsHeaders, preflightResponse } from "./cors.ts";
+import { answerAsyncResult } from "./async_result.ts";
+import { answerBatchOrAsync, withSlotErrors } from "./batch_or_async_call.ts";
+import { allowedMethods, methodHint, servesAsyncResults } from "./methods.ts";
 import {
   type CallDeps,
   NATIVE_HASH_THRESHOLD_BYTES,
@@ -119,15 +122,32 @@ export function createEdgeFunction(
 
       if (request.method === "OPTIONS") {
         const origins = "config" in ready ? ready.config.corsOrigins : [];
-        return finish(preflightResponse(request, origins, "POST, OPTIONS"));
+        return finish(
+          preflightResponse(request, origins, allowedMethods(functionName)),
+        );
+      }
+      // GET reads an asynchronous image-analysis result.
+      if (request.method === "GET" && servesAsyncResults(functionName)) {
+        if (!("config" in ready)) return fail(ready);
+        try {
+          return finish(
+            await answerAsyncResult(request, ready, deps, {
+              cors,
+              requestId,
+              record,
+            }),
+          );
+        } catch (error) {
+          return fail(toProblem(error, record, ready.config));
+        }
       }
       if (request.method !== "POST") {
         await request.body?.cancel().catch(() => {});
         return fail({
           status: 405,
           code: "method_not_allowed",
-          detail: "Use POST with a JSON body.",
-          headers: { allow: "POST, OPTIONS" },
+          detail: methodHint(functionName),
+          headers: { allow: allowedMethods(functionName) },
         });
       }
       if (!("config" in ready)) return fail(ready);
@@ -159,6 +179,24 @@ export function createEdgeFunction(
           : gateway.buildInvocation(functionName, body, callerId);
         record.endpoint = invocation.endpoint;
         record.variant = invocation.variant;
+        if (invocation.batch || invocation.async) {
+          try {
+            return finish(
+              await answerBatchOrAsync(
+                { functionName, invocation, config, gateway },
+                deps,
+                { cors, requestId, started, record },
+              ),
+            );
+          } catch (error) {
+            return fail(
+              withSlotErrors(
+                toProblem(error, record, config),
+                invocation.batch,
+              ),
+            );
+          }
+        }
         const call = await invokeThroughCache(cache, {
           functionName,
           gateway,

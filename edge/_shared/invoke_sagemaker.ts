@@ -17,6 +17,7 @@ import {
   type NormalizedResult,
   type ResilientGateway,
   signAwsRequest,
+  type UpstreamResponse,
 } from "./wasm_gateway.ts";
 
 /** Headers the signer adds. */
@@ -40,7 +41,7 @@ export interface CallDeps {
 }
 
 /** What the call needs to know. */
-export interface CallOptions {
+export interface CallOptions<T = NormalizedResult> {
   functionName: FunctionName;
   gateway: ResilientGateway;
   invocation: Invocation;
@@ -49,11 +50,17 @@ export interface CallOptions {
   attemptTimeoutMs: number;
   deadlineMs: number;
   maxAttempts: number;
+  /**
+   * Reads an answer (throwing pkg's error for a failure); by default
+   * `gateway.normalizeResponse`. Batches and async submissions read theirs
+   * with `normalizeBatchResponse` and `acceptAsyncResponse`.
+   */
+  normalize?: (response: UpstreamResponse) => T;
 }
 
 /** A successful call. */
-export interface CallResult {
-  result: NormalizedResult;
+export interface CallResult<T = NormalizedResult> {
+  result: T;
   attempts: number;
   /** Duration of the attempt that answered, ms. */
   upstreamMs: number;
@@ -75,11 +82,14 @@ export class UpstreamError extends Error {
 }
 
 /** Calls SageMaker with retries; throws UpstreamError or pkg's HealthNavError. */
-export async function invokeSageMaker(
-  options: CallOptions,
+export async function invokeSageMaker<T = NormalizedResult>(
+  options: CallOptions<T>,
   deps: CallDeps,
-): Promise<CallResult> {
+): Promise<CallResult<T>> {
   const { invocation } = options;
+  const normalize = options.normalize ??
+    ((response: UpstreamResponse) =>
+      options.gateway.normalizeResponse(options.functionName, response) as T);
   // A prepared invocation is already signed for the first attempt; retries
   // are signed again at their own time, from the unsigned headers.
   const presigned = invocation.headers.some(([name]) =>
@@ -123,10 +133,10 @@ export async function invokeSageMaker(
     let throttled = false;
     if ("response" in outcome) {
       try {
-        const result = options.gateway.normalizeResponse(
-          options.functionName,
-          { ...outcome.response, elapsedMs: upstreamMs },
-        );
+        const result = normalize({
+          ...outcome.response,
+          elapsedMs: upstreamMs,
+        });
         return { result, attempts: attempt, upstreamMs };
       } catch (error) {
         if (!isHealthNavError(error) || !error.retryable) {

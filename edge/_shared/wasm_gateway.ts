@@ -18,8 +18,12 @@ import {
   signAwsRequest as rawSignAwsRequest,
 } from "../../pkg/mod.js";
 import type {
+  AsyncAccepted,
+  AsyncResultLocation,
   AwsCredentials,
   AwsRequestToSign,
+  BatchPlan,
+  BatchResult,
   FieldError,
   FunctionName,
   GatewaySettings,
@@ -30,13 +34,18 @@ import type {
 } from "../../pkg/mod.js";
 
 export type {
+  AsyncAccepted,
+  AsyncResultLocation,
   AwsCredentials,
+  BatchPlan,
+  BatchResult,
   FieldError,
   FunctionName,
   GatewaySettings,
   HealthNavError,
   Invocation,
   NormalizedResult,
+  UpstreamResponse,
 } from "../../pkg/mod.js";
 
 /** Bumped each time the instance is replaced. */
@@ -138,6 +147,40 @@ export class ResilientGateway {
     return guarded(() =>
       this.#current().normalizeResponse(functionName, response)
     );
+  }
+
+  /** See `Gateway.normalizeBatchResponse`. */
+  normalizeBatchResponse(
+    functionName: FunctionName,
+    response: UpstreamResponse,
+    batch: BatchPlan,
+  ): BatchResult {
+    return guarded(() =>
+      this.#current().normalizeBatchResponse(functionName, response, batch)
+    );
+  }
+
+  /** See `Gateway.acceptAsyncResponse`. */
+  acceptAsyncResponse(
+    response: UpstreamResponse,
+    timeMs: number,
+  ): AsyncAccepted {
+    return guarded(() => this.#current().acceptAsyncResponse(response, timeMs));
+  }
+
+  /** See `Gateway.openAsyncResult`. */
+  openAsyncResult(pathAndQuery: string, timeMs: number): AsyncResultLocation {
+    return guarded(() => this.#current().openAsyncResult(pathAndQuery, timeMs));
+  }
+
+  /** See `Gateway.readAsyncOutput`. */
+  readAsyncOutput(response: UpstreamResponse): NormalizedResult | null {
+    return guarded(() => this.#current().readAsyncOutput(response));
+  }
+
+  /** See `Gateway.readAsyncFailure`. */
+  readAsyncFailure(response: UpstreamResponse): void {
+    guarded(() => this.#current().readAsyncFailure(response));
   }
 }
 

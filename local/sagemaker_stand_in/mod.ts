@@ -4,7 +4,8 @@
  * Emulates `POST /endpoints/{EndpointName}/invocations` on 127.0.0.1 with
  * real SigV4 verification, AWS-shaped errors, four deterministic
  * NON-CLINICAL reference models in real container formats, and fault
- * injection for tests. See docs/stand-in.md.
+ * injection for tests; and InvokeEndpointAsync with the results in a small
+ * SigV4-checked S3 on a second port. See docs/stand-in.md.
  *
  * The models are keyword rules, hashes and a hand-written formula. They are
  * not medical models and their output must never inform care.
@@ -52,6 +53,16 @@ export type { InvocationStats } from "./stats.ts";
 export { type ModelErrorBody, modelErrorBody } from "./aws_errors.ts";
 export { ENDPOINT_NAMES, ENDPOINT_VARIANTS } from "./endpoints.ts";
 export { MAX_PAYLOAD_BYTES } from "./request_body.ts";
+export {
+  DEFAULT_ASYNC_DELAY_MS,
+  DEFAULT_ASYNC_FAILURE_S3_URI,
+  DEFAULT_ASYNC_OUTPUT_S3_URI,
+} from "./async_queue.ts";
+export {
+  ASYNC_INVOCATIONS_PATH,
+  MAX_ASYNC_BODY_BYTES,
+} from "./invoke_endpoint_async.ts";
+export { parseS3Uri, type S3Object, S3Store } from "./s3_store.ts";
 export { SIGNATURE_MISMATCH_MESSAGE, SIGNING_SERVICE } from "./sigv4_verify.ts";
 export {
   TRIAGE_MODEL_VERSION,

@@ -50,6 +50,8 @@ export interface ReceivedRequest {
 /** What the verifier checks against. */
 export interface VerifierConfig {
   region: string;
+  /** Signing name requests must be scoped to; default "sagemaker" ("s3" for the S3 stand-in). */
+  service?: string;
   credentials: readonly StandInCredentials[];
   /** Current time in ms; injectable so staleness can be tested. */
   now: () => number;
@@ -175,10 +177,11 @@ function checkScopeAndDate(
         `This endpoint serves '${config.region}'.`,
     );
   }
-  if (auth.scopeService !== SIGNING_SERVICE) {
+  const service = config.service ?? SIGNING_SERVICE;
+  if (auth.scopeService !== service) {
     return refuse(
       "InvalidSignatureException",
-      `Credential should be scoped to correct service: '${SIGNING_SERVICE}'. `,
+      `Credential should be scoped to correct service: '${service}'. `,
     );
   }
   if (!auth.signedHeaders.includes("host")) {
@@ -257,6 +260,7 @@ async function expectedSignature(
   credentials: StandInCredentials,
   region: string,
   signingDateMs: number,
+  service: string,
 ): Promise<string> {
   // Only the headers the client signed take part, so unsigned extras
   // (user-agent, content-length added by a proxy, …) cannot break the check.
@@ -266,8 +270,10 @@ async function expectedSignature(
     if (value !== null) signedHeaders[name] = value;
   }
   const signer = new SignatureV4({
-    service: SIGNING_SERVICE,
+    service,
     region,
+    // S3 signs the path as sent; every other service escapes it once more.
+    uriEscapePath: service !== "s3",
     // The session token is compared separately; passing it here would make
     // the signer sign it even when the client appended it unsigned.
     credentials: {
@@ -357,6 +363,7 @@ export async function verifySigV4(
     credentials,
     config.region,
     scopeAndDate.signingDateMs,
+    config.service ?? SIGNING_SERVICE,
   );
   if (expected === "" || !constantTimeEqual(expected, auth.signature)) {
     return refuse("InvalidSignatureException", SIGNATURE_MISMATCH_MESSAGE);

@@ -4,6 +4,7 @@ pub mod labels;
 pub mod model_output;
 pub mod results;
 
+mod batch;
 mod image;
 mod rich_fields;
 mod risk;
@@ -16,6 +17,7 @@ use crate::error::GatewayError;
 use crate::function::ModelFunction;
 use crate::sagemaker_error::classify_sagemaker_error;
 
+pub use batch::{normalize_batch_response, BatchResult, SlotResult};
 pub use image::{MAX_PREDICTIONS, SEVERITIES};
 pub use results::{ImagePrediction, ImageResult, RiskResult, TriageResult};
 
@@ -36,6 +38,12 @@ impl UpstreamResponse<'_> {
             .iter()
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
             .map(|(_, value)| value.as_str())
+    }
+
+    /// The production variant that answered, when its name is valid.
+    fn invoked_variant(&self) -> Option<&str> {
+        self.header("x-amzn-invoked-production-variant")
+            .filter(|v| crate::names::check_sagemaker_name(v).is_ok())
     }
 }
 
@@ -66,9 +74,23 @@ pub fn normalize_response(
         ));
     }
     let output = model_output::parse_model_output(response.header("content-type"), response.body)?;
-    let variant = response
-        .header("x-amzn-invoked-production-variant")
-        .filter(|v| crate::names::check_sagemaker_name(v).is_ok());
+    normalize_prediction(
+        config,
+        function,
+        output,
+        response.invoked_variant(),
+        elapsed_ms,
+    )
+}
+
+/// One prediction in the function's output format.
+fn normalize_prediction(
+    config: &GatewayConfig,
+    function: ModelFunction,
+    output: model_output::ModelOutput,
+    variant: Option<&str>,
+    elapsed_ms: u64,
+) -> Result<NormalizedResult, GatewayError> {
     Ok(match function {
         ModelFunction::Triage => NormalizedResult::Triage(triage::normalize_triage(
             output,

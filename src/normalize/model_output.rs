@@ -1,24 +1,29 @@
 //! Recognises the raw output formats of the containers users deploy and
-//! reduces the first prediction to numbers, or keeps a custom script's rich
-//! JSON object for the function-specific reader.
+//! reduces each prediction to numbers, or keeps a custom script's rich JSON
+//! object for the function-specific reader. A single request reads the first
+//! prediction; a batch reads every one, in order.
 //!
-//! | container | body | becomes |
-//! |-----------|------|---------|
-//! | custom inference script | `{...guide fields...}` | `Rich` |
-//! | XGBoost CSV | `0.87\n` / `0.1,0.7,0.1,0.1\n` | `Numbers` (first line) |
-//! | XGBoost JSON | `{"predictions":[{"score":0.87}]}` / `{"score":[...]}` | `Numbers` |
-//! | XGBoost selectable output | `{"predictions":[{"predicted_label":1,"probabilities":[0.2,0.8]}]}` | `Numbers` (probabilities) |
-//! | Image Classification algorithm, JumpStart LightGBM | `{"prediction":[...]}` | `Numbers` |
-//! | LightGBM classification | `{"probabilities":[[0.3,0.7]]}` | `Numbers` |
-//! | TF Serving | `{"predictions":[[...]]}` / `{"predictions":[{"probabilities":[...]}]}` / `{"outputs":...}` | `Numbers` |
-//! | PyTorch default handler | `[[...]]` | `Numbers` |
+//! | container | body | predictions |
+//! |-----------|------|-------------|
+//! | custom inference script | `{...guide fields...}` | one `Rich` |
+//! | custom script, batch | JSON Lines, one object per line | one per line |
+//! | XGBoost CSV | `0.87\n` / `0.1,0.7,0.1,0.1\n` | `Numbers`, one per line |
+//! | XGBoost JSON | `{"predictions":[{"score":0.87},{"score":0.1}]}` | one per item |
+//! | XGBoost selectable output | `{"predictions":[{"predicted_label":1,"probabilities":[0.2,0.8]}]}` / JSON Lines | `Numbers` (probabilities), one per item or line |
+//! | Image Classification algorithm, JumpStart LightGBM | `{"prediction":[...]}` | one `Numbers` (a flat array is one vector) |
+//! | LightGBM classification | `{"probabilities":[[0.3,0.7]]}` | one per row |
+//! | TF Serving | `{"predictions":[[...]]}` / `{"predictions":[{"probabilities":[...]}]}` / `{"outputs":...}` | one per row |
+//! | PyTorch default handler | `[[...]]` | one per row |
+//!
+//! A flat array of numbers is always one prediction's vector: it cannot tell
+//! "one row of class probabilities" from "one score per row" apart.
 
 use serde_json::{Map, Value};
 
 use crate::error::GatewayError;
 use crate::limits::MAX_SAGEMAKER_BODY_BYTES;
 
-/// The first prediction of a model answer.
+/// One prediction of a model answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModelOutput {
     /// A custom script's JSON object, read field by field later.
@@ -36,48 +41,104 @@ pub fn bad_output(reason: impl Into<String>) -> GatewayError {
     )
 }
 
-/// Parses a successful SageMaker body.
+/// Parses a successful SageMaker body into its first prediction.
 pub fn parse_model_output(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<ModelOutput, GatewayError> {
+    parse_predictions(content_type, body, 1)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| bad_output("it holds no prediction"))
+}
+
+/// Parses a successful SageMaker body into every prediction, in order.
+pub fn parse_model_outputs(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Vec<ModelOutput>, GatewayError> {
+    parse_predictions(content_type, body, usize::MAX)
+}
+
+/// Media types of JSON Lines answers (one JSON document per line).
+const JSON_LINES_TYPES: [&str; 2] = ["application/jsonlines", "application/x-jsonlines"];
+
+/// The first `limit` predictions (at least one, or an error).
+fn parse_predictions(
+    content_type: Option<&str>,
+    body: &[u8],
+    limit: usize,
+) -> Result<Vec<ModelOutput>, GatewayError> {
     if body.len() > MAX_SAGEMAKER_BODY_BYTES {
         return Err(bad_output("it is larger than SageMaker's 6 MiB limit"));
     }
     let text = std::str::from_utf8(body).map_err(|_| bad_output("it is not UTF-8 text"))?;
+    let media_type = content_type
+        .map(|t| {
+            t.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
     let trimmed = text.trim_start();
-    let is_csv = content_type.is_some_and(|t| t.to_ascii_lowercase().starts_with("text/csv"))
-        || !(trimmed.starts_with('{') || trimmed.starts_with('['));
-    if is_csv {
-        return parse_csv(text);
+    if JSON_LINES_TYPES.contains(&media_type.as_str()) {
+        return non_empty_lines(text, limit)?
+            .into_iter()
+            .map(|line| parse_json(line, 1).and_then(first))
+            .collect();
     }
+    let is_csv =
+        media_type == "text/csv" || !(trimmed.starts_with('{') || trimmed.starts_with('['));
+    if is_csv {
+        return non_empty_lines(text, limit)?
+            .into_iter()
+            .map(|line| csv_numbers(line).map(|numbers| ModelOutput::Numbers(numbers, "csv")))
+            .collect();
+    }
+    parse_json(text, limit)
+}
+
+/// The first `limit` lines that are not blank, trimmed; an error when there are none.
+fn non_empty_lines(text: &str, limit: usize) -> Result<Vec<&str>, GatewayError> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .take(limit)
+        .collect();
+    if lines.is_empty() {
+        return Err(bad_output("it is empty"));
+    }
+    Ok(lines)
+}
+
+fn first(outputs: Vec<ModelOutput>) -> Result<ModelOutput, GatewayError> {
+    outputs
+        .into_iter()
+        .next()
+        .ok_or_else(|| bad_output("it holds no prediction"))
+}
+
+fn parse_json(text: &str, limit: usize) -> Result<Vec<ModelOutput>, GatewayError> {
     let value: Value = serde_json::from_str(text).map_err(|_| {
         bad_output("it is not valid JSON (non-finite numbers such as NaN are not JSON)")
     })?;
     match value {
-        Value::Object(map) => from_object(map),
-        Value::Array(items) => {
-            first_numbers(&Value::Array(items)).map(|n| ModelOutput::Numbers(n, "bare_array"))
-        }
+        Value::Object(map) => from_object(map, limit),
+        Value::Array(_) => numbers_of(&value, "bare_array", limit),
         _ => Err(bad_output("it is neither a JSON object nor an array")),
     }
 }
 
-fn from_object(map: Map<String, Value>) -> Result<ModelOutput, GatewayError> {
+fn from_object(map: Map<String, Value>, limit: usize) -> Result<Vec<ModelOutput>, GatewayError> {
     let container_key = ["predictions", "prediction", "probabilities", "outputs"]
         .into_iter()
         .find(|key| map.get(*key).is_some_and(is_numeric_prediction));
     match container_key.and_then(|key| map.get(key).map(|value| (key, value))) {
-        Some((key, value)) => {
-            let format = match key {
-                "predictions" => "predictions",
-                "prediction" => "prediction",
-                "probabilities" => "probabilities",
-                _ => "outputs",
-            };
-            first_numbers(value).map(|numbers| ModelOutput::Numbers(numbers, format))
-        }
-        None => Ok(ModelOutput::Rich(map)),
+        Some((key, value)) => numbers_of(value, key, limit),
+        None => Ok(vec![ModelOutput::Rich(map)]),
     }
 }
 
@@ -94,7 +155,26 @@ fn is_numeric_prediction(value: &Value) -> bool {
     }
 }
 
-/// The first prediction as numbers: `[0.1, 0.9]` stays, `[[0.1, 0.9], ...]`
+/// The predictions of a container value: a list of rows or objects is one
+/// prediction per item; anything else (a number, a flat vector, an object)
+/// is one prediction.
+fn numbers_of(
+    value: &Value,
+    format: &'static str,
+    limit: usize,
+) -> Result<Vec<ModelOutput>, GatewayError> {
+    let rows: Vec<&Value> = match value {
+        Value::Array(items) if items.first().is_some_and(|f| f.is_array() || f.is_object()) => {
+            items.iter().take(limit).collect()
+        }
+        _ => vec![value],
+    };
+    rows.into_iter()
+        .map(|row| first_numbers(row).map(|numbers| ModelOutput::Numbers(numbers, format)))
+        .collect()
+}
+
+/// One prediction as numbers: `[0.1, 0.9]` stays, `[[0.1, 0.9], ...]`
 /// takes the first row, `[{"score": x}]` takes `x`.
 fn first_numbers(value: &Value) -> Result<Vec<f64>, GatewayError> {
     match value {
@@ -122,14 +202,8 @@ fn finite(number: Option<f64>) -> Result<f64, GatewayError> {
         .ok_or_else(|| bad_output("it contains a number that is not finite"))
 }
 
-fn parse_csv(text: &str) -> Result<ModelOutput, GatewayError> {
-    let first_line = text
-        .lines()
-        .map(str::trim)
-        .find(|line| !line.is_empty())
-        .ok_or_else(|| bad_output("it is empty"))?;
-    let numbers: Result<Vec<f64>, GatewayError> = first_line
-        .split(',')
+fn csv_numbers(line: &str) -> Result<Vec<f64>, GatewayError> {
+    line.split(',')
         .map(|field| {
             let field = field.trim();
             let parsed = field.parse::<f64>().ok().filter(|_| {
@@ -141,8 +215,7 @@ fn parse_csv(text: &str) -> Result<ModelOutput, GatewayError> {
                 .filter(|n| n.is_finite())
                 .ok_or_else(|| bad_output("its CSV holds a field that is not a finite number"))
         })
-        .collect();
-    Ok(ModelOutput::Numbers(numbers?, "csv"))
+        .collect()
 }
 
 #[cfg(test)]

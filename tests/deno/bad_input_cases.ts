@@ -215,14 +215,21 @@ function transportAndSyntaxCases(slug: Slug): BadInputCase[] {
     extra: Omit<BadInputCase, "name" | "slug">,
   ): BadInputCase => ({ name, slug, ...extra });
   return [
-    // Methods and content types.
+    // Methods and content types. Image analysis reads asynchronous results
+    // with GET, so there a GET without an id is a 400.
     ...["GET", "PUT", "PATCH", "DELETE"].map((method) =>
-      c(`${method} → 405`, {
-        method,
-        body: method === "GET" ? undefined : valid,
-        status: 405,
-        code: "method_not_allowed",
-      })
+      method === "GET" && slug === IMAGE
+        ? c("GET without an id → 400", {
+          method,
+          status: 400,
+          code: "missing_async_id",
+        })
+        : c(`${method} → 405`, {
+          method,
+          body: method === "GET" ? undefined : valid,
+          status: 405,
+          code: "method_not_allowed",
+        })
     ),
     c("no Content-Type → 415", {
       contentType: null,

@@ -1118,7 +1118,9 @@ for (
     ["sagemaker-risk-score", riskModule],
   ] as const
 ) {
-  Deno.test(`edge/${slug}/index.ts exports { fetch } and answers GET with 405`, async () => {
+  // Image analysis answers GET (asynchronous results): PUT is its 405.
+  const method = slug === "sagemaker-image-analysis" ? "PUT" : "GET";
+  Deno.test(`edge/${slug}/index.ts exports { fetch } and answers ${method} with 405`, async () => {
     assert.equal(typeof module, "object");
     assert.equal(typeof module.fetch, "function");
     const log = console.log;
@@ -1126,13 +1128,16 @@ for (
     let response: Response;
     try {
       response = await module.fetch(
-        new Request(`http://functions.local/${slug}`),
+        new Request(`http://functions.local/${slug}`, { method }),
       );
     } finally {
       console.log = log;
     }
     assert.equal(response.status, 405);
-    assert.equal(response.headers.get("allow"), "POST, OPTIONS");
+    assert.equal(
+      response.headers.get("allow"),
+      method === "PUT" ? "GET, POST, OPTIONS" : "POST, OPTIONS",
+    );
     assert.equal(
       response.headers.get("content-type"),
       "application/problem+json",

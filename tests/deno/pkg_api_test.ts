@@ -142,7 +142,7 @@ Deno.test("unknown and mistyped settings are named, not ignored", () => {
   ]);
   assert.equal(
     unknown.errors[1].message,
-    "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, endpoints, imageLabels, triageScoreMeaning, stickyVariants",
+    "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, endpoints, imageLabels, triageScoreMeaning, asyncInference, stickyVariants",
   );
 
   const mistyped = thrown(() =>
@@ -224,6 +224,8 @@ Deno.test("buildInvocation: the guide's triage and image calls", () => {
       variant: null,
       method: "POST",
       url: `${US_EAST_1}/endpoints/medical-triage-endpoint/invocations`,
+      batch: null,
+      async: false,
       headers: [
         ["content-type", "application/json"],
         ["accept", "application/json"],
@@ -241,6 +243,8 @@ Deno.test("buildInvocation: the guide's triage and image calls", () => {
     variant: null,
     method: "POST",
     url: `${US_EAST_1}/endpoints/medical-image-classifier/invocations`,
+    batch: null,
+    async: false,
     headers: [
       ["content-type", "application/json"],
       ["accept", "application/json"],
@@ -260,6 +264,8 @@ Deno.test("buildInvocation: risk CSV row, variant header and inline image bytes"
     variant: "blue",
     method: "POST",
     url: `${US_EAST_1}/endpoints/patient-risk-scorer/invocations`,
+    batch: null,
+    async: false,
     headers: [
       ["content-type", "text/csv"],
       ["accept", "text/csv"],

@@ -2,9 +2,11 @@
  * `medical-triage-xgboost`: stands in for the built-in XGBoost container with
  * objective multi:softprob over 4 classes [low, moderate, high, critical].
  *
- * It takes the guide's JSON input (a real XGBoost container would want CSV or
- * libsvm; the stand-in keeps the triage input so both triage endpoints are
- * interchangeable) and answers in XGBoost's own output formats.
+ * It takes the guide's JSON input, or several as JSON Lines (a real XGBoost
+ * container would want CSV or libsvm; the stand-in keeps the triage input so
+ * both triage endpoints are interchangeable) and answers in XGBoost's own
+ * output formats, one row per input: CSV, JSON, or JSON Lines in the shape
+ * of XGBoost's selectable output (`predicted_label`, `probabilities`).
  *
  * NON-CLINICAL: probabilities come from the keyword rules in triage_rules.ts.
  *
@@ -23,9 +25,9 @@ import {
   unsupportedAccept,
 } from "./model.ts";
 import { assessTriage, RISK_LEVELS } from "./triage_rules.ts";
-import { decodeTriageRequest } from "./triage_request.ts";
+import { decodeTriageRequest, JSON_LINES } from "./triage_request.ts";
 
-const RESPONSE_TYPES = ["text/csv", "application/json"] as const;
+const RESPONSE_TYPES = ["text/csv", "application/json", JSON_LINES] as const;
 
 // Class centres on the urgency scale; midpoints fall on the rule engine's
 // cut points (0.3, 0.6, 0.8) so argmax agrees with risk_level.
@@ -54,19 +56,32 @@ export function createMedicalTriageXgboost(): ReferenceModel {
       if (responseType === undefined) {
         return Promise.resolve(unsupportedAccept(input.accept, RESPONSE_TYPES));
       }
-      const scores = triageClassProbabilities(
-        assessTriage(decoded.triage).urgencyScore,
+      // One row of probabilities per input (several with JSON Lines input).
+      const rows = decoded.triages.map((triage) =>
+        triageClassProbabilities(assessTriage(triage).urgencyScore)
       );
       if (responseType === "application/json") {
+        const predictions = rows.map((score) => ({ score }));
         return Promise.resolve(
-          answer(
-            "application/json",
-            JSON.stringify({ predictions: [{ score: scores }] }),
-          ),
+          answer("application/json", JSON.stringify({ predictions })),
         );
       }
+      if (responseType === JSON_LINES) {
+        // XGBoost's selectable output (predicted_label,probabilities) as JSON Lines.
+        const lines = rows.map((probabilities) =>
+          JSON.stringify({
+            predicted_label: probabilities.indexOf(Math.max(...probabilities)),
+            probabilities,
+          }) + "\n"
+        );
+        return Promise.resolve(answer(JSON_LINES, lines.join("")));
+      }
       return Promise.resolve(
-        answer("text/csv", scores.map(formatFloat).join(",") + "\n"),
+        answer(
+          "text/csv",
+          rows.map((scores) => scores.map(formatFloat).join(",") + "\n")
+            .join(""),
+        ),
       );
     },
   };

@@ -1,6 +1,8 @@
 /**
  * Request decoding shared by the two triage endpoints: both take the guide's
- * JSON Input Format with Content-Type application/json.
+ * JSON Input Format with Content-Type application/json, or several inputs
+ * as JSON Lines (`application/jsonlines`, one input object per line: the
+ * gateway's batch form, as SageMaker batch transform splits records).
  *
  * @module
  */
@@ -15,23 +17,48 @@ import {
 } from "./model.ts";
 import { parseTriageInput, type TriageInput } from "./triage_rules.ts";
 
-const JSON_ONLY = ["application/json"] as const;
+/** Media type of the batch form. */
+export const JSON_LINES = "application/jsonlines";
 
-/** The validated input, or the container error to send back. */
+const REQUEST_TYPES = ["application/json", JSON_LINES] as const;
+
+/** The validated inputs (one unless JSON Lines), or the container error to send back. */
 export function decodeTriageRequest(
   input: ModelInput,
-): { ok: true; triage: TriageInput } | { ok: false; error: ModelOutput } {
-  if (mediaType(input.contentType) !== "application/json") {
+):
+  | { ok: true; triages: TriageInput[]; jsonLines: boolean }
+  | { ok: false; error: ModelOutput } {
+  const type = mediaType(input.contentType);
+  if (!(REQUEST_TYPES as readonly string[]).includes(type)) {
     return {
       ok: false,
-      error: unsupportedContentType(input.contentType, JSON_ONLY),
+      error: unsupportedContentType(input.contentType, REQUEST_TYPES),
     };
   }
-  const json = parseJsonBody(input.body);
-  if (!json.ok) return { ok: false, error: badRequest(json.message) };
-  const triage = parseTriageInput(json.value);
-  if (typeof triage === "string") {
-    return { ok: false, error: badRequest(triage) };
+  const jsonLines = type === JSON_LINES;
+  const documents = jsonLines ? splitLines(input.body) : [input.body];
+  if (documents.length === 0) {
+    return { ok: false, error: badRequest("Request body has no JSON lines") };
   }
-  return { ok: true, triage };
+  const triages: TriageInput[] = [];
+  for (const [index, document] of documents.entries()) {
+    // A script reports the record that broke, and fails the whole request.
+    const where = jsonLines ? `line ${index + 1}: ` : "";
+    const json = parseJsonBody(document);
+    if (!json.ok) return { ok: false, error: badRequest(where + json.message) };
+    const triage = parseTriageInput(json.value);
+    if (typeof triage === "string") {
+      return { ok: false, error: badRequest(where + triage) };
+    }
+    triages.push(triage);
+  }
+  return { ok: true, triages, jsonLines };
+}
+
+/** The non-blank lines of a JSON Lines body. */
+function splitLines(body: Uint8Array): Uint8Array[] {
+  const encoder = new TextEncoder();
+  return new TextDecoder().decode(body).split(/\r?\n/)
+    .filter((line) => line.trim() !== "")
+    .map((line) => encoder.encode(line));
 }

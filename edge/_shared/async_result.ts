@@ -1,0 +1,67 @@
+/**
+ * `GET /sagemaker-image-analysis/<id>` (or `?id=<id>`): the result of an
+ * asynchronous request. pkg checks the id (signed, so it names only S3
+ * objects SageMaker named for this deployment) and gives the S3 URLs; this
+ * reads them as the SageMaker SDK does: the output object → 200 with the
+ * normalised result; else the failure object → its problem; else 202 pending.
+ *
+ * @module
+ */
+import type { EdgeConfig } from "./config.ts";
+import type { CallDeps } from "./invoke_sagemaker.ts";
+import { type AnswerContext, jsonAnswer } from "./json_answer.ts";
+import type { InvocationLog } from "./log.ts";
+import { getS3Object } from "./s3_get.ts";
+import type { ResilientGateway } from "./wasm_gateway.ts";
+
+/** Supabase serves functions under this prefix (and strips it before the function sees the path). */
+export const PUBLIC_FUNCTIONS_PREFIX = "/functions/v1";
+/** Seconds a client should wait before polling again. */
+export const POLL_AFTER_SECONDS = 2;
+
+/** Where a client polls an asynchronous result. */
+export function asyncResultPath(id: string): string {
+  return `${PUBLIC_FUNCTIONS_PREFIX}/sagemaker-image-analysis/${id}`;
+}
+
+/** Answers a GET; throws pkg's error or an UpstreamError for the problem. */
+export async function answerAsyncResult(
+  request: Request,
+  setup: { config: EdgeConfig; gateway: ResilientGateway },
+  deps: CallDeps,
+  context: AnswerContext & { record: InvocationLog },
+): Promise<Response> {
+  await request.body?.cancel().catch(() => {});
+  const { config, gateway } = setup;
+  const url = new URL(request.url);
+  const location = gateway.openAsyncResult(
+    url.pathname + url.search,
+    deps.now(),
+  );
+  const signing = {
+    credentials: config.credentials,
+    region: config.settings.region,
+  };
+  const started = deps.now();
+  const timing = () => {
+    context.record.upstream_ms = deps.now() - started;
+    return { "server-timing": `s3;dur=${context.record.upstream_ms}` };
+  };
+
+  const output = await getS3Object(location.outputUrl, signing, deps);
+  const result = gateway.readAsyncOutput({
+    ...output,
+    // From submission to the poll that found it: an upper bound of the inference time.
+    elapsedMs: Math.max(0, deps.now() - location.submittedAtMs),
+  });
+  if (result) return jsonAnswer(result, 200, context, timing());
+  if (location.failureUrl) {
+    const failure = await getS3Object(location.failureUrl, signing, deps);
+    gateway.readAsyncFailure({ ...failure, elapsedMs: 0 }); // throws a failure
+  }
+  return jsonAnswer({ status: "pending", id: location.id }, 202, context, {
+    ...timing(),
+    "retry-after": String(POLL_AFTER_SECONDS),
+    location: asyncResultPath(location.id),
+  });
+}

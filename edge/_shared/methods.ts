@@ -1,0 +1,28 @@
+/**
+ * The HTTP methods each function answers. Image analysis also answers GET,
+ * which reads an asynchronous result; everything else is POST (and OPTIONS
+ * for CORS preflight).
+ *
+ * @module
+ */
+import type { FunctionName } from "./wasm_gateway.ts";
+
+/** Whether `GET` reads asynchronous results on this function. */
+export function servesAsyncResults(functionName: FunctionName): boolean {
+  return functionName === "image-analysis" ||
+    functionName === "sagemaker-image-analysis";
+}
+
+/** The `Allow` / `Access-Control-Allow-Methods` value. */
+export function allowedMethods(functionName: FunctionName): string {
+  return servesAsyncResults(functionName)
+    ? "GET, POST, OPTIONS"
+    : "POST, OPTIONS";
+}
+
+/** The 405 detail. */
+export function methodHint(functionName: FunctionName): string {
+  return servesAsyncResults(functionName)
+    ? "Use POST with a JSON body, or GET with an asynchronous result id."
+    : "Use POST with a JSON body.";
+}

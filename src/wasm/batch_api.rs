@@ -1,0 +1,67 @@
+//! Batch predictions in JavaScript: the plan comes with the Invocation
+//! (`invocation.batch`) and goes back to `normalizeBatchResponse`.
+
+use wasm_bindgen::prelude::*;
+
+use super::upstream::UpstreamParts;
+use super::{bad_argument, from_js, function_from_name, to_js, to_js_error, Gateway};
+use crate::batch_request::BatchPlan;
+use crate::normalize::normalize_batch_response;
+
+#[wasm_bindgen(typescript_custom_section)]
+const BATCH_TYPES: &str = r#"
+/** One patient of a batch: sent to the model, or refused with its field errors. */
+export interface BatchSlot {
+  index: number;
+  ok: boolean;
+  errors?: FieldError[];
+}
+
+/** Where each patient of a batch went; pass it back to normalizeBatchResponse. */
+export interface BatchPlan {
+  slots: BatchSlot[];
+}
+
+/** One patient's outcome, in request order. */
+export type BatchSlotResult =
+  | { index: number; ok: true; result: TriageResult | RiskResult }
+  | { index: number; ok: false; errors: FieldError[] };
+
+/** The answer to a batch request. */
+export interface BatchResult {
+  results: BatchSlotResult[];
+}
+"#;
+
+#[wasm_bindgen]
+impl Gateway {
+    /// Maps a batch answer to one result per patient, in request order, or
+    /// throws the stable error (a count mismatch is `invalid_model_output`).
+    #[wasm_bindgen(js_name = normalizeBatchResponse, unchecked_return_type = "BatchResult")]
+    pub fn normalize_batch_response(
+        &self,
+        #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")]
+        function_name: &str,
+        #[wasm_bindgen(unchecked_param_type = "UpstreamResponse")] response: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "BatchPlan")] batch: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let function = function_from_name(function_name)?;
+        let plan: BatchPlan = from_js(batch, "batch")?;
+        if !plan.is_consistent() {
+            return Err(bad_argument(
+                "batch",
+                "must be the plan of a batch invocation",
+            ));
+        }
+        let upstream = UpstreamParts::from_js(&response)?;
+        let result = normalize_batch_response(
+            &self.config,
+            function,
+            &plan,
+            upstream.view(),
+            upstream.elapsed_ms,
+        )
+        .map_err(to_js_error)?;
+        to_js(&result)
+    }
+}
