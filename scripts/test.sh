@@ -33,13 +33,19 @@ fi
 step "deno fmt, lint, check ($(deno --version | head -1))"
 deno fmt --check
 deno lint
-deno check edge/ local/ tests/deno/ demo/ tests/browser/ bench/
+deno check edge/ local/ tests/deno/ demo/ tests/browser/ bench/ soak/
 
 run_deno_tests() {
   "$1" test --allow-net=127.0.0.1 --allow-env --allow-read --allow-write=tests/artifacts --allow-run tests/deno/
 }
 step "deno test ($(deno --version | head -1))"
 run_deno_tests deno
+
+step "soak, short (2,000 requests; deno task soak runs 50,000)"
+deno task soak --requests 2000 --max-rss-growth-mib 128
+
+step "benchmark, quick smoke run (no thresholds; deno task bench for figures)"
+deno task bench --quick
 
 step "browser test (Debian Chromium driven by playwright-core)"
 # -A: playwright-core probes /proc for WSL at import, which Deno allows only with --allow-all.
@@ -49,7 +55,9 @@ supabase_deno="${HEALTHNAV_DENO_SUPABASE:-}"
 if [ -n "$supabase_deno" ] && [ -x "$supabase_deno" ]; then
   step "deno test ($("$supabase_deno" --version | head -1), as on Supabase)"
   # Deno 2.1 reads extra CA certificates only from DENO_CERT.
-  DENO_CERT="${DENO_CERT:-${SSL_CERT_FILE:-}}" run_deno_tests "$supabase_deno"
+  export DENO_CERT="${DENO_CERT:-${SSL_CERT_FILE:-}}"
+  run_deno_tests "$supabase_deno"
+  "$supabase_deno" run --allow-net=127.0.0.1 --allow-env --allow-read soak/run.ts --requests 2000 --max-rss-growth-mib 128
 else
   echo "skipping Deno 2.1: set HEALTHNAV_DENO_SUPABASE or run via .ci/run" >&2
 fi
