@@ -5,6 +5,8 @@ import { initSync } from "./healthnav_edge.js";
 import { wasmBase64 } from "./healthnav_edge_wasm.js";
 
 function decodeBase64(text) {
+  // Native where the runtime has it (current Deno, browsers): ~50x faster.
+  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
