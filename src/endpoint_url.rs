@@ -138,11 +138,9 @@ fn check_authority(authority: &str) -> Result<&str, String> {
         let (inner, after) = bracketed
             .split_once(']')
             .ok_or("has an unclosed IPv6 bracket")?;
-        if inner.is_empty()
-            || !inner
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-        {
+        // A real IPv6 address: any text of hex digits and colons used to
+        // pass, and http::Uri then refused every invocation URL.
+        if inner.parse::<std::net::Ipv6Addr>().is_err() {
             return Err("has an invalid IPv6 host".to_owned());
         }
         let port = match after {
@@ -325,5 +323,28 @@ mod tests {
         }
         let base = parse_override_url("https://host/a%2Fb/~x;v=1,2/").unwrap();
         assert_eq!(base.as_str(), "https://host/a%2Fb/~x;v=1,2");
+    }
+
+    /// Found by fuzz/fuzz_targets/override_url.rs: `https://[` + 90 colons +
+    /// `1]` was accepted as an IPv6 host, then refused by the signer.
+    #[test]
+    fn ipv6_hosts_are_addresses() {
+        let long = format!("https://[{}1]", ":".repeat(90));
+        for input in [
+            long.as_str(),
+            "https://[:]",
+            "https://[1::2::3]",
+            "https://[:::1]:443",
+            "https://[1.2]",
+        ] {
+            assert!(parse_override_url(input).is_err(), "{input}");
+        }
+        for input in [
+            "https://[fe80::1]",
+            "https://[::ffff:10.0.0.1]:8443",
+            "http://[::1]:9000/x",
+        ] {
+            assert_eq!(parse_override_url(input).unwrap().as_str(), input);
+        }
     }
 }
