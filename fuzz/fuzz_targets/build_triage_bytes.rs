@@ -1,0 +1,17 @@
+//! build_invocation(Triage) on arbitrary request bytes, under every fuzz
+//! configuration: accepted bodies must become a well-formed, signable
+//! invocation; refused ones a 4xx request error that does not repeat the body.
+#![no_main]
+
+use healthnav_edge::{build_invocation, ModelFunction};
+use healthnav_edge_fuzz::{check_invocation, check_request_error, configs};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    for config in configs() {
+        match build_invocation(config, ModelFunction::Triage, data) {
+            Ok(invocation) => check_invocation(config, ModelFunction::Triage, &invocation),
+            Err(error) => check_request_error(&error),
+        }
+    }
+});
