@@ -31,6 +31,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force >&2
 fi
 
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz (the short fuzz run uses the machine's nightly toolchain)"
+  cargo +nightly install cargo-fuzz --version 0.13.2 --locked >&2
+fi
+
 if [ ! -x tools/binaryen/node_modules/.bin/wasm-opt ]; then
   say "installing binaryen (npm, pinned in tools/binaryen)"
   npm ci --prefix tools/binaryen --no-audit --no-fund --silent >&2

@@ -51,6 +51,9 @@ step "browser test (Debian Chromium driven by playwright-core)"
 # -A: playwright-core probes /proc for WSL at import, which Deno allows only with --allow-all.
 deno test -A tests/browser/
 
+step "fuzz, short (5 s per target; fuzz/run.sh 300 for a long run)"
+bash fuzz/run.sh 5
+
 supabase_deno="${HEALTHNAV_DENO_SUPABASE:-}"
 if [ -n "$supabase_deno" ] && [ -x "$supabase_deno" ]; then
   step "deno test ($("$supabase_deno" --version | head -1), as on Supabase)"
