@@ -5,39 +5,6 @@
  * @module
  */
 import { Sha256 } from "@aws-crypto/sha256-js";
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
-import {
-  CREDENTIALS,
-  HOST,
-  REGION,
-  SERVICE,
-  TIME_MS,
-  TRIAGE_MODEL_BODY,
-  TRIAGE_PATH,
-} from "./_job.ts";
+import { signOnceWith } from "./_smithy_sign.ts";
 
-const signer = new SignatureV4({
-  credentials: CREDENTIALS,
-  region: REGION,
-  service: SERVICE,
-  sha256: Sha256,
-  uriEscapePath: true,
-  applyChecksum: false,
-});
-const signed = await signer.sign(
-  new HttpRequest({
-    method: "POST",
-    protocol: "https:",
-    hostname: HOST,
-    path: TRIAGE_PATH,
-    headers: {
-      host: HOST,
-      "content-type": "application/json",
-      accept: "application/json",
-    },
-    body: TRIAGE_MODEL_BODY,
-  }),
-  { signingDate: new Date(TIME_MS) },
-);
-console.log(signed.headers.authorization);
+await signOnceWith(Sha256);
