@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { type Answer, readAnswer } from "./answer.ts";
 import {
   createEdgeFunction,
   type EdgeFunction,
@@ -44,14 +45,7 @@ export interface HarnessOptions {
   random?: () => number;
 }
 
-/** A response with its body already read. */
-export interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The parsed body, or null when it is not JSON. */
-  json: Record<string, unknown> | null;
-}
+export type { Answer };
 
 /** A function under test and everything it touched. */
 export interface Harness {
@@ -97,20 +91,7 @@ export function harness(
   });
 
   const send = async (request: Request): Promise<Answer> => {
-    const response = await fn.fetch(request);
-    const text = await response.text();
-    let json: Record<string, unknown> | null = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
-    const answer = {
-      status: response.status,
-      headers: response.headers,
-      text,
-      json,
-    };
+    const answer = await readAnswer(await fn.fetch(request));
     answers.push(answer);
     return answer;
   };

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { type Answer, readAnswer } from "./answer.ts";
 import {
   type LocalStack,
   type LocalStackOptions,
@@ -14,12 +15,7 @@ import { LOCAL_JWT_SECRET } from "../../../local/local_keys.ts";
 import { assertNoneContain } from "./payloads.ts";
 
 /** A response with its body read. */
-export interface HttpAnswer {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: Record<string, unknown> | null;
-}
+export type HttpAnswer = Answer;
 
 /** A running stack plus helpers. */
 export interface StackHarness {
@@ -81,19 +77,7 @@ export async function withStack(
         headers,
         body: typeof payload === "string" ? payload : JSON.stringify(payload),
       });
-      const text = await response.text();
-      let json: Record<string, unknown> | null = null;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = null;
-      }
-      const answer = {
-        status: response.status,
-        headers: response.headers,
-        text,
-        json,
-      };
+      const answer = await readAnswer(response);
       answers.push(answer);
       return answer;
     },
