@@ -393,4 +393,138 @@ SETTINGS = {
 for name, settings in SETTINGS.items():
     write("gateway_settings_json", name, json.dumps(settings, ensure_ascii=False))
 
+
+# --- batches, asynchronous inference (see the targets' doc comments) ---------
+
+BATCH_TRIAGE = {
+    "patients": [
+        TRIAGE["guide"],
+        {"symptoms": ["fever"], "age": 131, "gender": "male"},
+        {"symptoms": ["PHIMARKER\n"], "age": 45, "gender": "PHIMARKER"},
+        {k: v for k, v in TRIAGE["flat"].items()},
+    ],
+    "endpoint": "medical-triage-endpoint",
+}
+BATCH_RISK = {"patients": [{"patient_data": RISK_PATIENT}, RISK["out-of-range"]["patient_data"], REQUIRED], "variant": "AllTraffic"}
+BATCHES = {
+    "triage": BATCH_TRIAGE,
+    "risk": BATCH_RISK,
+    "risk-nested-and-flat": {"patients": [RISK["required-only"], REQUIRED]},
+    "one": {"patients": [TRIAGE["flat"]]},
+    "empty": {"patients": []},
+    "not-a-list": {"patients": "PHIMARKER"},
+    "all-invalid": {"patients": [1, None, {"PHIMARKER": 1}]},
+    "unknown-envelope": {"patients": [TRIAGE["flat"]], "extra": 1, "variant": "a_b"},
+    "nested-batch": {"patients": [{"patients": [TRIAGE["flat"]]}, TRIAGE["flat"]]},
+    "too-many": {"patients": [REQUIRED] * 101},
+    "hundred": {"patients": [TRIAGE["flat"]] * 100},
+}
+for name, body in BATCHES.items():
+    write("batch_request", name, json.dumps(body, ensure_ascii=False))
+write("batch_request", "single", json.dumps(TRIAGE["guide"]))
+
+# normalize_batch: head byte (bit 7 risk, bits 0-6 slots - 1), sent mask, Upstream.
+def batch_answer(risk: bool, slots: int, mask: int, answer: bytes) -> bytes:
+    head = (0x80 if risk else 0) | (slots - 1)
+    return bytes([head]) + mask.to_bytes((slots + 7) // 8, "little") + answer
+
+NB = {
+    "triage-jsonlines": batch_answer(False, 3, 0b101, upstream('{"urgency_score":0.3,"risk_level":"low"}\n{"urgency_score":0.9,"risk_level":"critical"}\n', content_type=None)),
+    "triage-csv-rows": batch_answer(False, 2, 0b11, upstream("0.1,0.7,0.1,0.1\n0.6,0.2,0.1,0.1\n", content_type="text/csv")),
+    "triage-predictions": batch_answer(False, 2, 0b11, upstream('{"predictions":[{"score":[0.1,0.2,0.3,0.4]},{"score":[0.4,0.3,0.2,0.1]}]}')),
+    "risk-csv": batch_answer(True, 4, 0b1011, upstream("0.43\n0.1\n0.99\n", content_type="text/csv")),
+    "risk-json": batch_answer(True, 2, 0b11, upstream('{"predictions":[{"score":0.87},{"score":0.1}]}')),
+    "risk-count-mismatch": batch_answer(True, 3, 0b111, upstream("0.43\n0.1\n", content_type="text/csv")),
+    "risk-bad-row": batch_answer(True, 2, 0b11, upstream("0.43\nPHIMARKER\n", content_type="text/csv")),
+    "risk-rich": batch_answer(True, 2, 0b10, upstream('[{"risk_score":0.7,"risk_level":"High","factors":["age"]}]')),
+    "error": batch_answer(False, 2, 0b11, upstream(ERRORS[0][3], status=400, error_type="ValidationError")),
+    "model-error": batch_answer(True, 1, 1, upstream('{"OriginalStatusCode":415,"OriginalMessage":"PHIMARKER"}', status=424, error_type="ModelError")),
+}
+for name, data in NB.items():
+    write("normalize_batch", name, data)
+
+ASYNC_IMAGE = {
+    "s3": {"image_data": "s3://healthnav-images/scans/ct-01.dcm", "image_type": "ct", "async": True},
+    "s3-png-endpoint": {"image_data": "s3://my.bucket-1/a b.png", "image_type": "xray", "analysis_type": "segmentation", "async": True, "endpoint": "medical-image-classifier"},
+    "inline": {"image_data": "data:image/png;base64," + b64(PNG), "image_type": "xray", "async": True},
+    "variant": {"image_data": "s3://healthnav-images/x.jpg", "image_type": "mri", "async": True, "variant": "AllTraffic"},
+    "not-ascii": {"image_data": "s3://healthnav-images/ü.jpg", "image_type": "mri", "async": True},
+    "false": {"image_data": "s3://healthnav-images/x.jpg", "image_type": "mri", "async": False},
+    "string": {"image_data": "s3://healthnav-images/x.jpg", "image_type": "mri", "async": "PHIMARKER"},
+    "marker": {"image_data": "s3://PHIMARKER/x", "image_type": "xray", "async": True},
+}
+for name, body in ASYNC_IMAGE.items():
+    write("async_invocation", "request-" + name, b"\x00" + json.dumps(body, ensure_ascii=False).encode())
+
+
+def async_answer(config: int, status: int, output, failure, body) -> bytes:
+    out = bytes([1 | (config << 1)]) + struct.pack(">H", status)
+    for value in (output, failure):
+        if value is None:
+            out += b"\xff"
+        else:
+            value = value.encode()
+            out += bytes([len(value)]) + value
+    return out + (body.encode() if isinstance(body, str) else body)
+
+
+ACCEPT = {
+    "202": (0, 202, "s3://hn-async/out/9f1c.out", "s3://hn-async/failures/9f1c-error.out", '{"InferenceId":"9f1c2d3e","OutputLocation":"s3://hn-async/out/9f1c.out"}'),
+    "202-no-failure": (1, 202, " s3://my.bucket-1/out/x.out ", None, "{}"),
+    "202-async-off": (3, 202, "s3://hn-async/out/9f1c.out", None, "{}"),
+    "202-no-output": (2, 202, None, None, '{"InferenceId":"' + "x" * 65 + '"}'),
+    "202-bad-output": (0, 202, "https://hn-async.s3.amazonaws.com/out", None, "{}"),
+    "202-bad-failure": (0, 202, "s3://hn-async/out/1.out", "s3://PHIMARKER/x", "{}"),
+    "400": (0, 400, None, None, '{"__type":"ValidationError","message":"PHIMARKER"}'),
+}
+for name, args in ACCEPT.items():
+    write("async_invocation", "answer-" + name, async_answer(*args))
+
+# async_result: an id issued with fuzz/src/lib.rs's ASYNC_SECRET at TEST_TIME_MS.
+import hashlib, hmac
+ASYNC_SECRET = b"fuzz-async-result-secret-0123456789"
+ASYNC_KEY = hmac.new(ASYNC_SECRET, b"healthnav-edge async result id v1", hashlib.sha256).digest()
+
+
+def async_id(output, failure=None, t=1_700_000_000_000) -> str:
+    payload = {"o": output}
+    if failure is not None:
+        payload["f"] = failure
+    payload["t"] = t
+    b64u = lambda data: base64.urlsafe_b64encode(data).decode().rstrip("=")
+    signed = "v1." + b64u(compact(payload).encode())
+    return signed + "." + b64u(hmac.new(ASYNC_KEY, signed.encode(), hashlib.sha256).digest())
+
+
+SLUG = "sagemaker-image-analysis"
+PATHS = {
+    "path": f"/{SLUG}/" + async_id("s3://hn-async/out/9f1c.out", "s3://hn-async/failures/9f1c-error.out"),
+    "query": f"/{SLUG}?x=1&id=" + async_id("s3://my.bucket-1/a b+c/ü.out"),
+    "functions": f"/functions/v1/{SLUG}/" + async_id("s3://hn-async/%2F/x?y#z", t=1_700_003_600_000),
+    "expired": f"/{SLUG}/" + async_id("s3://hn-async/out/1.out", t=1_600_000_000_000),
+    "future": f"/{SLUG}/" + async_id("s3://hn-async/out/1.out", t=1_800_000_000_000),
+    "tampered": f"/{SLUG}/" + async_id("s3://hn-async/out/1.out")[:-2] + "AA",
+    "no-id": f"/{SLUG}",
+    "empty-query": f"/{SLUG}?id=",
+    "garbage": f"/{SLUG}/v1.PHIMARKER.PHIMARKER",
+}
+for name, path in PATHS.items():
+    write("async_result", "open-" + name, b"\x00" + path.encode())
+S3_ANSWERS = {
+    "output": upstream('{"prediction":[0.158,0.842]}', config=1),
+    "output-rich": upstream(IMAGE_OUT["rich"]),
+    "no-such-key": upstream('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>PHIMARKER</Key></Error>', status=404, content_type="application/json"),
+    "404-empty": upstream("", status=404, content_type=None),
+    "access-denied": upstream("<Error><Code>AccessDenied</Code><Message>PHIMARKER</Message></Error>", status=403),
+    "slow-down": upstream("<Error><Code>SlowDown</Code></Error>", status=503),
+    "500": upstream("<Error><Code>InternalError</Code></Error>", status=500),
+    "no-such-bucket": upstream("<Error><Code>NoSuchBucket</Code></Error>", status=404),
+    "failure-model-error": upstream('{"ErrorCode":"CLIENT_ERROR_FROM_MODEL","OriginalStatusCode":415,"OriginalMessage":"PHIMARKER"}'),
+    "failure-message": upstream('Received server error (0) from primary with message "PHIMARKER".', content_type=None),
+    "failure-text": upstream("PHIMARKER crashed", content_type=None),
+}
+for name, data in S3_ANSWERS.items():
+    write("async_result", "output-" + name, b"\x01" + data)
+    write("async_result", "failure-" + name, b"\x02" + data)
+
 print(f"seeds written under {SEEDS}")

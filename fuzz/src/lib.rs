@@ -9,9 +9,12 @@
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Result as ArbResult, Unstructured};
+use healthnav_edge::async_config::{AsyncSettings, Secret};
+use healthnav_edge::batch_request::{BatchPlan, JSON_LINES};
 use healthnav_edge::config::EndpointDefaults;
 use healthnav_edge::image_bytes::ImageFormat;
 use healthnav_edge::image_request::{ANALYSIS_TYPES, IMAGE_TYPES};
+use healthnav_edge::invocation::InvocationMode;
 use healthnav_edge::limits::MAX_SAGEMAKER_BODY_BYTES;
 use healthnav_edge::names::check_sagemaker_name;
 use healthnav_edge::normalize::labels::{ScoreMeaning, TRIAGE_LEVELS};
@@ -177,14 +180,14 @@ pub fn check_invocation(config: &GatewayConfig, function: ModelFunction, invocat
         "{} is not under {base}",
         invocation.url
     );
-    assert!(
-        invocation.url.ends_with("/invocations"),
-        "{}",
-        invocation.url
-    );
+    let operation = if invocation.mode == InvocationMode::Async {
+        "async-invocations"
+    } else {
+        "invocations"
+    };
     assert_eq!(
         invocation.url,
-        format!("{base}/endpoints/{}/invocations", invocation.endpoint)
+        format!("{base}/endpoints/{}/{operation}", invocation.endpoint)
     );
     assert!(
         check_sagemaker_name(&invocation.endpoint).is_ok(),
@@ -193,7 +196,12 @@ pub fn check_invocation(config: &GatewayConfig, function: ModelFunction, invocat
     );
     assert!(
         invocation.endpoint == config.default_endpoint(function)
-            || config.allowed_endpoints.allows(&invocation.endpoint),
+            || config.allowed_endpoints.allows(&invocation.endpoint)
+            || (invocation.mode == InvocationMode::Async
+                && config
+                    .asynchronous
+                    .as_ref()
+                    .is_some_and(|a| a.image_endpoint == invocation.endpoint)),
         "endpoint {:?} is not allowed",
         invocation.endpoint
     );
@@ -232,34 +240,19 @@ pub fn check_invocation(config: &GatewayConfig, function: ModelFunction, invocat
     let accept = header(&invocation.headers, "accept").unwrap_or_default();
     let attributes = header(&invocation.headers, "x-amzn-sagemaker-custom-attributes");
 
-    match function {
-        ModelFunction::Triage => {
+    match (&invocation.mode, function) {
+        (InvocationMode::Batch(plan), _) => {
+            check_batch_invocation(function, plan, invocation, content_type, accept, attributes)
+        }
+        (InvocationMode::Async, _) => check_async_invocation(config, function, invocation),
+        (InvocationMode::Single, ModelFunction::Triage) => {
             assert_eq!(
                 (content_type, accept, attributes),
                 ("application/json", "application/json", None)
             );
-            let body: serde_json::Value =
-                serde_json::from_slice(&invocation.body).unwrap_or_default();
-            let map = body
-                .as_object()
-                .unwrap_or_else(|| panic!("triage body is not an object"));
-            let keys: Vec<&str> = map.keys().map(String::as_str).collect();
-            let mut expected = [
-                "symptoms",
-                "age",
-                "gender",
-                "medical_history",
-                "current_medications",
-            ];
-            expected.sort_unstable();
-            assert_eq!(keys, expected);
-            let symptoms = map["symptoms"].as_array().map_or(0, Vec::len);
-            assert!((1..=20).contains(&symptoms));
-            let age = map["age"].as_f64().unwrap_or(-1.0);
-            assert!((0.0..=130.0).contains(&age), "age {age}");
-            assert!(GENDERS.contains(&map["gender"].as_str().unwrap_or_default()));
+            check_triage_record(&invocation.body);
         }
-        ModelFunction::ImageAnalysis => {
+        (InvocationMode::Single, ModelFunction::ImageAnalysis) => {
             assert_eq!(accept, "application/json");
             if content_type == "application/json" {
                 assert!(attributes.is_none());
@@ -291,25 +284,12 @@ pub fn check_invocation(config: &GatewayConfig, function: ModelFunction, invocat
                 );
             }
         }
-        ModelFunction::RiskScore => {
+        (InvocationMode::Single, ModelFunction::RiskScore) => {
             assert_eq!(
                 (content_type, accept, attributes),
                 ("text/csv", "text/csv", None)
             );
-            let text = std::str::from_utf8(&invocation.body)
-                .unwrap_or_else(|_| panic!("CSV is not UTF-8"));
-            let row = text
-                .strip_suffix('\n')
-                .unwrap_or_else(|| panic!("CSV row without a line break"));
-            assert!(!row.contains('\n'));
-            let fields: Vec<&str> = row.split(',').collect();
-            assert_eq!(fields.len(), 20, "{row}");
-            for field in fields {
-                assert!(
-                    field.is_empty() || field.parse::<f64>().is_ok_and(f64::is_finite),
-                    "CSV field {field:?}"
-                );
-            }
+            check_risk_rows(&invocation.body, 1);
         }
     }
 
@@ -327,6 +307,125 @@ pub fn check_invocation(config: &GatewayConfig, function: ModelFunction, invocat
     if let Err(error) = signed {
         panic!("an accepted invocation cannot be signed: {error} ({invocation:?})");
     }
+}
+
+/// One triage model input: the guide's JSON object.
+pub fn check_triage_record(record: &[u8]) {
+    let body: serde_json::Value = serde_json::from_slice(record).unwrap_or_default();
+    let map = body
+        .as_object()
+        .unwrap_or_else(|| panic!("triage body is not an object"));
+    let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+    let mut expected = [
+        "symptoms",
+        "age",
+        "gender",
+        "medical_history",
+        "current_medications",
+    ];
+    expected.sort_unstable();
+    assert_eq!(keys, expected);
+    let symptoms = map["symptoms"].as_array().map_or(0, Vec::len);
+    assert!((1..=20).contains(&symptoms));
+    let age = map["age"].as_f64().unwrap_or(-1.0);
+    assert!((0.0..=130.0).contains(&age), "age {age}");
+    assert!(GENDERS.contains(&map["gender"].as_str().unwrap_or_default()));
+}
+
+/// `rows` CSV rows of the risk model, each of 20 numeric or empty fields.
+pub fn check_risk_rows(body: &[u8], rows: usize) {
+    let text = std::str::from_utf8(body).unwrap_or_else(|_| panic!("CSV is not UTF-8"));
+    let text = text
+        .strip_suffix('\n')
+        .unwrap_or_else(|| panic!("CSV without a final line break"));
+    let lines: Vec<&str> = text.split('\n').collect();
+    assert_eq!(lines.len(), rows, "{text:?}");
+    for row in lines {
+        let fields: Vec<&str> = row.split(',').collect();
+        assert_eq!(fields.len(), 20, "{row}");
+        for field in fields {
+            assert!(
+                field.is_empty() || field.parse::<f64>().is_ok_and(f64::is_finite),
+                "CSV field {field:?}"
+            );
+        }
+    }
+}
+
+/// A batch invocation: a consistent plan, one record per sent patient in the
+/// container's multi-record format, no custom attributes.
+fn check_batch_invocation(
+    function: ModelFunction,
+    plan: &BatchPlan,
+    invocation: &Invocation,
+    content_type: &str,
+    accept: &str,
+    attributes: Option<&str>,
+) {
+    assert!(plan.is_consistent(), "{plan:?}");
+    assert!(attributes.is_none());
+    for slot in &plan.slots {
+        for error in &slot.errors {
+            assert!(is_machine_code(&error.code), "{error:?}");
+            assert!(!error.message.trim().is_empty(), "{error:?}");
+            assert!(
+                error.path.starts_with(&format!("patients[{}]", slot.index)),
+                "{error:?}"
+            );
+            assert!(!contains_marker(&error.message), "{error:?}");
+        }
+    }
+    match function {
+        ModelFunction::Triage => {
+            assert_eq!((content_type, accept), (JSON_LINES, JSON_LINES));
+            let text = invocation
+                .body
+                .strip_suffix(b"\n")
+                .unwrap_or_else(|| panic!("JSON Lines without a final line break"));
+            let lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
+            assert_eq!(lines.len(), plan.sent());
+            lines.into_iter().for_each(check_triage_record);
+        }
+        ModelFunction::RiskScore => {
+            assert_eq!((content_type, accept), ("text/csv", "text/csv"));
+            check_risk_rows(&invocation.body, plan.sent());
+        }
+        ModelFunction::ImageAnalysis => panic!("an image batch"),
+    }
+}
+
+/// An InvokeEndpointAsync call: an S3 image in an allowed bucket as the
+/// input location, an empty body, no variant.
+fn check_async_invocation(
+    config: &GatewayConfig,
+    function: ModelFunction,
+    invocation: &Invocation,
+) {
+    assert_eq!(function, ModelFunction::ImageAnalysis);
+    assert!(config.asynchronous.is_some(), "async without settings");
+    assert!(invocation.body.is_empty());
+    assert!(invocation.variant.is_none());
+    let get = |name: &str| header(&invocation.headers, name).unwrap_or_default();
+    assert_eq!(get("x-amzn-sagemaker-accept"), "application/json");
+    assert!([
+        "image/png",
+        "image/jpeg",
+        "application/dicom",
+        "application/x-image"
+    ]
+    .contains(&get("x-amzn-sagemaker-content-type")));
+    let uri = get("x-amzn-sagemaker-inputlocation");
+    let location =
+        S3Location::parse(uri).unwrap_or_else(|e| panic!("input location {uri:?}: {e:?}"));
+    assert_eq!(location.uri(), uri);
+    assert!(uri.is_ascii());
+    assert!(config.allowed_buckets.allows(&location.bucket));
+    let attributes = get("x-amzn-sagemaker-custom-attributes");
+    let (image_type, analysis_type) = attributes
+        .strip_prefix("image_type=")
+        .and_then(|rest| rest.split_once(",analysis_type="))
+        .unwrap_or_else(|| panic!("custom attributes {attributes:?}"));
+    assert!(IMAGE_TYPES.contains(&image_type) && ANALYSIS_TYPES.contains(&analysis_type));
 }
 
 /// One of the three functions from a byte.
@@ -528,6 +627,33 @@ pub fn check_normalize(config: &GatewayConfig, function: ModelFunction, upstream
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case("x-amzn-invoked-production-variant"))
         .map(|(_, value)| value.as_str());
+    match result {
+        Err(error) => check_model_output_error(&error),
+        Ok(result) => check_result(config, function, result, variant),
+    }
+}
+
+/// A 2xx answer the gateway could not use: a 502 invalid_model_output that
+/// does not repeat the answer.
+pub fn check_model_output_error(error: &GatewayError) {
+    check_error_shape(error);
+    assert_eq!(
+        (error.code, error.status, error.retryable),
+        ("invalid_model_output", 502, false),
+        "{error:?}"
+    );
+    assert!(error.upstream.is_none());
+    assert_no_marker(error);
+}
+
+/// What a normalised result must be, `variant` being the answer's
+/// `x-Amzn-Invoked-Production-Variant`.
+pub fn check_result(
+    config: &GatewayConfig,
+    function: ModelFunction,
+    result: NormalizedResult,
+    variant: Option<&str>,
+) {
     let check_version = |version: &Option<String>| {
         if let Some(version) = version {
             if Some(version.as_str()) != variant {
@@ -537,83 +663,71 @@ pub fn check_normalize(config: &GatewayConfig, function: ModelFunction, upstream
             }
         }
     };
-    match result {
-        Err(error) => {
-            check_error_shape(&error);
-            assert_eq!(
-                (error.code, error.status, error.retryable),
-                ("invalid_model_output", 502, false),
-                "{error:?}"
-            );
-            assert!(error.upstream.is_none());
-            assert_no_marker(&error);
-        }
-        Ok(result) => {
-            assert!(serde_json::to_string(&result).is_ok());
-            match (function, result) {
-                (ModelFunction::Triage, NormalizedResult::Triage(r)) => {
-                    assert!(probability(r.urgency_score), "urgency {}", r.urgency_score);
-                    assert!(TRIAGE_LEVELS.contains(&r.risk_level));
-                    assert!(
-                        r.confidence.is_none_or(probability),
-                        "confidence {:?}",
-                        r.confidence
-                    );
-                    assert!(r.key_findings.len() <= 50);
-                    r.key_findings.iter().for_each(|f| check_text(f, 300));
-                    if let Some(specialty) = &r.recommended_specialty {
-                        check_text(specialty, 100);
-                    }
-                    check_version(&r.model_version);
-                    assert_eq!(r.inference_time_ms, ELAPSED_MS);
-                    assert!(!r.output_format.is_empty());
+    {
+        assert!(serde_json::to_string(&result).is_ok());
+        match (function, result) {
+            (ModelFunction::Triage, NormalizedResult::Triage(r)) => {
+                assert!(probability(r.urgency_score), "urgency {}", r.urgency_score);
+                assert!(TRIAGE_LEVELS.contains(&r.risk_level));
+                assert!(
+                    r.confidence.is_none_or(probability),
+                    "confidence {:?}",
+                    r.confidence
+                );
+                assert!(r.key_findings.len() <= 50);
+                r.key_findings.iter().for_each(|f| check_text(f, 300));
+                if let Some(specialty) = &r.recommended_specialty {
+                    check_text(specialty, 100);
                 }
-                (ModelFunction::ImageAnalysis, NormalizedResult::Image(r)) => {
-                    assert!(r.predictions.len() <= 100);
-                    assert!(
-                        r.predictions
-                            .windows(2)
-                            .all(|w| w[0].confidence >= w[1].confidence),
-                        "not sorted"
-                    );
-                    for p in &r.predictions {
-                        assert!(probability(p.confidence), "confidence {}", p.confidence);
-                        // Raw containers' conditions are the configured labels (checked below).
-                        if r.output_format == "custom_json" {
-                            check_text(&p.condition, 100);
-                        }
-                        assert!(p
-                            .severity
-                            .as_deref()
-                            .is_none_or(|s| SEVERITIES.contains(&s)));
-                    }
-                    if r.output_format != "custom_json" {
-                        let labels = config.image_labels.as_slice();
-                        assert!(r.predictions.len() == labels.len().min(MAX_PREDICTIONS));
-                        assert!(r
-                            .predictions
-                            .iter()
-                            .all(|p| labels.contains(&p.condition) && p.severity.is_none()));
-                    }
-                    check_version(&r.model_version);
-                    assert_eq!(r.inference_time_ms, ELAPSED_MS);
-                }
-                (ModelFunction::RiskScore, NormalizedResult::Risk(r)) => {
-                    assert!(probability(r.risk_score), "risk score {}", r.risk_score);
-                    assert!(TRIAGE_LEVELS.contains(&r.risk_level));
-                    assert!(r.factors.len() <= 50);
-                    r.factors.iter().for_each(|f| check_text(f, 300));
-                    if r.output_format != "custom_json" {
-                        assert!(
-                            r.factors.is_empty(),
-                            "a raw container's factors were invented"
-                        );
-                    }
-                    check_version(&r.model_version);
-                    assert_eq!(r.inference_time_ms, ELAPSED_MS);
-                }
-                (function, other) => panic!("{function:?} returned {other:?}"),
+                check_version(&r.model_version);
+                assert_eq!(r.inference_time_ms, ELAPSED_MS);
+                assert!(!r.output_format.is_empty());
             }
+            (ModelFunction::ImageAnalysis, NormalizedResult::Image(r)) => {
+                assert!(r.predictions.len() <= 100);
+                assert!(
+                    r.predictions
+                        .windows(2)
+                        .all(|w| w[0].confidence >= w[1].confidence),
+                    "not sorted"
+                );
+                for p in &r.predictions {
+                    assert!(probability(p.confidence), "confidence {}", p.confidence);
+                    // Raw containers' conditions are the configured labels (checked below).
+                    if r.output_format == "custom_json" {
+                        check_text(&p.condition, 100);
+                    }
+                    assert!(p
+                        .severity
+                        .as_deref()
+                        .is_none_or(|s| SEVERITIES.contains(&s)));
+                }
+                if r.output_format != "custom_json" {
+                    let labels = config.image_labels.as_slice();
+                    assert!(r.predictions.len() == labels.len().min(MAX_PREDICTIONS));
+                    assert!(r
+                        .predictions
+                        .iter()
+                        .all(|p| labels.contains(&p.condition) && p.severity.is_none()));
+                }
+                check_version(&r.model_version);
+                assert_eq!(r.inference_time_ms, ELAPSED_MS);
+            }
+            (ModelFunction::RiskScore, NormalizedResult::Risk(r)) => {
+                assert!(probability(r.risk_score), "risk score {}", r.risk_score);
+                assert!(TRIAGE_LEVELS.contains(&r.risk_level));
+                assert!(r.factors.len() <= 50);
+                r.factors.iter().for_each(|f| check_text(f, 300));
+                if r.output_format != "custom_json" {
+                    assert!(
+                        r.factors.is_empty(),
+                        "a raw container's factors were invented"
+                    );
+                }
+                check_version(&r.model_version);
+                assert_eq!(r.inference_time_ms, ELAPSED_MS);
+            }
+            (function, other) => panic!("{function:?} returned {other:?}"),
         }
     }
 }
@@ -1237,4 +1351,112 @@ pub fn check_config_error(error: &GatewayError) {
         error.errors.iter().all(|e| e.code == "invalid_setting"),
         "{error:?}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Asynchronous inference, sticky variants
+// ---------------------------------------------------------------------------
+
+/// The result secret of the asynchronous configurations (32 bytes).
+pub const ASYNC_SECRET: &str = "fuzz-async-result-secret-0123456789";
+
+/// The time the asynchronous targets run at: one hour after [`TEST_TIME_MS`],
+/// so ids issued at [`TEST_TIME_MS`] (as in the seeds) are still valid.
+pub const ASYNC_NOW_MS: u64 = 1_700_003_600_000;
+
+/// Configurations with asynchronous image analysis on:
+///
+/// 0. `us-east-1` defaults plus a result secret (virtual-hosted S3 URLs,
+///    path style for dotted buckets);
+/// 1. a loopback SageMaker override, an S3 override with a path prefix, a
+///    custom async endpoint, a bucket allow-list and two image labels;
+/// 2. GovCloud with FIPS (`s3-fips.` hosts).
+///
+/// All three share [`ASYNC_SECRET`].
+pub fn async_configs() -> &'static [GatewayConfig; 3] {
+    static CONFIGS: OnceLock<[GatewayConfig; 3]> = OnceLock::new();
+    CONFIGS.get_or_init(|| {
+        let secret = || Some(Secret::new(ASYNC_SECRET));
+        let default = GatewaySettings {
+            region: "us-east-1".into(),
+            async_inference: Some(AsyncSettings {
+                result_secret: secret(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let local = GatewaySettings {
+            region: "eu-west-1".into(),
+            endpoint_url: Some("http://127.0.0.1:54329/prefix/".into()),
+            allowed_buckets: Some(vec!["healthnav-images".into(), "my.bucket-1".into()]),
+            image_labels: Some(vec!["benign".into(), "malignant".into()]),
+            async_inference: Some(AsyncSettings {
+                result_secret: secret(),
+                image_endpoint: Some("medical-image-async-v2".into()),
+                s3_endpoint_url: Some("http://127.0.0.1:9000/s3/".into()),
+            }),
+            ..Default::default()
+        };
+        let fips = GatewaySettings {
+            region: "us-gov-west-1".into(),
+            use_fips: true,
+            allowed_endpoints: Some(vec!["*".into()]),
+            async_inference: Some(AsyncSettings {
+                result_secret: secret(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        [default, local, fips].map(|settings| match GatewayConfig::new(settings) {
+            Ok(config) => {
+                assert!(config.asynchronous.is_some(), "async is off");
+                config
+            }
+            Err(error) => panic!("fuzz configuration refused: {error}"),
+        })
+    })
+}
+
+/// Whether every byte of `url` may go on the wire as is (RFC 3986 characters).
+pub fn is_wire_url(url: &str) -> bool {
+    url.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b))
+}
+
+/// A GET of an S3 object URL can be signed (service `s3`, unsigned payload).
+pub fn check_s3_url_signs(url: &str, region: &str) {
+    let credentials = test_credentials();
+    let signed = sign_request(&SigningRequest {
+        method: "GET",
+        url,
+        headers: &[],
+        payload: PayloadHash::Precomputed("UNSIGNED-PAYLOAD"),
+        region,
+        service: "s3",
+        credentials: &credentials,
+        time_ms: TEST_TIME_MS,
+    });
+    if let Err(error) = signed {
+        panic!("an S3 object URL cannot be signed: {error} ({url})");
+    }
+}
+
+/// Reference sticky assignment, written from the module's documentation:
+/// SHA-256 of `<endpoint>\n<caller>`, first 8 bytes big-endian, modulo the
+/// total weight, walked over the cumulative weights in order.
+pub fn reference_sticky(variants: &[(String, u64)], endpoint: &str, caller: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{endpoint}\n{caller}").as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    let total: u64 = variants.iter().map(|(_, w)| w).sum();
+    let point = u64::from_be_bytes(first) % total;
+    let mut cumulative = 0;
+    for (name, weight) in variants {
+        cumulative += weight;
+        if point < cumulative {
+            return name.clone();
+        }
+    }
+    unreachable!("point {point} beyond total {total}")
 }
