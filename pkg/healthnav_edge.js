@@ -181,7 +181,9 @@ export class Gateway {
     }
     /**
      * Keeps credentials in this Gateway for `prepareInvocation`, so the hot
-     * path does not convert them from JavaScript on every request.
+     * path neither converts nor checks them on every request, and derives
+     * the signing key once a day. Throws `invalid_signing_request` naming
+     * each bad credential field.
      * @param {AwsCredentials} credentials
      */
     setCredentials(credentials) {

@@ -121,32 +121,42 @@ pub struct TextRule {
 
 /// A trimmed, non-empty string within `rule`, free of control characters.
 pub fn text(value: &Value, path: &str, rule: TextRule, report: &mut Report) -> Option<String> {
+    checked_text(value, rule)
+        .map_err(|(code, message)| report.push(path, code, message))
+        .ok()
+}
+
+/// [`text`]'s checks without a path, so list items format theirs only on error.
+fn checked_text(value: &Value, rule: TextRule) -> Result<String, (&'static str, String)> {
     let Value::String(raw) = value else {
-        report.push(path, "invalid_type", "must be a string");
-        return None;
+        return Err(("invalid_type", "must be a string".to_owned()));
     };
     let trimmed = raw.trim();
     if trimmed.is_empty() {
-        report.push(path, "empty", "must not be empty");
-        return None;
+        return Err(("empty", "must not be empty".to_owned()));
     }
-    if trimmed.chars().any(is_forbidden_char) {
-        report.push(
-            path,
+    // ASCII text (the common case) is checked byte by byte.
+    let (forbidden, chars) = if trimmed.is_ascii() {
+        let forbidden = trimmed.bytes().any(|b| b < 0x20 || b == 0x7f);
+        (forbidden, trimmed.len())
+    } else {
+        let forbidden = trimmed.chars().any(is_forbidden_char);
+        (forbidden, trimmed.chars().count())
+    };
+    if forbidden {
+        return Err((
             "control_character",
-            "must not contain control, line-separator or bidirectional-override characters",
-        );
-        return None;
+            "must not contain control, line-separator or bidirectional-override characters"
+                .to_owned(),
+        ));
     }
-    if trimmed.chars().count() > rule.max_chars {
-        report.push(
-            path,
+    if chars > rule.max_chars {
+        return Err((
             "too_long",
             format!("must be at most {} characters", rule.max_chars),
-        );
-        return None;
+        ));
     }
-    Some(trimmed.to_owned())
+    Ok(trimmed.to_owned())
 }
 
 /// Control characters (C0, DEL, C1), Unicode line and paragraph separators,
@@ -189,7 +199,11 @@ pub fn text_list(
     let texts: Vec<Option<String>> = items
         .iter()
         .enumerate()
-        .map(|(index, item)| text(item, &format!("{path}[{index}]"), rule, report))
+        .map(|(index, item)| {
+            checked_text(item, rule)
+                .map_err(|(code, message)| report.push(&format!("{path}[{index}]"), code, message))
+                .ok()
+        })
         .collect();
     texts.into_iter().collect()
 }

@@ -195,9 +195,7 @@ fn check_request(request: &SigningRequest<'_>) -> Result<(), GatewayError> {
             }
         }
     }
-    if check_region(request.region).is_err() {
-        problem("region", "must be an AWS region such as us-east-1");
-    }
+    problems.extend(check_region_field(request.region));
     if request.service.is_empty()
         || request.service.len() > 64
         || !request
@@ -205,44 +203,25 @@ fn check_request(request: &SigningRequest<'_>) -> Result<(), GatewayError> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        problem(
+        problems.push(FieldError::new(
             "service",
+            "invalid_value",
             "must be an AWS signing name such as sagemaker or s3",
-        );
+        ));
     }
-    let key_id = &request.credentials.access_key_id;
-    if !(1..=128).contains(&key_id.len()) || !key_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        problem(
-            "credentials.accessKeyId",
-            "must be 1 to 128 letters and digits",
-        );
-    }
-    let secret = &request.credentials.secret_access_key;
-    if secret.is_empty() || secret.len() > 256 || !secret.bytes().all(|b| b.is_ascii_graphic()) {
-        problem(
-            "credentials.secretAccessKey",
-            "must be 1 to 256 printable ASCII characters",
-        );
-    }
-    if let Some(token) = &request.credentials.session_token {
-        if token.is_empty() || token.len() > 8192 || !token.bytes().all(|b| b.is_ascii_graphic()) {
-            problem(
-                "credentials.sessionToken",
-                "must be printable ASCII without spaces",
-            );
-        }
-    }
-    // 253402300799999 ms is 9999-12-31T23:59:59.999Z, the last instant SigV4 dates can write.
-    if !request.time_ms.is_finite() || !(0.0..=253_402_300_799_999.0).contains(&request.time_ms) {
-        problem("timeMs", "must be milliseconds since 1970 (Date.now())");
-    }
+    problems.extend(check_credentials(request.credentials));
+    problems.extend(check_time(request.time_ms).err());
     if let PayloadHash::Precomputed(hash) = request.payload {
         let is_hex = hash.len() == 64
             && hash
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !is_hex && hash != "UNSIGNED-PAYLOAD" {
-            problem("bodySha256", "must be 64 lower-case hex digits");
+            problems.push(FieldError::new(
+                "bodySha256",
+                "invalid_value",
+                "must be 64 lower-case hex digits",
+            ));
         }
     }
     if problems.is_empty() {
@@ -259,6 +238,60 @@ fn check_request(request: &SigningRequest<'_>) -> Result<(), GatewayError> {
 }
 
 /// Whether `value` is the hash the signer puts in the canonical request.
+/// The region as a signing-request field problem, if it is not one.
+pub(crate) fn check_region_field(region: &str) -> Option<FieldError> {
+    check_region(region).err().map(|_| {
+        FieldError::new(
+            "region",
+            "invalid_value",
+            "must be an AWS region such as us-east-1",
+        )
+    })
+}
+
+/// Every problem with a set of credentials, as signing-request fields.
+pub(crate) fn check_credentials(credentials: &Credentials) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    let mut problem =
+        |path: &str, message: &str| problems.push(FieldError::new(path, "invalid_value", message));
+    let key_id = &credentials.access_key_id;
+    if !(1..=128).contains(&key_id.len()) || !key_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        problem(
+            "credentials.accessKeyId",
+            "must be 1 to 128 letters and digits",
+        );
+    }
+    let secret = &credentials.secret_access_key;
+    if secret.is_empty() || secret.len() > 256 || !secret.bytes().all(|b| b.is_ascii_graphic()) {
+        problem(
+            "credentials.secretAccessKey",
+            "must be 1 to 256 printable ASCII characters",
+        );
+    }
+    if let Some(token) = &credentials.session_token {
+        if token.is_empty() || token.len() > 8192 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+            problem(
+                "credentials.sessionToken",
+                "must be printable ASCII without spaces",
+            );
+        }
+    }
+    problems
+}
+
+/// A signing time SigV4 can write: 0 to 9999-12-31T23:59:59.999Z in milliseconds.
+pub(crate) fn check_time(time_ms: f64) -> Result<(), FieldError> {
+    if time_ms.is_finite() && (0.0..=253_402_300_799_999.0).contains(&time_ms) {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            "timeMs",
+            "invalid_value",
+            "must be milliseconds since 1970 (Date.now())",
+        ))
+    }
+}
+
 fn is_payload_hash(value: &str, payload: PayloadHash<'_>) -> bool {
     match payload {
         PayloadHash::Precomputed(hash) => value == hash,

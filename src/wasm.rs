@@ -10,15 +10,18 @@ use wasm_bindgen::prelude::*;
 use crate::config::{GatewayConfig, GatewaySettings};
 use crate::error::{FieldError, GatewayError};
 use crate::function::ModelFunction;
-use crate::invocation::{build_invocation, Invocation};
+use crate::invocation::build_invocation;
+use crate::invocation_signer::InvocationSigner;
 use crate::normalize::normalize_response;
 use crate::signing::{sign_request, Credentials, PayloadHash, SigningRequest};
 use crate::sticky_variant::build_invocation_for;
 
 mod async_api;
 mod batch_api;
+mod invocation_object;
 mod upstream;
 
+use invocation_object::invocation_to_js;
 use upstream::UpstreamParts;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -187,7 +190,7 @@ export interface AwsRequestToSign {
 pub struct Gateway {
     config: GatewayConfig,
     /// Set by `setCredentials`, for `prepareInvocation`.
-    credentials: Option<Credentials>,
+    signer: Option<InvocationSigner>,
 }
 
 #[wasm_bindgen]
@@ -202,7 +205,7 @@ impl Gateway {
         GatewayConfig::new(settings)
             .map(|config| Gateway {
                 config,
-                credentials: None,
+                signer: None,
             })
             .map_err(to_js_error)
     }
@@ -224,13 +227,17 @@ impl Gateway {
     }
 
     /// Keeps credentials in this Gateway for `prepareInvocation`, so the hot
-    /// path does not convert them from JavaScript on every request.
+    /// path neither converts nor checks them on every request, and derives
+    /// the signing key once a day. Throws `invalid_signing_request` naming
+    /// each bad credential field.
     #[wasm_bindgen(js_name = setCredentials)]
     pub fn set_credentials(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "AwsCredentials")] credentials: JsValue,
     ) -> Result<(), JsValue> {
-        self.credentials = Some(from_js(credentials, "credentials")?);
+        let credentials: Credentials = from_js(credentials, "credentials")?;
+        self.signer =
+            Some(InvocationSigner::new(credentials, &self.config.region).map_err(to_js_error)?);
         Ok(())
     }
 
@@ -241,7 +248,7 @@ impl Gateway {
     /// natively and call `signAwsRequest` with `bodySha256`.
     #[wasm_bindgen(js_name = prepareInvocation, unchecked_return_type = "Invocation")]
     pub fn prepare_invocation(
-        &self,
+        &mut self,
         #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")]
         function_name: &str,
         body: &[u8],
@@ -249,23 +256,20 @@ impl Gateway {
         #[wasm_bindgen(js_name = callerId)] caller_id: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let function = function_from_name(function_name)?;
-        let credentials = self
-            .credentials
-            .as_ref()
+        let signer = self
+            .signer
+            .as_mut()
             .ok_or_else(|| bad_argument("credentials", "must be set with setCredentials first"))?;
         let invocation = build_invocation_for(&self.config, function, body, caller_id.as_deref())
             .map_err(to_js_error)?;
-        let signed = sign_request(&SigningRequest {
-            method: "POST",
-            url: &invocation.url,
-            headers: &invocation.headers,
-            payload: PayloadHash::Body(&invocation.body),
-            region: &self.config.region,
-            service: "sagemaker",
-            credentials,
-            time_ms,
-        })
-        .map_err(to_js_error)?;
+        let signed = signer
+            .sign(
+                &invocation.url,
+                &invocation.headers,
+                &invocation.body,
+                time_ms,
+            )
+            .map_err(to_js_error)?;
         Ok(invocation_to_js(&invocation, &signed))
     }
 
@@ -432,48 +436,6 @@ fn to_js_error(error: GatewayError) -> JsValue {
         .unwrap_or(JsValue::NULL);
     set(&js_error, "upstream", &upstream);
     JsValue::from(js_error)
-}
-
-/// The `Invocation` object: its headers, then `extra_headers` (signatures).
-fn invocation_to_js(invocation: &Invocation, extra_headers: &[(String, String)]) -> JsValue {
-    let object = Object::new();
-    set(
-        &object,
-        "endpoint",
-        &JsValue::from_str(&invocation.endpoint),
-    );
-    let variant = invocation
-        .variant
-        .as_deref()
-        .map_or(JsValue::NULL, JsValue::from_str);
-    set(&object, "variant", &variant);
-    set(&object, "method", &JsValue::from_str("POST"));
-    set(&object, "url", &JsValue::from_str(&invocation.url));
-    let headers = pairs_to_js(invocation.headers.iter().chain(extra_headers));
-    set(&object, "headers", &headers);
-    set(
-        &object,
-        "body",
-        &Uint8Array::from(invocation.body.as_slice()),
-    );
-    let (batch, asynchronous) = match &invocation.mode {
-        // Plain data: it always converts.
-        crate::invocation::InvocationMode::Batch(plan) => {
-            (to_js(plan).unwrap_or(JsValue::NULL), false)
-        }
-        crate::invocation::InvocationMode::Async => (JsValue::NULL, true),
-        crate::invocation::InvocationMode::Single => (JsValue::NULL, false),
-    };
-    set(&object, "batch", &batch);
-    set(&object, "async", &JsValue::from(asynchronous));
-    object.into()
-}
-
-fn pairs_to_js<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> JsValue {
-    pairs
-        .map(|(name, value)| Array::of2(&JsValue::from_str(name), &JsValue::from_str(value)))
-        .collect::<Array>()
-        .into()
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {

@@ -777,26 +777,31 @@ Deno.test("prepareInvocation signs exactly as buildInvocation + signAwsRequest",
   assert.deepEqual(pathsOf(missing.errors), ["credentials"]);
 
   local.setCredentials(credentials);
-  const prepared = local.prepareInvocation("triage", body, timeMs);
   const built = local.buildInvocation("triage", body);
-  const signed = signAwsRequest({
-    method: built.method,
-    url: built.url,
-    headers: built.headers,
-    body: built.body,
-    region: "us-east-1",
-    service: "sagemaker",
-    credentials,
-    timeMs,
-  });
-  assert.deepEqual(prepared.headers, [
-    ...built.headers,
-    ...Object.entries(signed),
-  ]);
-  assert.equal(prepared.url, built.url);
-  assert.deepEqual(prepared.body, built.body);
+  const signAt = (time: number) =>
+    signAwsRequest({
+      method: built.method,
+      url: built.url,
+      headers: built.headers,
+      body: built.body,
+      region: "us-east-1",
+      service: "sagemaker",
+      credentials,
+      timeMs: time,
+    });
+  // The signing key is cached per UTC day: these cross midnight both ways.
+  const day = 86_400_000;
+  for (const time of [timeMs, timeMs + day - 1, timeMs + day, timeMs - 1]) {
+    const prepared = local.prepareInvocation("triage", body, time);
+    assert.deepEqual(prepared.headers, [
+      ...built.headers,
+      ...Object.entries(signAt(time)),
+    ]);
+    assert.equal(prepared.url, built.url);
+    assert.deepEqual(prepared.body, built.body);
+  }
   assert.match(
-    signed.authorization,
+    signAt(timeMs).authorization,
     /SignedHeaders=accept;content-type;host;x-amz-date;x-amz-security-token;x-amzn-sagemaker-target-variant,/,
   );
 
@@ -804,4 +809,23 @@ Deno.test("prepareInvocation signs exactly as buildInvocation + signAwsRequest",
     local.prepareInvocation("triage", json({}), timeMs)
   );
   assert.equal(invalid.code, "validation_failed");
+});
+
+Deno.test("setCredentials refuses bad credentials up front, naming each field", () => {
+  const local = new Gateway({ region: "us-east-1" });
+  const error = thrown(() =>
+    local.setCredentials({
+      accessKeyId: "",
+      secretAccessKey: "has a space SECRET",
+      sessionToken: "",
+    })
+  );
+  assert.equal(error.code, "invalid_signing_request");
+  assert.deepEqual(pathsOf(error.errors), [
+    "credentials.accessKeyId",
+    "credentials.secretAccessKey",
+    "credentials.sessionToken",
+  ]);
+  assert.ok(!JSON.stringify(error).includes("SECRET"));
+  assert.ok(!error.message.includes("SECRET"));
 });
