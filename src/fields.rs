@@ -5,6 +5,8 @@
 //! an `unknown_field` error, so a misspelt `medical_histroy` is never silently
 //! dropped from a patient's record.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::error::{FieldError, GatewayError};
@@ -40,12 +42,12 @@ impl Report {
     }
 }
 
-/// `parent.key`, or `key` at the root.
-pub fn join(parent: &str, key: &str) -> String {
+/// `parent.key`, or `key` at the root (borrowed: no allocation for top-level fields).
+pub fn join<'a>(parent: &str, key: &'a str) -> Cow<'a, str> {
     if parent.is_empty() {
-        key.to_owned()
+        Cow::Borrowed(key)
     } else {
-        format!("{parent}.{key}")
+        Cow::Owned(format!("{parent}.{key}"))
     }
 }
 
