@@ -1,8 +1,9 @@
 // @ts-check
 /// <reference lib="dom" />
 /**
- * The demo page: loads /demo/config.json and pkg/ (the gateway's wasm, the
- * same module the server runs), then wires the three panels.
+ * The demo page: builds the three panels from index.html's templates, loads
+ * /demo/config.json and pkg/ (the gateway's wasm, the same module the server
+ * runs), then wires the panels.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { createChipGroup } from "./lib/chips.js";
 import { byId, part } from "./lib/dom.js";
 import { humanize, percent } from "./lib/format.js";
 import { setupPanel } from "./lib/panel.js";
+import { buildPanels } from "./lib/panel_template.js";
 import {
   bytesToBase64,
   imageDataFromFile,
@@ -25,6 +27,9 @@ import { renderImage, renderRisk, renderTriage } from "./lib/results.js";
 const status = byId("boot-status", HTMLElement);
 
 try {
+  // Before anything is awaited, and even if booting fails: the panels are
+  // then on the page, disabled, as they were when written out in the HTML.
+  buildPanels();
   await boot();
 } catch (error) {
   status.textContent = `The demo could not start: ${
