@@ -24,7 +24,6 @@ import {
 import { type InvocationLog, logLine } from "./log.ts";
 import { emfSink, type MetricsSink, reportInvocation } from "./metrics.ts";
 import {
-  invokeThroughCache,
   type PredictionCache,
   predictionCacheFor,
 } from "./prediction_cache.ts";
@@ -34,6 +33,7 @@ import {
   BodyTooLargeError,
   readCappedBody,
 } from "./request_body.ts";
+import { answerSinglePrediction } from "./single_prediction_call.ts";
 import {
   type FunctionName,
   type HealthNavError,
@@ -100,13 +100,12 @@ export function createEdgeFunction(
         endpoint: null,
         latency_ms: 0,
       };
-      // The result, for the metrics' risk-level counts only; never logged.
-      let prediction: NormalizedResult | undefined;
       const ready = loadSetup();
       const cors = "config" in ready
         ? corsHeaders(request, ready.config.corsOrigins)
         : new Headers();
-      const finish = (response: Response) => {
+      // `prediction` is for the metrics' risk-level counts only; never logged.
+      const finish = (response: Response, prediction?: NormalizedResult) => {
         record.status = response.status;
         record.latency_ms = deps.now() - started;
         logLine(deps.log, record);
@@ -197,36 +196,12 @@ export function createEdgeFunction(
             );
           }
         }
-        const call = await invokeThroughCache(cache, {
-          functionName,
-          gateway,
-          invocation,
-          credentials: config.credentials,
-          region: config.settings.region,
-          attemptTimeoutMs: config.attemptTimeoutMs,
-          deadlineMs: config.deadlineMs,
-          maxAttempts: config.maxAttempts,
-        }, deps);
-        record.upstream_ms = call.upstreamMs;
-        record.attempts = call.attempts;
-        // A cache hit makes no attempt.
-        record.retries = Math.max(0, call.attempts - 1);
-        record.cache = call.cache;
-        prediction = call.result;
-        const headers = new Headers(cors);
-        headers.set("content-type", "application/json");
-        headers.set("x-request-id", requestId);
-        headers.set("cache-control", "no-store");
-        if (call.cache) headers.set("x-cache", call.cache);
-        headers.set(
-          "server-timing",
-          `model;dur=${call.upstreamMs}, gateway;dur=${
-            Math.max(0, deps.now() - started - call.upstreamMs)
-          }`,
+        const { response, prediction } = await answerSinglePrediction(
+          { functionName, invocation, config, gateway, cache },
+          deps,
+          { cors, requestId, started, record },
         );
-        return finish(
-          new Response(JSON.stringify(call.result), { status: 200, headers }),
-        );
+        return finish(response, prediction);
       } catch (error) {
         return fail(toProblem(error, record, config));
       }

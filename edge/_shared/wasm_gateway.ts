@@ -11,28 +11,10 @@
  *
  * @module
  */
-import {
-  Gateway,
-  panicForTests as rawPanicForTests,
-  reinstantiateAfterTrap,
-  signAwsRequest as rawSignAwsRequest,
-} from "../../pkg/mod.js";
-import type {
-  AsyncAccepted,
-  AsyncResultLocation,
-  AwsCredentials,
-  AwsRequestToSign,
-  BatchPlan,
-  BatchResult,
-  FieldError,
-  FunctionName,
-  GatewaySettings,
-  HealthNavError,
-  Invocation,
-  NormalizedResult,
-  UpstreamResponse,
-} from "../../pkg/mod.js";
+import * as pkg from "../../pkg/mod.js";
 
+// pkg's types, for the rest of the edge code; pkg's functions are reached only
+// through the guarded wrappers below.
 export type {
   AsyncAccepted,
   AsyncResultLocation,
@@ -62,7 +44,7 @@ function guarded<T>(call: () => T): T {
     return call();
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) {
-      reinstantiateAfterTrap();
+      pkg.reinstantiateAfterTrap();
       instanceGeneration++;
     }
     throw error;
@@ -70,36 +52,36 @@ function guarded<T>(call: () => T): T {
 }
 
 /** True for the `Error`s pkg/ throws, which carry a stable `code` and `status`. */
-export function isHealthNavError(error: unknown): error is HealthNavError {
+export function isHealthNavError(error: unknown): error is pkg.HealthNavError {
   return error instanceof Error && error.name === "HealthNavError" &&
     typeof (error as { code?: unknown }).code === "string";
 }
 
 /** pkg's Gateway, rebuilt on the current instance after a trap. */
 export class ResilientGateway {
-  readonly #settings: GatewaySettings;
-  readonly #credentials: AwsCredentials | undefined;
-  #gateway: Gateway;
+  readonly #settings: pkg.GatewaySettings;
+  readonly #credentials: pkg.AwsCredentials | undefined;
+  #gateway: pkg.Gateway;
   #generation: number;
 
   /**
    * Throws pkg's `invalid_configuration` error when a setting is bad.
    * Credentials, when given, enable `prepareInvocation`.
    */
-  constructor(settings: GatewaySettings, credentials?: AwsCredentials) {
+  constructor(settings: pkg.GatewaySettings, credentials?: pkg.AwsCredentials) {
     this.#settings = settings;
     this.#credentials = credentials;
     this.#gateway = guarded(() => this.#create());
     this.#generation = instanceGeneration;
   }
 
-  #create(): Gateway {
-    const gateway = new Gateway(this.#settings);
+  #create(): pkg.Gateway {
+    const gateway = new pkg.Gateway(this.#settings);
     if (this.#credentials) gateway.setCredentials(this.#credentials);
     return gateway;
   }
 
-  #current(): Gateway {
+  #current(): pkg.Gateway {
     if (this.#generation !== instanceGeneration) {
       // The old object points into the trapped instance: detach it without
       // freeing, or its finalizer would free memory of the new instance.
@@ -113,10 +95,10 @@ export class ResilientGateway {
 
   /** See `Gateway.buildInvocation`; `callerId` picks the sticky variant. */
   buildInvocation(
-    functionName: FunctionName,
+    functionName: pkg.FunctionName,
     body: Uint8Array,
     callerId?: string,
-  ): Invocation {
+  ): pkg.Invocation {
     return guarded(() =>
       this.#current().buildInvocation(functionName, body, callerId)
     );
@@ -124,26 +106,29 @@ export class ResilientGateway {
 
   /** See `Gateway.prepareInvocation`: validated, built and signed for `sagemaker`. */
   prepareInvocation(
-    functionName: FunctionName,
+    functionName: pkg.FunctionName,
     body: Uint8Array,
     timeMs: number,
     callerId?: string,
-  ): Invocation {
+  ): pkg.Invocation {
     return guarded(() =>
       this.#current().prepareInvocation(functionName, body, timeMs, callerId)
     );
   }
 
   /** See `Gateway.validateRequest`. */
-  validateRequest(functionName: FunctionName, body: Uint8Array): FieldError[] {
+  validateRequest(
+    functionName: pkg.FunctionName,
+    body: Uint8Array,
+  ): pkg.FieldError[] {
     return guarded(() => this.#current().validateRequest(functionName, body));
   }
 
   /** See `Gateway.normalizeResponse`. */
   normalizeResponse(
-    functionName: FunctionName,
-    response: UpstreamResponse,
-  ): NormalizedResult {
+    functionName: pkg.FunctionName,
+    response: pkg.UpstreamResponse,
+  ): pkg.NormalizedResult {
     return guarded(() =>
       this.#current().normalizeResponse(functionName, response)
     );
@@ -151,10 +136,10 @@ export class ResilientGateway {
 
   /** See `Gateway.normalizeBatchResponse`. */
   normalizeBatchResponse(
-    functionName: FunctionName,
-    response: UpstreamResponse,
-    batch: BatchPlan,
-  ): BatchResult {
+    functionName: pkg.FunctionName,
+    response: pkg.UpstreamResponse,
+    batch: pkg.BatchPlan,
+  ): pkg.BatchResult {
     return guarded(() =>
       this.#current().normalizeBatchResponse(functionName, response, batch)
     );
@@ -162,36 +147,39 @@ export class ResilientGateway {
 
   /** See `Gateway.acceptAsyncResponse`. */
   acceptAsyncResponse(
-    response: UpstreamResponse,
+    response: pkg.UpstreamResponse,
     timeMs: number,
-  ): AsyncAccepted {
+  ): pkg.AsyncAccepted {
     return guarded(() => this.#current().acceptAsyncResponse(response, timeMs));
   }
 
   /** See `Gateway.openAsyncResult`. */
-  openAsyncResult(pathAndQuery: string, timeMs: number): AsyncResultLocation {
+  openAsyncResult(
+    pathAndQuery: string,
+    timeMs: number,
+  ): pkg.AsyncResultLocation {
     return guarded(() => this.#current().openAsyncResult(pathAndQuery, timeMs));
   }
 
   /** See `Gateway.readAsyncOutput`. */
-  readAsyncOutput(response: UpstreamResponse): NormalizedResult | null {
+  readAsyncOutput(response: pkg.UpstreamResponse): pkg.NormalizedResult | null {
     return guarded(() => this.#current().readAsyncOutput(response));
   }
 
   /** See `Gateway.readAsyncFailure`. */
-  readAsyncFailure(response: UpstreamResponse): void {
+  readAsyncFailure(response: pkg.UpstreamResponse): void {
     guarded(() => this.#current().readAsyncFailure(response));
   }
 }
 
 /** See pkg's `signAwsRequest`. */
 export function signAwsRequest(
-  request: AwsRequestToSign,
+  request: pkg.AwsRequestToSign,
 ): Record<string, string> {
-  return guarded(() => rawSignAwsRequest(request));
+  return guarded(() => pkg.signAwsRequest(request));
 }
 
 /** Test-only: traps the instance through the same guard as real calls. */
 export function panicForTests(): void {
-  guarded(() => rawPanicForTests());
+  guarded(() => pkg.panicForTests());
 }
