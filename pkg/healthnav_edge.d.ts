@@ -244,10 +244,11 @@ export class Gateway {
     openAsyncResult(pathAndQuery: string, timeMs: number): AsyncResultLocation;
     /**
      * Validates, builds and signs in one call (service `sagemaker`, the
-     * payload hashed in wasm): the fast path for small bodies. Its headers
-     * include `x-amz-date`, `authorization` and, with temporary credentials,
-     * `x-amz-security-token`. For large bodies use `buildInvocation`, hash
-     * natively and call `signAwsRequest` with `bodySha256`.
+     * payload hashed in wasm, the signing key derived once per UTC day): the
+     * fast path for small bodies. Its headers include `x-amz-date`,
+     * `authorization` and, with temporary credentials, `x-amz-security-token`,
+     * exactly as `signAwsRequest` would sign them. For large bodies use
+     * `buildInvocation`, hash natively and call `signAwsRequest` with `bodySha256`.
      */
     prepareInvocation(functionName: FunctionName, body: Uint8Array | number[], timeMs: number, callerId?: string | null): Invocation;
     /**

@@ -123,10 +123,11 @@ export class Gateway {
     }
     /**
      * Validates, builds and signs in one call (service `sagemaker`, the
-     * payload hashed in wasm): the fast path for small bodies. Its headers
-     * include `x-amz-date`, `authorization` and, with temporary credentials,
-     * `x-amz-security-token`. For large bodies use `buildInvocation`, hash
-     * natively and call `signAwsRequest` with `bodySha256`.
+     * payload hashed in wasm, the signing key derived once per UTC day): the
+     * fast path for small bodies. Its headers include `x-amz-date`,
+     * `authorization` and, with temporary credentials, `x-amz-security-token`,
+     * exactly as `signAwsRequest` would sign them. For large bodies use
+     * `buildInvocation`, hash natively and call `signAwsRequest` with `bodySha256`.
      * @param {FunctionName} functionName
      * @param {Uint8Array | number[]} body
      * @param {number} timeMs

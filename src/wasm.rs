@@ -242,10 +242,11 @@ impl Gateway {
     }
 
     /// Validates, builds and signs in one call (service `sagemaker`, the
-    /// payload hashed in wasm): the fast path for small bodies. Its headers
-    /// include `x-amz-date`, `authorization` and, with temporary credentials,
-    /// `x-amz-security-token`. For large bodies use `buildInvocation`, hash
-    /// natively and call `signAwsRequest` with `bodySha256`.
+    /// payload hashed in wasm, the signing key derived once per UTC day): the
+    /// fast path for small bodies. Its headers include `x-amz-date`,
+    /// `authorization` and, with temporary credentials, `x-amz-security-token`,
+    /// exactly as `signAwsRequest` would sign them. For large bodies use
+    /// `buildInvocation`, hash natively and call `signAwsRequest` with `bodySha256`.
     #[wasm_bindgen(js_name = prepareInvocation, unchecked_return_type = "Invocation")]
     pub fn prepare_invocation(
         &mut self,
