@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Reproducible paths in panic messages and debug sections.
-export RUSTFLAGS="--remap-path-prefix=$PWD=/healthnav-edge --remap-path-prefix=$HOME/.cargo=/cargo"
+# Reproducible paths in panic messages and debug sections. simd128 (every
+# runtime we target has had wasm SIMD since 2021-2023: Deno, Supabase's
+# runtime, Chrome, Firefox, Safari 16.4) makes SHA-256 about a fifth faster.
+export RUSTFLAGS="--remap-path-prefix=$PWD=/healthnav-edge --remap-path-prefix=$HOME/.cargo=/cargo -C target-feature=+simd128"
 export SOURCE_DATE_EPOCH=0
 
 wasm-pack --quiet build --release --target web --out-dir pkg --out-name healthnav_edge --no-pack --no-opt
@@ -21,7 +23,7 @@ if [ ! -x tools/binaryen/node_modules/.bin/wasm-opt ]; then
 fi
 tools/binaryen/node_modules/.bin/wasm-opt pkg/healthnav_edge_bg.wasm -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
-  --enable-reference-types --enable-multivalue \
+  --enable-reference-types --enable-multivalue --enable-simd \
   -o pkg/healthnav_edge_bg.wasm
 
 node scripts/embed_wasm.mjs pkg/healthnav_edge_bg.wasm pkg/healthnav_edge_wasm.js

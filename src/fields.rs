@@ -133,6 +133,12 @@ fn checked_text(value: &Value, rule: TextRule) -> Result<String, (&'static str, 
     let Value::String(raw) = value else {
         return Err(("invalid_type", "must be a string".to_owned()));
     };
+    checked_str(raw, rule)
+}
+
+/// The rules of [`text`] for a string already read: the trimmed text, or the
+/// problem's code and message.
+pub fn checked_str(raw: &str, rule: TextRule) -> Result<String, (&'static str, String)> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Err(("empty", "must not be empty".to_owned()));

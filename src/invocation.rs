@@ -10,9 +10,10 @@ use crate::error::GatewayError;
 use crate::function::ModelFunction;
 use crate::image_request::read_image_request;
 use crate::json_body::parse_json_body;
+use crate::plain_triage::read_plain_triage;
 use crate::risk_request::read_risk_request;
 use crate::routing::Routing;
-use crate::triage_request::read_triage_request;
+use crate::triage_request::{read_triage_request, TriageModelInput};
 
 /// An unsigned InvokeEndpoint request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +49,24 @@ pub fn build_invocation(
     function: ModelFunction,
     client_body: &[u8],
 ) -> Result<Invocation, GatewayError> {
+    if function == ModelFunction::Triage {
+        // The common case, read without a JSON tree; anything else falls through.
+        if let Some(input) = read_plain_triage(client_body) {
+            let routing = Routing {
+                endpoint: config.default_endpoint(function).to_owned(),
+                variant: None,
+            };
+            let body = encode_triage_input(&input)?;
+            return Ok(assemble(
+                config,
+                routing,
+                "application/json",
+                "application/json",
+                body,
+                None,
+            ));
+        }
+    }
     let value = parse_json_body(client_body)?;
     if let Some(batch) = read_batch_request(&value, function, config) {
         let batch = batch?;
@@ -65,13 +84,7 @@ pub fn build_invocation(
     let (routing, content_type, accept, body, custom_attributes) = match function {
         ModelFunction::Triage => {
             let (input, routing) = read_triage_request(&value, config)?;
-            let body = serde_json::to_vec(&input).map_err(|_| {
-                GatewayError::new(
-                    "internal_error",
-                    500,
-                    "The model input could not be encoded.",
-                )
-            })?;
+            let body = encode_triage_input(&input)?;
             (routing, "application/json", "application/json", body, None)
         }
         ModelFunction::ImageAnalysis => {
@@ -103,6 +116,16 @@ pub fn build_invocation(
         body,
         custom_attributes,
     ))
+}
+
+fn encode_triage_input(input: &TriageModelInput) -> Result<Vec<u8>, GatewayError> {
+    serde_json::to_vec(input).map_err(|_| {
+        GatewayError::new(
+            "internal_error",
+            500,
+            "The model input could not be encoded.",
+        )
+    })
 }
 
 fn assemble(

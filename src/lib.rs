@@ -41,6 +41,7 @@ pub mod json_body;
 pub mod limits;
 pub mod names;
 pub mod normalize;
+pub mod plain_triage;
 pub mod risk_request;
 pub mod routing;
 pub mod s3_endpoint;

@@ -1211,6 +1211,28 @@ impl RoutingFields {
     }
 }
 
+/// The typed reader of plain triage requests (`plain_triage`) accepts only
+/// what the full reader accepts, with the same model input and the default
+/// routing: the full reader is the reference.
+pub fn check_plain_triage(config: &GatewayConfig, body: &[u8]) {
+    let Some(fast) = healthnav_edge::plain_triage::read_plain_triage(body) else {
+        return;
+    };
+    let value = healthnav_edge::json_body::parse_json_body(body).unwrap_or_else(|error| {
+        panic!("the plain reader accepted what the full one refuses: {error}")
+    });
+    let (full, routing) = healthnav_edge::triage_request::read_triage_request(&value, config)
+        .unwrap_or_else(|error| {
+            panic!("the plain reader accepted what the full one refuses: {error}")
+        });
+    assert_eq!(fast, full, "the two readers built different model inputs");
+    assert_eq!(
+        routing.endpoint,
+        config.default_endpoint(ModelFunction::Triage)
+    );
+    assert_eq!(routing.variant, None);
+}
+
 /// Checks a structured request's outcome: every marker-free error, and when
 /// the request was built only from known-valid parts, acceptance.
 pub fn check_structured(
@@ -1220,6 +1242,9 @@ pub fn check_structured(
     known_valid: bool,
     routing: &ExpectedRouting,
 ) -> Option<Invocation> {
+    if function == ModelFunction::Triage {
+        check_plain_triage(config, body);
+    }
     match healthnav_edge::build_invocation(config, function, body) {
         Ok(invocation) => {
             check_invocation(config, function, &invocation);
