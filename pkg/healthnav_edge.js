@@ -1,4 +1,6 @@
 /* @ts-self-types="./healthnav_edge.d.ts" */
+import { makeInvocation } from './snippets/healthnav-edge-4e7faa20aa0ec506/inline0.js';
+
 
 /**
  * Validates, builds and normalises for one deployment's settings.
@@ -410,6 +412,10 @@ function __wbg_get_imports() {
             const ret = arg0.length;
             return ret;
         },
+        __wbg_makeInvocation_9ccbeed12474aaff: function(arg0, arg1, arg2, arg3, arg4, arg5) {
+            const ret = makeInvocation(getStringFromWasm0(arg0, arg1), getArrayU8FromWasm0(arg2, arg3), arg4, arg5 !== 0);
+            return ret;
+        },
         __wbg_new_13de428334042d26: function(arg0) {
             const ret = new Uint8Array(arg0);
             return ret;
@@ -426,10 +432,6 @@ function __wbg_get_imports() {
             const ret = new Object();
             return ret;
         },
-        __wbg_new_from_slice_b8daf545a41c6aa0: function(arg0, arg1) {
-            const ret = new Uint8Array(getArrayU8FromWasm0(arg0, arg1));
-            return ret;
-        },
         __wbg_next_178c1651c11432b3: function(arg0) {
             const ret = arg0.next;
             return ret;
@@ -438,16 +440,8 @@ function __wbg_get_imports() {
             const ret = arg0.next();
             return ret;
         }, arguments); },
-        __wbg_of_e7ea0fcd535c1444: function(arg0, arg1) {
-            const ret = Array.of(arg0, arg1);
-            return ret;
-        },
         __wbg_prototypesetcall_13162965d1fe7aa3: function(arg0, arg1, arg2) {
             Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
-        },
-        __wbg_push_c9f4893fc209f768: function(arg0, arg1) {
-            const ret = arg0.push(arg1);
-            return ret;
         },
         __wbg_set_2793479888329cb6: function() { return handleError(function (arg0, arg1, arg2) {
             const ret = Reflect.set(arg0, arg1, arg2);

@@ -27,12 +27,30 @@ export interface SizeResults {
   esbuild: string;
 }
 
-/** The files a function's import of pkg/mod.js loads. */
-export const PKG_SHIPPED = [
+/** The files a function's import of pkg/mod.js loads, besides the snippets. */
+const PKG_SHIPPED = [
   "pkg/mod.js",
   "pkg/healthnav_edge.js",
   "pkg/healthnav_edge_wasm.js",
 ];
+
+/** wasm-bindgen's JS snippets (pkg/snippets/<crate>-<hash>/*.js), which the glue imports. */
+function snippetFiles(root: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of Deno.readDirSync(`${root}/${dir}`)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) walk(path);
+      else if (entry.name.endsWith(".js")) files.push(path);
+    }
+  };
+  try {
+    walk("pkg/snippets");
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return files.sort();
+}
 
 async function sizeOf(files: string[], what: string): Promise<Size> {
   const parts = await Promise.all(files.map((file) => Deno.readFile(file)));
@@ -129,13 +147,16 @@ export async function runSizePart(
   }
   return {
     ours: await sizeOf(
-      PKG_SHIPPED.map((file) => `${root}/${file}`),
-      "pkg/ as imported: mod.js + glue + wasm embedded as base64",
+      [...PKG_SHIPPED, ...snippetFiles(root)].map((file) => `${root}/${file}`),
+      "pkg/ as imported: mod.js + glue + snippets + wasm embedded as base64",
     ),
     oursBinary: await sizeOf(
-      ["pkg/mod.js", "pkg/healthnav_edge.js", "pkg/healthnav_edge_bg.wasm"].map(
-        (file) => `${root}/${file}`,
-      ),
+      [
+        "pkg/mod.js",
+        "pkg/healthnav_edge.js",
+        ...snippetFiles(root),
+        "pkg/healthnav_edge_bg.wasm",
+      ].map((file) => `${root}/${file}`),
       "wasm binary + glue JS",
     ),
     peers,
