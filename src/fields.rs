@@ -139,14 +139,18 @@ fn checked_text(value: &Value, rule: TextRule) -> Result<String, (&'static str, 
 /// The rules of [`text`] for a string already read: the trimmed text, or the
 /// problem's code and message.
 pub fn checked_str(raw: &str, rule: TextRule) -> Result<String, (&'static str, String)> {
+    trimmed_text(raw, rule).map(str::to_owned)
+}
+
+/// [`checked_str`] without the copy: the trimmed slice of `raw`.
+pub fn trimmed_text(raw: &str, rule: TextRule) -> Result<&str, (&'static str, String)> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Err(("empty", "must not be empty".to_owned()));
     }
-    // ASCII text (the common case) is checked byte by byte.
-    let (forbidden, chars) = if trimmed.is_ascii() {
-        let forbidden = trimmed.bytes().any(|b| b < 0x20 || b == 0x7f);
-        (forbidden, trimmed.len())
+    // ASCII text (the common case) is checked in one pass over its bytes.
+    let (forbidden, chars) = if trimmed.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        (false, trimmed.len())
     } else {
         let forbidden = trimmed.chars().any(is_forbidden_char);
         (forbidden, trimmed.chars().count())
@@ -164,7 +168,7 @@ pub fn checked_str(raw: &str, rule: TextRule) -> Result<String, (&'static str, S
             format!("must be at most {} characters", rule.max_chars),
         ));
     }
-    Ok(trimmed.to_owned())
+    Ok(trimmed)
 }
 
 /// Control characters (C0, DEL, C1), Unicode line and paragraph separators,

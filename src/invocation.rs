@@ -137,9 +137,15 @@ fn assemble(
     custom_attributes: Option<String>,
 ) -> Invocation {
     // Endpoint names are [A-Za-z0-9-] only, so the path needs no escaping.
-    let url = config
-        .base_url
-        .join(&format!("/endpoints/{}/invocations", routing.endpoint));
+    let mut url = String::with_capacity(config.base_url.as_str().len() + 64);
+    for part in [
+        config.base_url.as_str(),
+        "/endpoints/",
+        &routing.endpoint,
+        "/invocations",
+    ] {
+        url.push_str(part);
+    }
     let mut headers = vec![
         ("content-type".to_owned(), content_type.to_owned()),
         ("accept".to_owned(), accept.to_owned()),

@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::fields::{checked_str, TextRule};
+use crate::fields::{checked_str, trimmed_text, TextRule};
 use crate::limits::MAX_SAGEMAKER_BODY_BYTES;
 use crate::triage_request::{
     whole_if_integral, TriageModelInput, AGE_RANGE, GENDERS, HISTORY, SYMPTOMS,
@@ -55,11 +55,11 @@ struct Patient<'a> {
 }
 
 /// The model input of a plain, valid triage request, or `None`.
-pub fn read_plain_triage(body: &[u8]) -> Option<TriageModelInput> {
+pub fn read_plain_triage<'a>(body: &'a [u8]) -> Option<TriageModelInput<'a>> {
     if body.len() > MAX_SAGEMAKER_BODY_BYTES {
         return None;
     }
-    let Object(request): Object<Request<'_>> = serde_json::from_slice(body).ok()?;
+    let Object(request): Object<Request<'a>> = serde_json::from_slice(body).ok()?;
     let patient = match request.patient_data {
         // Patient fields beside patient_data conflict; the full reader says so.
         Some(_)
@@ -84,9 +84,9 @@ pub fn read_plain_triage(body: &[u8]) -> Option<TriageModelInput> {
     let gender = patient.gender?;
     let gender = GENDERS.iter().copied().find(|known| *known == gender.0)?;
     let history =
-        |list: Option<Vec<Cow<'_, str>>>| texts(&list.unwrap_or_default(), HISTORY.0, HISTORY.2);
+        |list: Option<Vec<Cow<'a, str>>>| texts(list.unwrap_or_default(), HISTORY.0, HISTORY.2);
     Some(TriageModelInput {
-        symptoms: texts(&request.symptoms, SYMPTOMS.0, SYMPTOMS.2)?,
+        symptoms: texts(request.symptoms, SYMPTOMS.0, SYMPTOMS.2)?,
         age: whole_if_integral(age),
         gender,
         medical_history: history(patient.medical_history)?,
@@ -94,14 +94,18 @@ pub fn read_plain_triage(body: &[u8]) -> Option<TriageModelInput> {
     })
 }
 
-/// Every text checked by the full reader's rule, or `None`.
-fn texts(items: &[Cow<'_, str>], min_items: usize, rule: TextRule) -> Option<Vec<String>> {
+/// Every text checked by the full reader's rule and trimmed (still borrowed
+/// from the body when it had no escapes), or `None`.
+fn texts(items: Vec<Cow<'_, str>>, min_items: usize, rule: TextRule) -> Option<Vec<Cow<'_, str>>> {
     if items.len() < min_items {
         return None;
     }
     items
-        .iter()
-        .map(|item| checked_str(item, rule).ok())
+        .into_iter()
+        .map(|item| match item {
+            Cow::Borrowed(text) => trimmed_text(text, rule).ok().map(Cow::Borrowed),
+            Cow::Owned(text) => checked_str(&text, rule).ok().map(Cow::Owned),
+        })
         .collect()
 }
 
@@ -219,7 +223,7 @@ mod tests {
     }
 
     /// The full reader's model input, when it accepts the body with the default routing.
-    fn full_reader(body: &str) -> Option<TriageModelInput> {
+    fn full_reader(body: &str) -> Option<TriageModelInput<'static>> {
         let value = parse_json_body(body.as_bytes()).ok()?;
         let (input, routing) = read_triage_request(&value, &config()).ok()?;
         (routing.variant.is_none() && routing.endpoint == "medical-triage-endpoint")

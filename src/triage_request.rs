@@ -1,6 +1,8 @@
 //! The triage request (the guide's test call, or its flat model format) and
 //! the model input the triage endpoint receives: the guide's "Input Format".
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
@@ -22,26 +24,27 @@ pub const HISTORY: (usize, usize, TextRule) = (0, 30, TextRule { max_chars: 100 
 
 const PATIENT_FIELDS: [&str; 4] = ["age", "gender", "medical_history", "current_medications"];
 
-/// The guide's triage model input.
+/// The guide's triage model input. Its texts are borrowed from the request
+/// body where they can be (see [`crate::plain_triage`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TriageModelInput {
+pub struct TriageModelInput<'a> {
     /// Symptoms in the patient's words.
-    pub symptoms: Vec<String>,
+    pub symptoms: Vec<Cow<'a, str>>,
     /// Age in years.
     pub age: Number,
     /// One of [`GENDERS`].
     pub gender: &'static str,
     /// Past conditions.
-    pub medical_history: Vec<String>,
+    pub medical_history: Vec<Cow<'a, str>>,
     /// Current medications.
-    pub current_medications: Vec<String>,
+    pub current_medications: Vec<Cow<'a, str>>,
 }
 
 /// Validates a triage request; every problem is reported at once.
 pub fn read_triage_request(
     value: &Value,
     config: &GatewayConfig,
-) -> Result<(TriageModelInput, Routing), crate::error::GatewayError> {
+) -> Result<(TriageModelInput<'static>, Routing), crate::error::GatewayError> {
     let mut report = Report::default();
     let parsed = object(value, "", &mut report).and_then(|map| {
         let input = read_triage_item(map, "", &ROUTING_FIELDS, &mut report);
@@ -59,7 +62,7 @@ pub fn read_triage_item(
     path: &str,
     envelope: &[&str],
     report: &mut Report,
-) -> Option<TriageModelInput> {
+) -> Option<TriageModelInput<'static>> {
     let nested = optional(map, "patient_data");
     let mut known: Vec<&str> = vec!["symptoms", "patient_data"];
     known.extend(envelope);
@@ -98,12 +101,16 @@ pub fn read_triage_item(
     };
     let (age, gender, medical_history, current_medications) = patient?;
     Some(TriageModelInput {
-        symptoms: symptoms?,
+        symptoms: owned(symptoms?),
         age,
         gender,
-        medical_history,
-        current_medications,
+        medical_history: owned(medical_history),
+        current_medications: owned(current_medications),
     })
+}
+
+fn owned(texts: Vec<String>) -> Vec<Cow<'static, str>> {
+    texts.into_iter().map(Cow::Owned).collect()
 }
 
 type Patient = (Number, &'static str, Vec<String>, Vec<String>);
