@@ -1,7 +1,8 @@
 /**
  * Where a call spends its time: V8's sampling CPU profiler (node:inspector,
  * in-process) over a loop of the call, self time grouped into wasm, the
- * wasm-bindgen glue (pkg/*.js, including the imports wasm calls back into),
+ * wasm-bindgen glue (pkg/*.js and its snippets in pkg/snippets/, including
+ * the imports wasm calls back into),
  * Deno's built-ins, GC and the rest.
  *
  * @module
@@ -50,7 +51,7 @@ function category(frame: CallFrame): string {
   if (functionName === "wasm-to-js" || functionName === "js-to-wasm") {
     return "wasm/JS boundary";
   }
-  if (/\/pkg\/[^/]+\.js$/.test(url)) return "pkg glue JS";
+  if (/\/pkg\/(snippets\/.+\/)?[^/]+\.js$/.test(url)) return "pkg glue JS";
   if (functionName === "(garbage collector)") return "garbage collector";
   if (
     url.startsWith("ext:") || url.startsWith("node:") ||
