@@ -10,8 +10,8 @@
 //!   and a header map.
 //!
 //! A request outside that shape goes to the general signer. Unit tests, the
-//! `invocation_signer` fuzz target and `tests/invocation_signer.rs` check
-//! that both agree byte for byte.
+//! `invocation_signer` fuzz target and the pkg tests
+//! (`tests/deno/pkg_api_test.ts`) check that both agree byte for byte.
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -135,25 +135,8 @@ impl InvocationSigner {
             .collect::<Vec<_>>()
             .join(";");
 
-        let mut canonical = String::with_capacity(512);
-        canonical.push_str("POST\n");
-        canonical.push_str(plain.path);
-        canonical.push_str("\n\n");
-        for (name, value) in &signed {
-            for part in [*name, ":", *value, "\n"] {
-                canonical.push_str(part);
-            }
-        }
-        for part in ["\n", &signed_names, "\n"] {
-            canonical.push_str(part);
-        }
-        push_sha256_hex(&mut canonical, body);
-
-        let mut string_to_sign = String::with_capacity(160);
-        for part in ["AWS4-HMAC-SHA256\n", &amz_date, "\n", &scope, "\n"] {
-            string_to_sign.push_str(part);
-        }
-        push_sha256_hex(&mut string_to_sign, canonical.as_bytes());
+        let canonical = canonical_request(plain.path, &signed, &signed_names, body);
+        let string_to_sign = string_to_sign(&amz_date, &scope, &canonical);
 
         let Some(mut mac) = self.day_key.as_ref().map(|cached| cached.mac.clone()) else {
             return self.sign_in_general(url, headers, body, time_ms);
@@ -221,6 +204,40 @@ impl InvocationSigner {
                 });
         }
     }
+}
+
+/// SigV4's canonical request of a plain POST: `signed` are the headers to
+/// sign, sorted by name.
+fn canonical_request(
+    path: &str,
+    signed: &[(&str, &str)],
+    signed_names: &str,
+    body: &[u8],
+) -> String {
+    let mut canonical = String::with_capacity(512);
+    for part in ["POST\n", path, "\n\n"] {
+        canonical.push_str(part);
+    }
+    for (name, value) in signed {
+        for part in [*name, ":", *value, "\n"] {
+            canonical.push_str(part);
+        }
+    }
+    for part in ["\n", signed_names, "\n"] {
+        canonical.push_str(part);
+    }
+    push_sha256_hex(&mut canonical, body);
+    canonical
+}
+
+/// SigV4's string to sign for a request at `amz_date` in `scope`.
+fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
+    let mut text = String::with_capacity(160);
+    for part in ["AWS4-HMAC-SHA256\n", amz_date, "\n", scope, "\n"] {
+        text.push_str(part);
+    }
+    push_sha256_hex(&mut text, canonical_request.as_bytes());
+    text
 }
 
 /// The parts of a request whose canonical form is the text itself.

@@ -7,8 +7,8 @@
 //! batch) returns `None`, and [`crate::triage_request::read_triage_request`]
 //! reads the body again and reports every problem. For every body accepted
 //! here, that reader gives the same model input: the rules are the same
-//! functions, and the `build_triage_bytes` fuzz target and the tests below
-//! compare both.
+//! functions, and the `build_triage_bytes` and `build_triage_structured` fuzz
+//! targets and the tests below compare both.
 
 use std::borrow::Cow;
 use std::fmt;
