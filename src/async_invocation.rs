@@ -41,11 +41,9 @@ pub fn build_async_invocation(
             "Asynchronous inference needs an S3 image.",
         ));
     };
-    // Endpoint names are [A-Za-z0-9-] only, so the path needs no escaping.
-    let url = config.base_url.join(&format!(
-        "/endpoints/{}/async-invocations",
-        routing.endpoint
-    ));
+    let url = config
+        .base_url
+        .endpoint_url(&routing.endpoint, "async-invocations");
     let headers = [
         (
             "x-amzn-sagemaker-content-type",

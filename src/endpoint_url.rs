@@ -15,6 +15,16 @@ impl BaseUrl {
         format!("{}{path}", self.base)
     }
 
+    /// `<base>/endpoints/<endpoint>/<operation>`, e.g. `invocations`.
+    /// Endpoint names are [A-Za-z0-9-] only, so the path needs no escaping.
+    pub fn endpoint_url(&self, endpoint: &str, operation: &str) -> String {
+        let mut url = String::with_capacity(self.base.len() + endpoint.len() + 32);
+        for part in [&self.base, "/endpoints/", endpoint, "/", operation] {
+            url.push_str(part);
+        }
+        url
+    }
+
     /// The base as text.
     pub fn as_str(&self) -> &str {
         &self.base

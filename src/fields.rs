@@ -133,16 +133,11 @@ fn checked_text(value: &Value, rule: TextRule) -> Result<String, (&'static str, 
     let Value::String(raw) = value else {
         return Err(("invalid_type", "must be a string".to_owned()));
     };
-    checked_str(raw, rule)
-}
-
-/// The rules of [`text`] for a string already read: the trimmed text, or the
-/// problem's code and message.
-pub fn checked_str(raw: &str, rule: TextRule) -> Result<String, (&'static str, String)> {
     trimmed_text(raw, rule).map(str::to_owned)
 }
 
-/// [`checked_str`] without the copy: the trimmed slice of `raw`.
+/// The rules of [`text`] for a string already read: the trimmed slice of
+/// `raw`, or the problem's code and message.
 pub fn trimmed_text(raw: &str, rule: TextRule) -> Result<&str, (&'static str, String)> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {

@@ -136,16 +136,9 @@ fn assemble(
     body: Vec<u8>,
     custom_attributes: Option<String>,
 ) -> Invocation {
-    // Endpoint names are [A-Za-z0-9-] only, so the path needs no escaping.
-    let mut url = String::with_capacity(config.base_url.as_str().len() + 64);
-    for part in [
-        config.base_url.as_str(),
-        "/endpoints/",
-        &routing.endpoint,
-        "/invocations",
-    ] {
-        url.push_str(part);
-    }
+    let url = config
+        .base_url
+        .endpoint_url(&routing.endpoint, "invocations");
     let mut headers = vec![
         ("content-type".to_owned(), content_type.to_owned()),
         ("accept".to_owned(), accept.to_owned()),

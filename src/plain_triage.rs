@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::fields::{checked_str, trimmed_text, TextRule};
+use crate::fields::{trimmed_text, TextRule};
 use crate::limits::MAX_SAGEMAKER_BODY_BYTES;
 use crate::triage_request::{
     whole_if_integral, TriageModelInput, AGE_RANGE, GENDERS, HISTORY, SYMPTOMS,
@@ -104,7 +104,9 @@ fn texts(items: Vec<Cow<'_, str>>, min_items: usize, rule: TextRule) -> Option<V
         .into_iter()
         .map(|item| match item {
             Cow::Borrowed(text) => trimmed_text(text, rule).ok().map(Cow::Borrowed),
-            Cow::Owned(text) => checked_str(&text, rule).ok().map(Cow::Owned),
+            Cow::Owned(text) => trimmed_text(&text, rule)
+                .ok()
+                .map(|trimmed| Cow::Owned(trimmed.to_owned())),
         })
         .collect()
 }
