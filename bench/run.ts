@@ -121,7 +121,14 @@ async function sourceState(root: string): Promise<string> {
   );
   return dirty
     ? `commit ${commit} with uncommitted changes to ${
-      [...new Set(dirty.split("\n").map((l) => l.slice(3).split("/")[0]))]
+      [
+        ...new Set(
+          // A line is "XY path"; the output came trimmed, so drop the status word.
+          dirty.split("\n").map((l) =>
+            l.trim().replace(/^\S+\s+/, "").split("/")[0]
+          ),
+        ),
+      ]
         .join(", ")
     }`
     : `commit ${commit} (pkg/, edge/, local/, bench/ and deno.json as committed)`;

@@ -15,17 +15,7 @@ export SOURCE_DATE_EPOCH=0
 wasm-pack --quiet build --release --target web --out-dir pkg --out-name healthnav_edge --no-pack --no-opt
 rm -f pkg/.gitignore pkg/README.md pkg/package.json
 
-# wasm-opt from binaryen pinned on npm (tools/binaryen). The features are the
-# ones rustc emits for wasm32; naming them keeps newer encodings (such as
-# compact imports) out of the output, which Deno 2.1's V8 cannot read.
-if [ ! -x tools/binaryen/node_modules/.bin/wasm-opt ]; then
-  npm ci --prefix tools/binaryen --no-audit --no-fund --silent
-fi
-tools/binaryen/node_modules/.bin/wasm-opt pkg/healthnav_edge_bg.wasm -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
-  --enable-reference-types --enable-multivalue --enable-simd \
-  -o pkg/healthnav_edge_bg.wasm
-
+bash scripts/optimize_wasm.sh pkg/healthnav_edge_bg.wasm
 node scripts/embed_wasm.mjs pkg/healthnav_edge_bg.wasm pkg/healthnav_edge_wasm.js
 
 # A Rust panic aborts, which traps the instance and leaves its memory in an

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `deno task test`: everything, in the order a failure is cheapest to read.
-# Rust (fmt, clippy, tests) → pkg/ freshness → Deno (fmt, lint, check, tests)
+# Rust (fmt, clippy, tests) → pkg/ and bench/floor/pkg/ freshness → Deno (fmt, lint, check, tests)
 # on the current Deno and on Supabase's Deno 2.1 → the browser test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "cargo fmt, clippy, test"
 cargo fmt --check
+cargo fmt --check --manifest-path bench/floor/Cargo.toml
 cargo clippy --all-targets --quiet -- -D warnings
 cargo test --quiet
 
@@ -27,6 +28,14 @@ bash scripts/build_pkg.sh
 if [ -n "$(git status --porcelain -- pkg)" ]; then
   git status --short -- pkg
   echo "pkg/ is stale: run 'deno task build' and commit pkg/." >&2
+  exit 1
+fi
+
+step "bench/floor/pkg/ is what its sources build"
+bash bench/floor/build.sh
+if [ -n "$(git status --porcelain -- bench/floor)" ]; then
+  git status --short -- bench/floor
+  echo "bench/floor/pkg/ is stale: run 'bash bench/floor/build.sh' and commit it." >&2
   exit 1
 fi
 

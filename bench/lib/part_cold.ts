@@ -14,6 +14,7 @@ import { median } from "./measure.ts";
 export const COLD_SCRIPTS = {
   empty: "bench/cold/empty.ts",
   ours: "bench/cold/ours.ts",
+  floor: "bench/cold/floor.ts",
   "smithy-node": "bench/cold/smithy_node.ts",
   "smithy-js": "bench/cold/smithy_js.ts",
   "smithy-webcrypto": "bench/cold/smithy_webcrypto.ts",

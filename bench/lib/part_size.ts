@@ -2,7 +2,8 @@
  * Part 3, size: pkg/ as a function imports it (mod.js + the wasm-bindgen glue
  * + the wasm embedded as base64 in a JS module), raw and gzip -9, beside each
  * peer's cold-start script bundled and minified by esbuild (pinned in
- * bench/npm/package.json, installed there with `npm ci`).
+ * bench/npm/package.json, installed there with `npm ci`), and beside the
+ * floor: the mandated stack alone, built as pkg/ is (bench/floor).
  *
  * @module
  */
@@ -23,6 +24,10 @@ export interface SizeResults {
   ours: Size;
   /** The wasm binary + glue JS, as a separate .wasm file would ship. */
   oursBinary: Size;
+  /** The mandated stack alone (bench/floor), built and embedded as pkg/ is. */
+  floor: Size;
+  /** The floor's wasm binary + glue JS. */
+  floorBinary: Size;
   peers: Record<PeerId, Size>;
   esbuild: string;
 }
@@ -32,6 +37,13 @@ const PKG_SHIPPED = [
   "pkg/mod.js",
   "pkg/healthnav_edge.js",
   "pkg/healthnav_edge_wasm.js",
+];
+
+/** The same for the floor (bench/floor/build.sh). */
+const FLOOR_SHIPPED = [
+  "bench/floor/pkg/mod.js",
+  "bench/floor/pkg/floor.js",
+  "bench/floor/pkg/floor_wasm.js",
 ];
 
 /** wasm-bindgen's JS snippets (pkg/snippets/<crate>-<hash>/*.js), which the glue imports. */
@@ -157,6 +169,19 @@ export async function runSizePart(
         ...snippetFiles(root),
         "pkg/healthnav_edge_bg.wasm",
       ].map((file) => `${root}/${file}`),
+      "wasm binary + glue JS",
+    ),
+    floor: await sizeOf(
+      FLOOR_SHIPPED.map((file) => `${root}/${file}`),
+      "bench/floor/pkg as imported: mod.js + glue + wasm embedded as base64",
+    ),
+    floorBinary: await sizeOf(
+      [
+        "bench/floor/pkg/mod.js",
+        "bench/floor/pkg/floor.js",
+        "bench/floor/pkg/floor_bg.wasm",
+      ]
+        .map((file) => `${root}/${file}`),
       "wasm binary + glue JS",
     ),
     peers,

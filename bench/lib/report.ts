@@ -9,7 +9,7 @@ import type { CaseId } from "./cases.ts";
 import { COLD_SCRIPTS, type ColdResults } from "./part_cold.ts";
 import { type CpuResults, timingOf } from "./part_cpu.ts";
 import type { E2EResult, E2EServer } from "./part_e2e.ts";
-import type { SizeResults } from "./part_size.ts";
+import type { Size, SizeResults } from "./part_size.ts";
 import { PEER_IDS, PEER_LABELS, type PeerId } from "./peers.ts";
 import type { Machine } from "./machine.ts";
 
@@ -157,7 +157,11 @@ function rows(results: Results): Row[] {
     const ours = cold.ours.overheadMs;
     coldRow.verdict = verdict(
       ours <= a4f && ours <= 0.2 * sdk,
-      `${fmt(ours - a4f, 1)} ms vs aws4fetch, ${r2(ours / sdk)} SDK`,
+      `${fmt(ours - a4f, 1)} ms vs aws4fetch, ${
+        r2(ours / sdk)
+      } SDK; the stack alone (bench/floor): ${
+        fmt(cold.floor.overheadMs, 1)
+      } ms`,
     );
   }
   out.push(coldRow);
@@ -182,7 +186,9 @@ function rows(results: Results): Row[] {
       size.ours.gzip <= 100 * 1024,
       `${fmt(kb(size.ours.gzip), 1)} KB (the wasm binary + glue alone: ${
         fmt(kb(size.oursBinary.gzip), 1)
-      } KB)`,
+      } KB); the stack alone (bench/floor): ${
+        fmt(kb(size.floor.gzip), 1)
+      } KB (${fmt(kb(size.floorBinary.gzip), 1)} KB)`,
     );
   }
   out.push(gzRow);
@@ -459,20 +465,18 @@ function details(results: Results): string[] {
     out.push("");
     out.push("| what | raw bytes | gzip -9 bytes |");
     out.push("|---|---:|---:|");
-    out.push(
-      `| ours: ${size.ours.what} | ${size.ours.raw.toLocaleString("en-US")} | ${
-        size.ours.gzip.toLocaleString("en-US")
-      } |`,
-    );
-    out.push(
-      `| ours: ${size.oursBinary.what} | ${
-        size.oursBinary.raw.toLocaleString("en-US")
-      } | ${size.oursBinary.gzip.toLocaleString("en-US")} |`,
-    );
-    for (const id of PEER_IDS) {
-      const s = size.peers[id];
+    const sized: [string, Size][] = [
+      ["ours", size.ours],
+      ["ours", size.oursBinary],
+      ["the stack alone", size.floor],
+      ["the stack alone", size.floorBinary],
+      ...PEER_IDS.map((
+        id,
+      ): [string, Size] => [PEER_LABELS[id], size.peers[id]]),
+    ];
+    for (const [label, s] of sized) {
       out.push(
-        `| ${PEER_LABELS[id]}: ${s.what} | ${s.raw.toLocaleString("en-US")} | ${
+        `| ${label}: ${s.what} | ${s.raw.toLocaleString("en-US")} | ${
           s.gzip.toLocaleString("en-US")
         } |`,
       );
