@@ -4,7 +4,7 @@
 //! request becomes an InvokeEndpointAsync call ([`crate::async_invocation`]).
 
 use crate::async_invocation::build_async_invocation;
-use crate::batch_request::{read_batch_request, BatchPlan};
+use crate::batch_request::{read_batch_request, BatchPlan, BatchRequest};
 use crate::config::GatewayConfig;
 use crate::error::GatewayError;
 use crate::function::ModelFunction;
@@ -14,6 +14,7 @@ use crate::plain_triage::read_plain_triage;
 use crate::risk_request::read_risk_request;
 use crate::routing::Routing;
 use crate::triage_request::{read_triage_request, TriageModelInput};
+use serde_json::Value;
 
 /// An unsigned InvokeEndpoint request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,71 +51,117 @@ pub fn build_invocation(
     client_body: &[u8],
 ) -> Result<Invocation, GatewayError> {
     if function == ModelFunction::Triage {
-        // The common case, read without a JSON tree; anything else falls through.
-        if let Some(input) = read_plain_triage(client_body) {
-            let routing = Routing {
-                endpoint: config.default_endpoint(function).to_owned(),
-                variant: None,
-            };
-            let body = encode_triage_input(&input)?;
-            return Ok(assemble(
-                config,
-                routing,
-                "application/json",
-                "application/json",
-                body,
-                None,
-            ));
+        if let Some(invocation) = build_plain_triage(config, client_body) {
+            return invocation;
         }
     }
+    build_from_tree(config, function, client_body)
+}
+
+// The functions below are kept out of line on purpose: V8 compiles wasm one
+// function at a time, on its first call, so a cold path inlined into a hot
+// one is compiled (30 to 50 ns a byte with Liftoff, by
+// --trace-wasm-compilation-times) by every isolate's first request.
+
+/// The common triage request, read without a JSON tree; `None` for anything
+/// else, which the tree reader then reads (and explains, if it is wrong).
+#[inline(never)]
+fn build_plain_triage(
+    config: &GatewayConfig,
+    client_body: &[u8],
+) -> Option<Result<Invocation, GatewayError>> {
+    let input = read_plain_triage(client_body)?;
+    let routing = Routing {
+        endpoint: config.default_endpoint(ModelFunction::Triage).to_owned(),
+        variant: None,
+    };
+    Some(encode_triage_input(&input).map(|body| {
+        assemble(
+            config,
+            routing,
+            "application/json",
+            "application/json",
+            body,
+            None,
+        )
+    }))
+}
+
+/// Reads the body as a JSON tree, which reports every problem at once.
+#[inline(never)]
+fn build_from_tree(
+    config: &GatewayConfig,
+    function: ModelFunction,
+    client_body: &[u8],
+) -> Result<Invocation, GatewayError> {
     let value = parse_json_body(client_body)?;
     if let Some(batch) = read_batch_request(&value, function, config) {
-        let batch = batch?;
-        let mut invocation = assemble(
-            config,
-            batch.routing,
-            batch.content_type,
-            batch.content_type,
-            batch.body,
-            None,
-        );
-        invocation.mode = InvocationMode::Batch(batch.plan);
-        return Ok(invocation);
+        return build_batch(config, batch?);
     }
-    let (routing, content_type, accept, body, custom_attributes) = match function {
-        ModelFunction::Triage => {
-            let (input, routing) = read_triage_request(&value, config)?;
-            let body = encode_triage_input(&input)?;
-            (routing, "application/json", "application/json", body, None)
-        }
-        ModelFunction::ImageAnalysis => {
-            let request = read_image_request(&value, config)?;
-            if request.asynchronous {
-                return build_async_invocation(config, request.routing, request.input);
-            }
-            let (content_type, body, attributes) = request.input.into_wire();
-            (
-                request.routing,
-                content_type,
-                "application/json",
-                body,
-                attributes,
-            )
-        }
-        ModelFunction::RiskScore => {
-            let (input, routing) = read_risk_request(&value, config)?;
-            let mut row = input.csv_row();
-            row.push('\n');
-            (routing, "text/csv", "text/csv", row.into_bytes(), None)
-        }
-    };
+    match function {
+        ModelFunction::Triage => build_triage(config, &value),
+        ModelFunction::ImageAnalysis => build_image(config, &value),
+        ModelFunction::RiskScore => build_risk(config, &value),
+    }
+}
+
+#[inline(never)]
+fn build_batch(config: &GatewayConfig, batch: BatchRequest) -> Result<Invocation, GatewayError> {
+    let mut invocation = assemble(
+        config,
+        batch.routing,
+        batch.content_type,
+        batch.content_type,
+        batch.body,
+        None,
+    );
+    invocation.mode = InvocationMode::Batch(batch.plan);
+    Ok(invocation)
+}
+
+#[inline(never)]
+fn build_triage(config: &GatewayConfig, value: &Value) -> Result<Invocation, GatewayError> {
+    let (input, routing) = read_triage_request(value, config)?;
+    let body = encode_triage_input(&input)?;
     Ok(assemble(
         config,
         routing,
-        content_type,
-        accept,
+        "application/json",
+        "application/json",
         body,
-        custom_attributes,
+        None,
+    ))
+}
+
+#[inline(never)]
+fn build_image(config: &GatewayConfig, value: &Value) -> Result<Invocation, GatewayError> {
+    let request = read_image_request(value, config)?;
+    if request.asynchronous {
+        return build_async_invocation(config, request.routing, request.input);
+    }
+    let (content_type, body, attributes) = request.input.into_wire();
+    Ok(assemble(
+        config,
+        request.routing,
+        content_type,
+        "application/json",
+        body,
+        attributes,
+    ))
+}
+
+#[inline(never)]
+fn build_risk(config: &GatewayConfig, value: &Value) -> Result<Invocation, GatewayError> {
+    let (input, routing) = read_risk_request(value, config)?;
+    let mut row = input.csv_row();
+    row.push('\n');
+    Ok(assemble(
+        config,
+        routing,
+        "text/csv",
+        "text/csv",
+        row.into_bytes(),
+        None,
     ))
 }
 
