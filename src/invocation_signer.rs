@@ -22,24 +22,23 @@ use sha2::{Digest, Sha256};
 use crate::error::GatewayError;
 use crate::signing::{
     check_credentials, check_region_field, check_time, sign_request, Credentials, PayloadHash,
-    SigningRequest,
+    SigningRequest, CONTENT_SHA256, SIGNER_HEADERS,
 };
 
 /// The signing name of SageMaker Runtime.
 const SERVICE: &str = "sagemaker";
 
-/// Headers that aws-sigv4 adds, computes or leaves unsigned: a request that
-/// sends one of them takes the general path.
-const SPECIAL_HEADERS: [&str; 8] = [
-    "authorization",
-    "host",
-    "transfer-encoding",
-    "user-agent",
-    "x-amz-content-sha256",
-    "x-amz-date",
-    "x-amz-security-token",
-    "x-amzn-trace-id",
-];
+/// Headers aws-sigv4 adds itself (`host`) or leaves unsigned; with the ones
+/// the general signer computes or checks ([`SIGNER_HEADERS`],
+/// [`CONTENT_SHA256`]), a request that sends one takes the general path.
+const UNSIGNED_OR_ADDED_HEADERS: [&str; 4] =
+    ["host", "transfer-encoding", "user-agent", "x-amzn-trace-id"];
+
+fn is_special_header(name: &str) -> bool {
+    SIGNER_HEADERS.contains(&name)
+        || name == CONTENT_SHA256
+        || UNSIGNED_OR_ADDED_HEADERS.contains(&name)
+}
 
 /// Longer URLs are the general signer's to refuse.
 const MAX_URL_BYTES: usize = 8192;
@@ -302,7 +301,7 @@ fn is_plain_header((name, value): &(String, String)) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !SPECIAL_HEADERS.contains(&name.as_str());
+        && !is_special_header(name);
     let value_ok = value.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
         && !value.starts_with(' ')
         && !value.ends_with(' ')

@@ -73,11 +73,12 @@ pub struct SigningRequest<'a> {
 }
 
 /// Headers the signer computes; a caller must not pass them in.
-const SIGNER_HEADERS: [&str; 3] = ["authorization", "x-amz-date", "x-amz-security-token"];
+pub(crate) const SIGNER_HEADERS: [&str; 3] =
+    ["authorization", "x-amz-date", "x-amz-security-token"];
 
 /// Added by the signer for S3; other services sign it as an ordinary header
 /// when the caller sends it (as the JS SDK v3 does), so it must match the payload.
-const CONTENT_SHA256: &str = "x-amz-content-sha256";
+pub(crate) const CONTENT_SHA256: &str = "x-amz-content-sha256";
 
 fn is_s3(service: &str) -> bool {
     matches!(service, "s3" | "s3-outposts" | "s3express")
