@@ -155,13 +155,15 @@ function rows(results: Results): Row[] {
     const a4f = cold.aws4fetch.overheadMs;
     const sdk = cold.sdk.overheadMs;
     const ours = cold.ours.overheadMs;
+    const half = (met: boolean) => met ? "met" : "missed";
+    const floor = cold.floor.overheadMs;
     coldRow.verdict = verdict(
       ours <= a4f && ours <= 0.2 * sdk,
-      `${fmt(ours - a4f, 1)} ms vs aws4fetch, ${
-        r2(ours / sdk)
-      } SDK; the stack alone (bench/floor): ${
-        fmt(cold.floor.overheadMs, 1)
-      } ms`,
+      `${fmt(ours - a4f, 1)} ms over aws4fetch (${half(ours <= a4f)}), ×${
+        (ours / sdk).toFixed(3)
+      } SDK (${half(ours <= 0.2 * sdk)}); the stack alone (bench/floor): ${
+        fmt(floor, 1)
+      } ms, ${fmt(floor - a4f, 1)} ms over aws4fetch`,
     );
   }
   out.push(coldRow);
