@@ -118,8 +118,13 @@ export async function startLocalStack(
   };
   // One registry for the functions (writing) and the router (serving /metrics).
   const metrics = new MetricsRegistry();
+  // The functions' own connection pool to the stand-in, closed with the
+  // stack: Deno 2.1 does not finish a server shutdown while a pooled
+  // connection that carries no request stays open (denoland/deno#31959).
+  const upstream = Deno.createHttpClient({});
   const deps: EdgeDeps = {
     ...runtimeDeps(),
+    fetch: (input, init) => fetch(input, { ...init, client: upstream }),
     log,
     metrics: combineSinks(emfSink(log), metrics),
     ...options.deps,
@@ -145,6 +150,7 @@ export async function startLocalStack(
     metrics,
     async close() {
       await server.shutdown();
+      upstream.close();
       await standIn.close();
     },
   };
