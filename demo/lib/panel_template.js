@@ -4,7 +4,9 @@
  * Builds the function panels from one `<template id="panel-template">`, the
  * markup they all share, and one `<template data-panel>` per function holding
  * only what differs: its form fields as content, and as data attributes its
- * section id, title, function name, summary and example button label.
+ * section id, title, function name, summary and example button label. A
+ * `div[data-gender-field]` among the fields becomes the shared gender field
+ * (`<template id="gender-field-template">`).
  *
  * @module
  */
@@ -55,5 +57,27 @@ function buildPanel(shell, fields) {
   part(section, "[data-fields]", HTMLElement).replaceWith(
     document.importNode(fields.content, true),
   );
+  for (const slot of section.querySelectorAll("[data-gender-field]")) {
+    slot.replaceWith(genderField(`${id}-gender`));
+  }
   return section;
+}
+
+/**
+ * A copy of `#gender-field-template`, its select given `selectId` and its
+ * label pointed at it.
+ *
+ * @param {string} selectId
+ * @returns {HTMLElement}
+ */
+function genderField(selectId) {
+  const template = byId("gender-field-template", HTMLTemplateElement);
+  const field = part(
+    document.importNode(template.content, true),
+    ".field",
+    HTMLElement,
+  );
+  part(field, "select", HTMLSelectElement).id = selectId;
+  part(field, "label", HTMLLabelElement).htmlFor = selectId;
+  return field;
 }
