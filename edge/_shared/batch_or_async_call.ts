@@ -8,7 +8,11 @@
  * @module
  */
 import type { EdgeConfig } from "./config.ts";
-import { type CallDeps, invokeSageMaker } from "./invoke_sagemaker.ts";
+import {
+  type CallDeps,
+  configuredCallOptions,
+  invokeSageMaker,
+} from "./invoke_sagemaker.ts";
 import { asyncResultPath, POLL_AFTER_SECONDS } from "./async_result.ts";
 import { type AnswerContext, jsonAnswer } from "./json_answer.ts";
 import type { InvocationLog } from "./log.ts";
@@ -39,11 +43,7 @@ export async function answerBatchOrAsync(
     functionName,
     gateway,
     invocation,
-    credentials: config.credentials,
-    region: config.settings.region,
-    attemptTimeoutMs: config.attemptTimeoutMs,
-    deadlineMs: config.deadlineMs,
-    maxAttempts: config.maxAttempts,
+    ...configuredCallOptions(config),
     normalize: (response) =>
       batch
         ? gateway.normalizeBatchResponse(functionName, response, batch)

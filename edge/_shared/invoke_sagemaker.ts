@@ -7,6 +7,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import type { EdgeConfig } from "./config.ts";
 import { backoffMs } from "./retry_policy.ts";
 import { BodyTooLargeError, readCappedBody } from "./request_body.ts";
 import {
@@ -56,6 +57,22 @@ export interface CallOptions<T = NormalizedResult> {
    * with `normalizeBatchResponse` and `acceptAsyncResponse`.
    */
   normalize?: (response: UpstreamResponse) => T;
+}
+
+/** The call options every function takes from its configuration. */
+export function configuredCallOptions(
+  config: EdgeConfig,
+): Pick<
+  CallOptions,
+  "credentials" | "region" | "attemptTimeoutMs" | "deadlineMs" | "maxAttempts"
+> {
+  return {
+    credentials: config.credentials,
+    region: config.settings.region,
+    attemptTimeoutMs: config.attemptTimeoutMs,
+    deadlineMs: config.deadlineMs,
+    maxAttempts: config.maxAttempts,
+  };
 }
 
 /** A successful call. */

@@ -8,7 +8,7 @@
  * @module
  */
 import type { EdgeConfig } from "./config.ts";
-import type { CallDeps } from "./invoke_sagemaker.ts";
+import { type CallDeps, configuredCallOptions } from "./invoke_sagemaker.ts";
 import { type AnswerContext, jsonAnswer } from "./json_answer.ts";
 import type { InvocationLog } from "./log.ts";
 import {
@@ -47,11 +47,7 @@ export async function answerSinglePrediction(
     functionName,
     gateway,
     invocation,
-    credentials: config.credentials,
-    region: config.settings.region,
-    attemptTimeoutMs: config.attemptTimeoutMs,
-    deadlineMs: config.deadlineMs,
-    maxAttempts: config.maxAttempts,
+    ...configuredCallOptions(config),
   }, deps);
   const { record } = context;
   record.upstream_ms = done.upstreamMs;
