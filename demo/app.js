@@ -97,7 +97,10 @@ async function loadConfig() {
     const response = await fetch("/demo/config.json", { cache: "no-store" });
     if (!response.ok) return null;
     const config = await response.json();
-    if (typeof config?.anonKey !== "string" || !config.functionsUrl) {
+    if (
+      typeof config?.anonKey !== "string" ||
+      typeof config.accessToken !== "string" || !config.functionsUrl
+    ) {
       return null;
     }
     return config;

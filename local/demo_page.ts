@@ -20,10 +20,16 @@ const TYPES: Record<string, string> = {
 /** Options of {@link createDemoPageHandler}. */
 export interface DemoPageOptions {
   /**
-   * The anon key the page sends as `Authorization: Bearer`. Public by design
-   * (Supabase ships it to browsers); never pass the service_role key.
+   * The project's public key, which the page sends as `apikey` as
+   * supabase-js does. Never pass the service_role or a secret key.
    */
   anonKey: string;
+  /**
+   * A signed-in demo patient's access token, minted for each page load:
+   * the page sends it as `Authorization: Bearer`, as the app does after
+   * sign-in.
+   */
+  accessToken: () => Promise<string>;
   /**
    * Base URL of the functions, e.g. `http://127.0.0.1:54321/functions/v1`.
    * Default: `/functions/v1` on the origin that served the page.
@@ -44,6 +50,7 @@ export interface DemoPageOptions {
 /** What `/demo/config.json` holds. */
 export interface DemoConfig {
   anonKey: string;
+  accessToken: string;
   functionsUrl: string;
   nonClinicalStandIn: boolean;
   region: string;
@@ -67,6 +74,7 @@ export function createDemoPageHandler(options: DemoPageOptions): StaticHandler {
     if (url.pathname === "/demo/config.json") {
       const config: DemoConfig = {
         anonKey: options.anonKey,
+        accessToken: await options.accessToken(),
         functionsUrl: options.functionsUrl?.replace(/\/+$/, "") ??
           `${url.origin}/functions/v1`,
         nonClinicalStandIn: options.nonClinicalStandIn ?? false,
@@ -80,18 +88,6 @@ export function createDemoPageHandler(options: DemoPageOptions): StaticHandler {
     }
     return await serveFile(request, url.pathname, functionsOrigin);
   };
-}
-
-/**
- * Files only, without `/demo/config.json` (the page then says it cannot call
- * the functions). Kept for callers not yet moved to
- * {@link createDemoPageHandler}.
- */
-export function demoPageHandler(request: Request): Promise<Response | null> {
-  if (request.method !== "GET" && request.method !== "HEAD") {
-    return Promise.resolve(null);
-  }
-  return serveFile(request, new URL(request.url).pathname, null);
 }
 
 async function serveFile(

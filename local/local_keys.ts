@@ -1,13 +1,15 @@
 /**
- * Local development keys, minted the way the Supabase CLI mints them for
- * `supabase start`, so the local gateway accepts the same anon and
- * service_role keys a developer already has from the CLI.
+ * Local development keys, the ones the Supabase CLI gives `supabase start`,
+ * so the local stack accepts the keys a developer already has from the CLI:
+ * the legacy anon and service_role JWTs (HS256, the CLI's public local
+ * secret) and the new-style publishable and secret API keys.
  *
  * @module
  */
 
 import { SignJWT } from "jose";
-import type { SupabaseRole } from "./supabase_jwt.ts";
+/** Roles a Supabase key or user session carries in its `role` claim. */
+export type SupabaseRole = "anon" | "authenticated" | "service_role";
 
 /**
  * The Supabase CLI's documented default local JWT secret. Public knowledge:
@@ -86,4 +88,14 @@ export function localServiceRoleKey(
   secret: string = LOCAL_JWT_SECRET,
 ): Promise<string> {
   return demoKey(secret, "service_role");
+}
+
+/** The Supabase CLI's local publishable key (`supabase status` prints it). Public. */
+export function localPublishableKey(): string {
+  return "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH";
+}
+
+/** The Supabase CLI's local secret key. Public knowledge: local use only. */
+export function localSecretKey(): string {
+  return "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz";
 }

@@ -1,16 +1,17 @@
 /**
- * A local stand-in for Supabase's function gateway: routes
- * `/functions/v1/<name>[/rest]` to in-process functions, enforcing
- * `verify_jwt` the way the hosted platform and `supabase functions serve` do.
+ * A local stand-in for Supabase's API gateway in front of the functions:
+ * routes `/functions/v1/<name>[/rest]` to in-process functions, checks
+ * `verify_jwt` the way the hosted gateway and `supabase functions serve` do
+ * (see gateway_jwt.ts), serves Supabase Auth's paths (`/auth/v1/...`) when
+ * given an auth handler, and enforces the platform's wall-clock limit.
+ *
+ * It answers only on loopback names: a web page in the developer's browser
+ * can point any host name at 127.0.0.1 (DNS rebinding), so every other
+ * `Host` gets 421.
  *
  * @module
  */
-
-import {
-  extractBearer,
-  type JwtFailure,
-  verifySupabaseJwt,
-} from "./supabase_jwt.ts";
+import type { GatewayJwtVerifier } from "./gateway_jwt.ts";
 
 /** A function as Supabase runs it: anything with a fetch handler (`export default { fetch }`). */
 export interface EdgeFunction {
@@ -18,16 +19,25 @@ export interface EdgeFunction {
   fetch(req: Request): Promise<Response> | Response;
 }
 
+type Handler = (req: Request) => Promise<Response | null> | Response | null;
+
 /** Options of {@link createRouter}. */
 export interface RouterOptions {
   /** Functions by slug, reachable at `/functions/v1/<slug>`. */
   functions: Readonly<Record<string, EdgeFunction>>;
-  /** HS256 secret that verifies `Authorization: Bearer` tokens. */
-  jwtSecret: string;
+  /** Verifies `Authorization` for functions with `verify_jwt` on. */
+  jwt: GatewayJwtVerifier;
   /** Per-slug `verify_jwt` as in config.toml; slugs not listed default to `true`. */
   verifyJwt?: Readonly<Record<string, boolean>>;
-  /** Serves every path outside `/functions/v1/` and `/health`; `null` means 404. */
-  staticHandler?: (req: Request) => Promise<Response | null> | Response | null;
+  /** Serves `/auth/v1/...` (Supabase Auth); absent: 404. */
+  authHandler?: Handler;
+  /** Serves every other path outside `/functions/v1/`, `/health` and `/metrics`; `null` means 404. */
+  staticHandler?: Handler;
+  /**
+   * How long a function may take to answer, ms: Supabase's request limit
+   * (150 s). Past it the gateway answers 546 WORKER_LIMIT.
+   */
+  wallClockMs?: number;
   /** Clock in milliseconds since the epoch, for JWT time checks (tests). */
   now?: () => number;
   /** Receives one JSON line per request; defaults to `console.log`. */
@@ -36,65 +46,48 @@ export interface RouterOptions {
   metrics?: { render(): string };
 }
 
-/** Error codes in the router's `application/problem+json` bodies. */
-export type ProblemCode =
-  | "unauthorized"
-  | "invalid_jwt"
-  | "expired_jwt"
-  | "not_found"
-  | "internal_error";
-
 /** Path prefix under which Supabase exposes functions. */
 export const FUNCTIONS_PREFIX = "/functions/v1/";
+/** Supabase's request idle timeout. */
+export const PLATFORM_WALL_CLOCK_MS = 150_000;
+/** Host names the gateway answers to (any port). */
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 // Outcome of routing one request, kept for the log line.
 interface Outcome {
   response: Response;
   fn: string | null;
-  reason?: JwtFailure;
+  reason?: string;
   error?: string;
 }
-
-const JWT_DETAIL: Record<JwtFailure, [ProblemCode, string]> = {
-  missing: ["unauthorized", "Missing authorization header"],
-  malformed: ["invalid_jwt", "JWT is malformed"],
-  bad_signature: ["invalid_jwt", "JWT signature does not verify"],
-  expired: ["expired_jwt", "JWT has expired"],
-  not_yet_valid: ["invalid_jwt", "JWT is not valid yet (nbf)"],
-  unsupported_alg: ["invalid_jwt", "JWT algorithm is not allowed (HS256 only)"],
-  wrong_role: [
-    "invalid_jwt",
-    "JWT role is not anon, authenticated or service_role",
-  ],
-};
 
 /**
  * Builds the gateway handler, usable directly with `Deno.serve`.
  *
- * - `GET /health` answers `{"ok":true}` without a JWT.
- * - `/functions/v1/<name>[/rest]` goes to `functions[name]`; unknown names get
- *   a 404. As on Supabase, the function sees the path without the
- *   `/functions/v1` prefix (`/<name>[/rest]`, query kept); method, headers,
- *   signal and the unbuffered body stream are passed through unchanged.
- * - Unless `verifyJwt[name] === false`, non-OPTIONS requests need a valid
- *   `Authorization: Bearer` HS256 JWT, else 401 problem+json. OPTIONS
- *   (CORS preflight) is never checked: browsers send no credentials on it.
- * - A throwing function or static handler yields a 500 without details.
+ * - Any `Host` other than 127.0.0.1, localhost or [::1] gets 421.
+ * - `GET /health` answers `{"ok":true}` and `GET /metrics` the counters,
+ *   without a JWT.
+ * - `/functions/v1/<name>[/rest]` goes to `functions[name]`; unknown names
+ *   get 404 `Function not found`. As on Supabase, the function sees the path
+ *   without the `/functions/v1` prefix (`/<name>[/rest]`, query kept);
+ *   method, headers, signal and the unbuffered body stream are passed
+ *   through unchanged.
+ * - Unless `verifyJwt[name] === false`, non-OPTIONS requests need a token
+ *   the gateway verifies, else 401 `{code, message}`.
+ * - A throwing function or handler yields a 500 without details.
  *
- * @throws TypeError at creation for an empty secret, a slug containing `/`,
- *   or a `verifyJwt` entry naming no function (a typo there would silently
- *   leave verification on).
+ * @throws TypeError at creation for a slug containing `/` or a `verifyJwt`
+ *   entry naming no function (a typo there would silently leave
+ *   verification on).
  */
 export function createRouter(
   options: RouterOptions,
 ): (req: Request) => Promise<Response> {
-  const { functions, jwtSecret, staticHandler, now = Date.now } = options;
+  const { functions, staticHandler, authHandler, now = Date.now } = options;
   const verifyJwt = options.verifyJwt ?? {};
+  const wallClockMs = options.wallClockMs ?? PLATFORM_WALL_CLOCK_MS;
   const log = options.log ?? console.log;
 
-  if (jwtSecret.length === 0) {
-    throw new TypeError("jwtSecret must not be empty");
-  }
   for (const name of Object.keys(functions)) {
     if (name === "" || name.includes("/")) {
       throw new TypeError(`invalid function slug: ${JSON.stringify(name)}`);
@@ -106,24 +99,24 @@ export function createRouter(
     }
   }
 
-  async function route(req: Request, requestId: string): Promise<Outcome> {
-    const url = new URL(req.url);
+  async function route(req: Request, url: URL): Promise<Outcome> {
     const { pathname } = url;
-
+    if (!LOOPBACK_HOSTS.has(url.hostname)) {
+      return { response: text("Misdirected Request", 421), fn: null };
+    }
     if (pathname === "/health" && req.method === "GET") {
       return { response: Response.json({ ok: true }), fn: null };
     }
-
     if (pathname === "/metrics" && req.method === "GET" && options.metrics) {
       return { response: metricsResponse(options.metrics.render()), fn: null };
     }
-
+    if (pathname.startsWith("/auth/v1/")) {
+      const response = authHandler ? await authHandler(req) : null;
+      return { response: response ?? text("Not Found", 404), fn: null };
+    }
     if (!pathname.startsWith(FUNCTIONS_PREFIX)) {
       const response = staticHandler ? await staticHandler(req) : null;
-      return {
-        response: response ?? notFound("No such path", requestId),
-        fn: null,
-      };
+      return { response: response ?? text("Not Found", 404), fn: null };
     }
 
     const rest = pathname.slice(FUNCTIONS_PREFIX.length);
@@ -131,30 +124,31 @@ export function createRouter(
     const name = slash < 0 ? rest : rest.slice(0, slash);
     // hasOwn, not `in`: "constructor" or "__proto__" must not route anywhere.
     if (!Object.hasOwn(functions, name)) {
-      return { response: notFound("No such function", requestId), fn: null };
+      return { response: text("Function not found", 404), fn: null };
     }
 
     if (req.method !== "OPTIONS" && verifyJwt[name] !== false) {
-      const header = req.headers.get("authorization");
-      const token = extractBearer(header);
-      const verdict = token === null
-        ? { ok: false as const, reason: "missing" as const }
-        : await verifySupabaseJwt(token, jwtSecret, now);
-      if (!verdict.ok) {
-        const [code, detail] = JWT_DETAIL[verdict.reason];
-        const shownDetail = verdict.reason === "missing" && header !== null
-          ? "Authorization header is not 'Bearer <token>'"
-          : detail;
+      const refusal = await options.jwt.refusal(
+        req.headers.get("authorization"),
+        now(),
+      );
+      if (refusal) {
         return {
-          response: problem(401, "Unauthorized", code, shownDetail, requestId),
+          response: Response.json(refusal, {
+            status: 401,
+            headers: { "sb-error-code": refusal.code },
+          }),
           fn: name,
-          reason: verdict.reason,
+          reason: refusal.code,
         };
       }
     }
 
     url.pathname = "/" + rest;
-    const response = await functions[name].fetch(forward(req, url));
+    const response = await withinWallClock(
+      Promise.resolve(functions[name].fetch(forward(req, url))),
+      wallClockMs,
+    );
     if (!(response instanceof Response)) {
       throw new TypeError("function did not return a Response");
     }
@@ -163,30 +157,28 @@ export function createRouter(
 
   return async (req: Request): Promise<Response> => {
     const started = performance.now();
-    const requestId = crypto.randomUUID();
+    const url = new URL(req.url);
+    const fn = functionOf(url.pathname);
     let outcome: Outcome;
     try {
-      outcome = await route(req, requestId);
+      outcome = await route(req, url);
     } catch (error) {
       // The error may hold secrets or internals: the client gets none of it,
       // the log only its class name.
       outcome = {
-        response: problem(
-          500,
-          "Internal Server Error",
-          "internal_error",
-          "Internal error; quote request_id when reporting it",
-          requestId,
-        ),
-        fn: functionOf(req.url),
+        response: Response.json({
+          code: "Internal Server Error",
+          message: "Request failed due to an internal server error",
+        }, { status: 500 }),
+        fn,
         error: error instanceof Error ? error.name : typeof error,
       };
     }
     writeLog(log, {
-      request_id: requestId,
       method: req.method,
-      // pathname only: query strings can carry tokens.
-      path: new URL(req.url).pathname,
+      // The function's path only: what follows it (an async result id) and
+      // the query are the caller's, never the log's.
+      path: fn ? `${FUNCTIONS_PREFIX}${fn}` : loggedPath(url.pathname),
       function: outcome.fn,
       status: outcome.response.status,
       ms: Math.round(performance.now() - started),
@@ -196,12 +188,40 @@ export function createRouter(
     return outcome.response;
   };
 
-  function functionOf(rawUrl: string): string | null {
-    const { pathname } = new URL(rawUrl);
+  function functionOf(pathname: string): string | null {
     if (!pathname.startsWith(FUNCTIONS_PREFIX)) return null;
     const name = pathname.slice(FUNCTIONS_PREFIX.length).split("/")[0];
     return Object.hasOwn(functions, name) ? name : null;
   }
+}
+
+/**
+ * The function's answer, or 546 WORKER_LIMIT when it has not come in
+ * `wallClockMs`, as the platform ends a worker past its limit.
+ */
+async function withinWallClock(
+  answer: Promise<Response>,
+  wallClockMs: number,
+): Promise<Response> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<Response>((resolve) => {
+    timer = setTimeout(() =>
+      resolve(Response.json({
+        code: "WORKER_LIMIT",
+        message: "Worker failed to respond due to a resource limit (please check logs)",
+      }, { status: 546 })), wallClockMs);
+  });
+  try {
+    return await Promise.race([answer, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Paths outside the functions, with anything that could be an id cut off. */
+function loggedPath(pathname: string): string {
+  if (pathname.startsWith("/auth/v1/")) return "/auth/v1/" + pathname.split("/")[3];
+  return pathname.length > 64 ? pathname.slice(0, 64) + "…" : pathname;
 }
 
 // Same method, headers and body stream under the function's URL. The signal
@@ -228,8 +248,8 @@ function writeLog(log: (line: string) => void, entry: object): void {
   }
 }
 
-function metricsResponse(text: string): Response {
-  return new Response(text, {
+function metricsResponse(body: string): Response {
+  return new Response(body, {
     headers: {
       "content-type": "text/plain; version=0.0.4; charset=utf-8",
       "cache-control": "no-store",
@@ -237,32 +257,9 @@ function metricsResponse(text: string): Response {
   });
 }
 
-function notFound(detail: string, requestId: string): Response {
-  return problem(404, "Not Found", "not_found", detail, requestId);
-}
-
-// RFC 9457 body. `type: about:blank` because `code` already carries the
-// machine-readable kind and we publish no problem-type documents.
-function problem(
-  status: 401 | 404 | 500,
-  title: string,
-  code: ProblemCode,
-  detail: string,
-  requestId: string,
-): Response {
-  const body = {
-    type: "about:blank",
-    title,
+function text(body: string, status: number): Response {
+  return new Response(body, {
     status,
-    detail,
-    code,
-    request_id: requestId,
-  };
-  const headers = new Headers({
-    "content-type": "application/problem+json",
-    "cache-control": "no-store",
+    headers: { "content-type": "text/plain; charset=utf-8" },
   });
-  // RFC 9110 wants a challenge on every 401.
-  if (status === 401) headers.set("www-authenticate", "Bearer");
-  return new Response(JSON.stringify(body), { status, headers });
 }

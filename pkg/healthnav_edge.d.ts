@@ -14,10 +14,17 @@ export interface GatewaySettings {
     endpointUrl?: string;
     /** Use the region's FIPS endpoint. */
     useFips?: boolean;
-    /** Endpoint names or "prefix*" patterns a client may choose. Default ["medical-*"]. */
-    allowedEndpoints?: string[];
-    /** S3 buckets image_data may point at. Default: any. */
+    /**
+     * Extra endpoints (exact names) a client may name per function, beside the
+     * function's default. Default: none, so each function reaches its default only.
+     */
+    allowedEndpoints?: { triage?: string[]; imageAnalysis?: string[]; riskScore?: string[] };
+    /** S3 buckets image_data may point at. Default: none (s3:// images refused). */
     allowedBuckets?: string[];
+    /** Key prefix every s3:// image must have; "{sub}" stands for the caller's id, e.g. "patients/{sub}/". */
+    s3KeyPrefix?: string;
+    /** Production variants a client may name in "variant". Default: none. A sticky arm of weight 0 is never choosable. */
+    clientVariants?: string[];
     /** Default endpoint per function. Defaults: the guide's names. */
     endpoints?: { triage?: string; imageAnalysis?: string; riskScore?: string };
     /** Image classifier labels in output order. */
@@ -61,6 +68,8 @@ export interface Invocation {
     batch: BatchPlan | null;
     /** InvokeEndpointAsync: read the answer with acceptAsyncResponse. */
     async: boolean;
+    /** The model reads its input from S3 (an s3:// image): equal bodies may not be equal inputs. */
+    inputInS3: boolean;
 }
 
 /** One problem with one field. */
@@ -90,6 +99,8 @@ export interface HealthNavError extends Error {
     /** Whether sending the same request again is safe. */
     retryable: boolean;
     errors: FieldError[];
+    /** True when more field errors were found than `errors` lists. */
+    truncated: boolean;
     upstream: UpstreamDetails | null;
 }
 
@@ -171,6 +182,8 @@ export interface BatchSlot {
 /** Where each patient of a batch went; pass it back to normalizeBatchResponse. */
 export interface BatchPlan {
     slots: BatchSlot[];
+    /** True when the slots list fewer errors than were found (at most 100 in all). */
+    truncated?: boolean;
 }
 
 /** One patient's outcome, in request order. */
@@ -181,6 +194,8 @@ export type BatchSlotResult =
 /** The answer to a batch request. */
 export interface BatchResult {
     results: BatchSlotResult[];
+    /** True when the refused slots list fewer errors than were found (at most 100 in all). */
+    truncated?: boolean;
 }
 
 
@@ -214,14 +229,20 @@ export class Gateway {
     [Symbol.dispose](): void;
     /**
      * SageMaker's answer to InvokeEndpointAsync → the client's 202 body with
-     * a signed result id, or the mapped error.
+     * a result id only `callerId` (the verified JWT `sub`) can open, or the
+     * mapped error.
      */
-    acceptAsyncResponse(response: UpstreamResponse, timeMs: number): AsyncAccepted;
+    acceptAsyncResponse(response: UpstreamResponse, timeMs: number, callerId: string): AsyncAccepted;
     /**
      * Validates a client body and builds the unsigned SageMaker request.
      * `callerId` (e.g. the JWT `sub`) picks the sticky variant, if configured.
      */
     buildInvocation(functionName: FunctionName, body: Uint8Array | number[], callerId?: string | null): Invocation;
+    /**
+     * Every endpoint name this deployment can call (the asynchronous one
+     * included), for metric labels: anything else is reported as `other`.
+     */
+    endpointNames(): string[];
     /**
      * Checks the settings once; throws `invalid_configuration` naming each bad setting.
      */
@@ -237,11 +258,11 @@ export class Gateway {
     normalizeResponse(functionName: FunctionName, response: UpstreamResponse): NormalizedResult;
     /**
      * Checks the result id in a GET's path or query (`/<slug>/<id>` or
-     * `?id=`) and returns the S3 URLs to read; throws `missing_async_id`
-     * (400), `unknown_async_id` (404), `async_id_expired` (410) or
-     * `async_not_enabled` (501).
+     * `?id=`) for `callerId` and returns the S3 URLs to read; throws
+     * `missing_async_id` (400), `unknown_async_id` (404: also someone
+     * else's id), `async_id_expired` (410) or `async_not_enabled` (501).
      */
-    openAsyncResult(pathAndQuery: string, timeMs: number): AsyncResultLocation;
+    openAsyncResult(pathAndQuery: string, timeMs: number, callerId?: string | null): AsyncResultLocation;
     /**
      * Validates, builds and signs in one call (service `sagemaker`, the
      * payload hashed in wasm, the signing key derived once per UTC day): the
@@ -271,15 +292,10 @@ export class Gateway {
     /**
      * Every field problem of a client body, or an empty array when it is valid.
      * Body-level problems (not JSON, empty, too large) come back with path "".
+     * `callerId` is the signed-in caller the body would be sent as.
      */
-    validateRequest(functionName: FunctionName, body: Uint8Array | number[]): FieldError[];
+    validateRequest(functionName: FunctionName, body: Uint8Array | number[], callerId?: string | null): FieldError[];
 }
-
-/**
- * Test-only: panics, which aborts and traps the instance. The shared loader's
- * tests use it to prove a trapped instance is replaced and the next call works.
- */
-export function panicForTests(): void;
 
 /**
  * Signs any AWS request with SigV4 and returns the headers to add
@@ -292,18 +308,18 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_gateway_free: (a: number, b: number) => void;
-    readonly gateway_acceptAsyncResponse: (a: number, b: any, c: number) => [number, number, number];
+    readonly gateway_acceptAsyncResponse: (a: number, b: any, c: number, d: number, e: number) => [number, number, number];
     readonly gateway_buildInvocation: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number, number];
+    readonly gateway_endpointNames: (a: number) => [number, number, number];
     readonly gateway_new: (a: any) => [number, number, number];
     readonly gateway_normalizeBatchResponse: (a: number, b: number, c: number, d: any, e: any) => [number, number, number];
     readonly gateway_normalizeResponse: (a: number, b: number, c: number, d: any) => [number, number, number];
-    readonly gateway_openAsyncResult: (a: number, b: number, c: number, d: number) => [number, number, number];
+    readonly gateway_openAsyncResult: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
     readonly gateway_prepareInvocation: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => [number, number, number];
     readonly gateway_readAsyncFailure: (a: number, b: any) => [number, number];
     readonly gateway_readAsyncOutput: (a: number, b: any) => [number, number, number];
     readonly gateway_setCredentials: (a: number, b: any) => [number, number];
-    readonly gateway_validateRequest: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
-    readonly panicForTests: () => void;
+    readonly gateway_validateRequest: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number, number];
     readonly signAwsRequest: (a: any) => [number, number, number];
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;

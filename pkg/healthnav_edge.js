@@ -18,13 +18,18 @@ export class Gateway {
     }
     /**
      * SageMaker's answer to InvokeEndpointAsync → the client's 202 body with
-     * a signed result id, or the mapped error.
+     * a result id only `callerId` (the verified JWT `sub`) can open, or the
+     * mapped error.
      * @param {UpstreamResponse} response
      * @param {number} timeMs
+     * @param {string} callerId
      * @returns {AsyncAccepted}
      */
-    acceptAsyncResponse(response, timeMs) {
-        const ret = wasm.gateway_acceptAsyncResponse(this.__wbg_ptr, response, timeMs);
+    acceptAsyncResponse(response, timeMs, callerId) {
+        const val2 = +timeMs;
+        const ptr0 = passStringToWasm0(callerId, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.gateway_acceptAsyncResponse(this.__wbg_ptr, response, val2, ptr0, len0);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -54,6 +59,18 @@ export class Gateway {
             throw e;
         }
         const ret = wasm.gateway_buildInvocation(this.__wbg_ptr, ptr0, len0, ptr1, len1, ptr2, len2);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
+     * Every endpoint name this deployment can call (the asynchronous one
+     * included), for metric labels: anything else is reported as `other`.
+     * @returns {string[]}
+     */
+    endpointNames() {
+        const ret = wasm.gateway_endpointNames(this.__wbg_ptr);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -106,18 +123,28 @@ export class Gateway {
     }
     /**
      * Checks the result id in a GET's path or query (`/<slug>/<id>` or
-     * `?id=`) and returns the S3 URLs to read; throws `missing_async_id`
-     * (400), `unknown_async_id` (404), `async_id_expired` (410) or
-     * `async_not_enabled` (501).
+     * `?id=`) for `callerId` and returns the S3 URLs to read; throws
+     * `missing_async_id` (400), `unknown_async_id` (404: also someone
+     * else's id), `async_id_expired` (410) or `async_not_enabled` (501).
      * @param {string} pathAndQuery
      * @param {number} timeMs
+     * @param {string | null} [callerId]
      * @returns {AsyncResultLocation}
      */
-    openAsyncResult(pathAndQuery, timeMs) {
-        const val2 = +timeMs;
-        const ptr0 = passStringToWasm0(pathAndQuery, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-        const len0 = WASM_VECTOR_LEN;
-        const ret = wasm.gateway_openAsyncResult(this.__wbg_ptr, ptr0, len0, val2);
+    openAsyncResult(pathAndQuery, timeMs, callerId) {
+        const val3 = +timeMs;
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passStringToWasm0(pathAndQuery, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = isLikeNone(callerId) ? 0 : passStringToWasm0(callerId, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.gateway_openAsyncResult(this.__wbg_ptr, ptr0, len0, val3, ptr1, len1);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -198,23 +225,28 @@ export class Gateway {
     /**
      * Every field problem of a client body, or an empty array when it is valid.
      * Body-level problems (not JSON, empty, too large) come back with path "".
+     * `callerId` is the signed-in caller the body would be sent as.
      * @param {FunctionName} functionName
      * @param {Uint8Array | number[]} body
+     * @param {string | null} [callerId]
      * @returns {FieldError[]}
      */
-    validateRequest(functionName, body) {
-        let ptr0, len0, ptr1, len1;
+    validateRequest(functionName, body, callerId) {
+        let ptr0, len0, ptr1, len1, ptr2, len2;
         try {
             ptr0 = passStringToWasm0(functionName, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
             len0 = WASM_VECTOR_LEN;
             ptr1 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
             len1 = WASM_VECTOR_LEN;
+            ptr2 = isLikeNone(callerId) ? 0 : passStringToWasm0(callerId, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len2 = WASM_VECTOR_LEN;
         } catch (e) {
+            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
             if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
             if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
             throw e;
         }
-        const ret = wasm.gateway_validateRequest(this.__wbg_ptr, ptr0, len0, ptr1, len1);
+        const ret = wasm.gateway_validateRequest(this.__wbg_ptr, ptr0, len0, ptr1, len1, ptr2, len2);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -222,14 +254,6 @@ export class Gateway {
     }
 }
 if (Symbol.dispose) Gateway.prototype[Symbol.dispose] = Gateway.prototype.free;
-
-/**
- * Test-only: panics, which aborts and traps the instance. The shared loader's
- * tests use it to prove a trapped instance is replaced and the next call works.
- */
-export function panicForTests() {
-    wasm.panicForTests();
-}
 
 /**
  * Signs any AWS request with SigV4 and returns the headers to add
@@ -412,8 +436,8 @@ function __wbg_get_imports() {
             const ret = arg0.length;
             return ret;
         },
-        __wbg_makeInvocation_9ccbeed12474aaff: function(arg0, arg1, arg2, arg3, arg4, arg5) {
-            const ret = makeInvocation(getStringFromWasm0(arg0, arg1), getArrayU8FromWasm0(arg2, arg3), arg4, arg5 !== 0);
+        __wbg_makeInvocation_6a1e1ef41d5adcbd: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6) {
+            const ret = makeInvocation(getStringFromWasm0(arg0, arg1), getArrayU8FromWasm0(arg2, arg3), arg4, arg5 !== 0, arg6 !== 0);
             return ret;
         },
         __wbg_new_13de428334042d26: function(arg0) {

@@ -2,7 +2,6 @@
 // The public API only; the glue's init functions and raw exports stay internal.
 export {
   Gateway,
-  panicForTests,
   reinstantiateAfterTrap,
   signAwsRequest,
 } from "./healthnav_edge.js";

@@ -8,7 +8,6 @@ initSync({ module: wasmBytes() });
 
 export {
   Gateway,
-  panicForTests,
   reinstantiateAfterTrap,
   signAwsRequest,
 } from "./healthnav_edge.js";

@@ -49,7 +49,6 @@ initSync({ module: wasmBytes() });
 
 export {
   Gateway,
-  panicForTests,
   reinstantiateAfterTrap,
   signAwsRequest,
 } from "./healthnav_edge.js";
@@ -59,7 +58,6 @@ cat > pkg/mod.d.ts <<'TS'
 // The public API only; the glue's init functions and raw exports stay internal.
 export {
   Gateway,
-  panicForTests,
   reinstantiateAfterTrap,
   signAwsRequest,
 } from "./healthnav_edge.js";

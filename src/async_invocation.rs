@@ -65,6 +65,7 @@ pub fn build_async_invocation(
             .map(|(name, value)| (name.to_owned(), value))
             .collect(),
         body: Vec::new(),
+        input_in_s3: true,
         mode: InvocationMode::Async,
     })
 }
@@ -100,12 +101,13 @@ pub struct AsyncAccepted {
 }
 
 /// Turns SageMaker's answer to InvokeEndpointAsync into the client's 202
-/// body, signing the output and failure locations into the id; a non-2xx
-/// answer becomes its stable error.
+/// body, signing the output and failure locations into an id that only
+/// `caller_id` can open; a non-2xx answer becomes its stable error.
 pub fn accept_async_response(
     config: &GatewayConfig,
     response: UpstreamResponse<'_>,
     now_ms: u64,
+    caller_id: &str,
 ) -> Result<AsyncAccepted, GatewayError> {
     if !(200..300).contains(&response.status) {
         return Err(classify_sagemaker_error(
@@ -144,6 +146,7 @@ pub fn accept_async_response(
             failure,
             submitted_at_ms: now_ms,
         },
+        caller_id,
     );
     Ok(AsyncAccepted {
         status: "pending",

@@ -33,13 +33,16 @@ pub struct AsyncResultUrls {
     pub submitted_at_ms: u64,
 }
 
-/// The result id in a GET's path or query, checked, as the URLs to read.
-/// 400 `missing_async_id` without an id, 501 `async_not_enabled` when the
-/// deployment has no result secret; see [`open_async_id`] for the others.
+/// The result id in a GET's path or query, checked for `caller_id`, as the
+/// URLs to read. 400 `missing_async_id` without an id, 501
+/// `async_not_enabled` when the deployment has no result secret; a caller
+/// without an id gets the 404 of an unknown id; see [`open_async_id`] for
+/// the others.
 pub fn open_async_result(
     config: &GatewayConfig,
     path_and_query: &str,
     now_ms: u64,
+    caller_id: Option<&str>,
 ) -> Result<AsyncResultUrls, GatewayError> {
     let id = async_id_from_path(path_and_query, ModelFunction::ImageAnalysis.slug());
     if id.is_empty() {
@@ -52,7 +55,8 @@ pub fn open_async_result(
             "Asynchronous inference is not enabled on this deployment.",
         )
     })?;
-    let location = open_async_id(&settings.key, id, now_ms)?;
+    // An empty caller id matches no id ever issued: the same 404.
+    let location = open_async_id(&settings.key, id, caller_id.unwrap_or(""), now_ms)?;
     Ok(AsyncResultUrls {
         id: id.to_owned(),
         output_url: settings.s3.object_url(&location.output),

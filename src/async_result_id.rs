@@ -8,10 +8,15 @@
 //! points. The id is signed, not encrypted: whoever holds it can read the
 //! bucket and key names in it (never patient data).
 //!
-//! Form: `v1.<payload>.<tag>`, both parts unpadded base64url; the payload is
+//! The id also belongs to the caller who started the inference: the tag
+//! covers the caller's id (the JWT `sub`), which the id does not carry. Any
+//! other caller, the app's public key included, gets the same 404 as for an
+//! id that was never issued, so a leaked id reads nothing.
+//!
+//! Form: `v2.<payload>.<tag>`, both parts unpadded base64url; the payload is
 //! JSON `{"o": output URI, "f": failure URI (optional), "t": submitted at, ms}`;
-//! the tag is HMAC-SHA256(key, `v1.<payload>`), checked before the payload is
-//! parsed.
+//! the tag is HMAC-SHA256(key, `v2.<payload>` + `\n` + caller id), checked
+//! before the payload is parsed.
 
 use std::fmt;
 
@@ -33,7 +38,7 @@ pub const MAX_ID_AGE_MS: u64 = 24 * 60 * 60 * 1000;
 /// Longest id looked at; real ones are a few hundred characters.
 pub const MAX_ID_CHARS: usize = 4096;
 
-const VERSION: &str = "v1";
+const VERSION: &str = "v2";
 /// Domain separation: the secret could be reused elsewhere; this key is only for ids.
 const KEY_LABEL: &[u8] = b"healthnav-edge async result id v1";
 /// Clock difference tolerated between isolates that issue and open ids.
@@ -89,8 +94,8 @@ struct Payload {
     t: u64,
 }
 
-/// Signs `location` into an id.
-pub fn issue_async_id(key: &AsyncIdKey, location: &AsyncResultLocation) -> String {
+/// Signs `location` into an id that only `caller_id` can open.
+pub fn issue_async_id(key: &AsyncIdKey, location: &AsyncResultLocation, caller_id: &str) -> String {
     let payload = Payload {
         o: location.output.uri(),
         f: location.failure.as_ref().map(S3Location::uri),
@@ -99,25 +104,34 @@ pub fn issue_async_id(key: &AsyncIdKey, location: &AsyncResultLocation) -> Strin
     // Three plain fields always serialise.
     let json = serde_json::to_vec(&payload).unwrap_or_default();
     let signed = format!("{VERSION}.{}", URL_SAFE_NO_PAD.encode(json));
+    let tag = URL_SAFE_NO_PAD.encode(tag_of(key, &signed, caller_id).finalize().into_bytes());
+    format!("{signed}.{tag}")
+}
+
+/// The MAC over the signed part and the caller. The signed part is base64url
+/// and a dot, never a newline, so the caller id that follows is unambiguous.
+fn tag_of(key: &AsyncIdKey, signed: &str, caller_id: &str) -> HmacSha256 {
     let mut mac = key.mac();
     mac.update(signed.as_bytes());
-    let tag = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-    format!("{signed}.{tag}")
+    mac.update(b"\n");
+    mac.update(caller_id.as_bytes());
+    mac
 }
 
 /// Checks an id and returns where its result is: 400 `missing_async_id` for
 /// an empty one, 404 `unknown_async_id` for anything not issued with this
-/// key (malformed, forged, altered), 410 `async_id_expired` past
-/// [`MAX_ID_AGE_MS`].
+/// key to this caller (malformed, forged, altered, someone else's),
+/// 410 `async_id_expired` past [`MAX_ID_AGE_MS`].
 pub fn open_async_id(
     key: &AsyncIdKey,
     id: &str,
+    caller_id: &str,
     now_ms: u64,
 ) -> Result<AsyncResultLocation, GatewayError> {
     if id.is_empty() {
         return Err(missing_async_id());
     }
-    let location = authenticate(key, id).ok_or_else(unknown)?;
+    let location = authenticate(key, id, caller_id).ok_or_else(unknown)?;
     let submitted = location.submitted_at_ms;
     if submitted > now_ms.saturating_add(CLOCK_SKEW_MS) {
         return Err(unknown());
@@ -132,7 +146,7 @@ pub fn open_async_id(
     Ok(location)
 }
 
-fn authenticate(key: &AsyncIdKey, id: &str) -> Option<AsyncResultLocation> {
+fn authenticate(key: &AsyncIdKey, id: &str, caller_id: &str) -> Option<AsyncResultLocation> {
     if id.len() > MAX_ID_CHARS {
         return None;
     }
@@ -142,10 +156,8 @@ fn authenticate(key: &AsyncIdKey, id: &str) -> Option<AsyncResultLocation> {
         return None;
     }
     let tag = URL_SAFE_NO_PAD.decode(tag).ok()?;
-    let mut mac = key.mac();
-    mac.update(signed.as_bytes());
     // Constant-time comparison.
-    mac.verify_slice(&tag).ok()?;
+    tag_of(key, signed, caller_id).verify_slice(&tag).ok()?;
     // Authentic from here on: the payload is ours.
     let payload: Payload = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
     Some(AsyncResultLocation {

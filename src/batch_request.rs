@@ -15,6 +15,7 @@ use crate::config::GatewayConfig;
 use crate::error::{FieldError, GatewayError};
 use crate::fields::{object, reject_unknown, required, Report};
 use crate::function::ModelFunction;
+use crate::limits::MAX_FIELD_ERRORS;
 use crate::risk_request::{read_risk_item, RiskModelInput};
 use crate::routing::{read_routing, Routing, ROUTING_FIELDS};
 use crate::triage_request::read_triage_item;
@@ -36,6 +37,10 @@ pub const JSON_LINES: &str = "application/jsonlines";
 pub struct BatchPlan {
     /// One slot per patient, in request order.
     pub slots: Vec<BatchSlot>,
+    /// Whether the slots list fewer errors than were found (at most
+    /// [`MAX_FIELD_ERRORS`] in all, so a small body cannot buy a huge answer).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 /// One patient's slot: `{index, ok: true}` or `{index, ok: false, errors}`.
@@ -185,7 +190,7 @@ fn read_batch<T>(
     reject_unknown(map, "", &known, &mut envelope);
     let patients = required(map, BATCH_FIELD, "", &mut envelope)
         .and_then(|value| patient_list(value, &mut envelope));
-    let routing = read_routing(map, "", function, config, &mut envelope);
+    let routing = read_routing(map, "", config.endpoints(function), config, &mut envelope);
 
     let outcomes: Vec<Result<T, Vec<FieldError>>> = patients
         .map(Vec::as_slice)
@@ -233,7 +238,8 @@ fn read_batch<T>(
                 };
                 slots.push(slot);
             }
-            let plan = BatchPlan { slots };
+            let truncated = bound_slot_errors(&mut slots);
+            let plan = BatchPlan { slots, truncated };
             Ok((records, BatchRest { routing, plan }))
         }
         // Every problem at once: the envelope's, then each patient's.
@@ -243,6 +249,23 @@ fn read_batch<T>(
             Err(GatewayError::validation(errors))
         }
     }
+}
+
+/// Keeps at most [`MAX_FIELD_ERRORS`] errors across all slots: every refused
+/// slot its first error (there are at most [`MAX_BATCH_PATIENTS`] of them),
+/// then the others in slot order while the budget lasts. True when any was
+/// dropped.
+fn bound_slot_errors(slots: &mut [BatchSlot]) -> bool {
+    let refused = slots.iter().filter(|slot| !slot.ok).count();
+    let mut extra_budget = MAX_FIELD_ERRORS.saturating_sub(refused);
+    let mut truncated = false;
+    for slot in slots.iter_mut().filter(|slot| !slot.ok) {
+        let keep = 1 + extra_budget.min(slot.errors.len().saturating_sub(1));
+        extra_budget -= keep - 1;
+        truncated |= slot.errors.len() > keep;
+        slot.errors.truncate(keep);
+    }
+    truncated
 }
 
 /// `patients` as an array of 1 to [`MAX_BATCH_PATIENTS`] items.

@@ -8,9 +8,9 @@ use crate::async_config::{AsyncConfig, AsyncSettings};
 use crate::endpoint_url::{parse_override_url, regional_base_url, BaseUrl};
 use crate::error::{FieldError, GatewayError};
 use crate::function::ModelFunction;
-use crate::names::{check_sagemaker_name, EndpointAllowList};
+use crate::names::{check_endpoint_names, check_sagemaker_name, FunctionEndpoints};
 use crate::normalize::labels::{ImageLabels, ScoreMeaning};
-use crate::s3_uri::BucketAllowList;
+use crate::s3_access::S3Access;
 use crate::sticky_variant::StickyVariants;
 
 /// Settings as the shim passes them (camelCase keys).
@@ -25,12 +25,19 @@ pub struct GatewaySettings {
     /// Use the FIPS endpoint of the region.
     #[serde(default)]
     pub use_fips: bool,
-    /// Endpoint names or `prefix*` patterns a client may choose (default `medical-*`).
+    /// Extra endpoints a client may name, per function (exact names; the
+    /// function's default is always allowed, nothing else is by default).
     #[serde(default)]
-    pub allowed_endpoints: Option<Vec<String>>,
-    /// S3 buckets `image_data` may point at (empty: any bucket).
+    pub allowed_endpoints: EndpointLists,
+    /// S3 buckets `image_data` may point at (none by default).
     #[serde(default)]
     pub allowed_buckets: Option<Vec<String>>,
+    /// Key prefix every `s3://` image must have, e.g. `patients/{sub}/`.
+    #[serde(default)]
+    pub s3_key_prefix: Option<String>,
+    /// Production variants a client may name in `variant` (none by default).
+    #[serde(default)]
+    pub client_variants: Option<Vec<String>>,
     /// Default endpoint per function (defaults: the guide's names).
     #[serde(default)]
     pub endpoints: EndpointDefaults,
@@ -63,11 +70,19 @@ pub struct EndpointDefaults {
     pub risk_score: Option<String>,
 }
 
-#[derive(Debug, Clone)]
-struct DefaultEndpointNames {
-    triage: String,
-    image_analysis: String,
-    risk_score: String,
+/// Extra endpoint names per function.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EndpointLists {
+    /// Triage's extra endpoints.
+    #[serde(default)]
+    pub triage: Option<Vec<String>>,
+    /// Image analysis's extra real-time endpoints.
+    #[serde(default)]
+    pub image_analysis: Option<Vec<String>>,
+    /// Risk score's extra endpoints.
+    #[serde(default)]
+    pub risk_score: Option<Vec<String>>,
 }
 
 /// Checked configuration.
@@ -77,11 +92,12 @@ pub struct GatewayConfig {
     pub base_url: BaseUrl,
     /// Region used in the SigV4 scope.
     pub region: String,
-    /// Client-chosen endpoints must match this.
-    pub allowed_endpoints: EndpointAllowList,
-    /// `image_data` buckets must match this.
-    pub allowed_buckets: BucketAllowList,
-    default_endpoints: DefaultEndpointNames,
+    /// The endpoints each function may reach, in [`ModelFunction::ALL`] order.
+    endpoints: [FunctionEndpoints; 3],
+    /// Which `s3://` images a caller may send.
+    pub s3_access: S3Access,
+    /// Variants a client may name; empty: naming a variant is refused.
+    pub client_variants: Vec<String>,
     /// Image classifier labels.
     pub image_labels: ImageLabels,
     /// Meaning of a bare triage number.
@@ -99,6 +115,8 @@ const SETTING_KEYS: &[&str] = &[
     "useFips",
     "allowedEndpoints",
     "allowedBuckets",
+    "s3KeyPrefix",
+    "clientVariants",
     "endpoints",
     "imageLabels",
     "triageScoreMeaning",
@@ -193,30 +211,57 @@ impl GatewayConfig {
         let regional = regional_base_url(&settings.region, settings.use_fips)
             .map_err(|m| problem("region", m))
             .ok();
-        let allowed_endpoints = match settings.allowed_endpoints {
-            Some(patterns) => EndpointAllowList::new(patterns)
-                .map_err(|m| problem("allowedEndpoints", m))
-                .ok(),
-            None => Some(EndpointAllowList::guide_default()),
-        };
-        let allowed_buckets = BucketAllowList::new(settings.allowed_buckets.unwrap_or_default())
-            .map_err(|m| problem("allowedBuckets", m))
-            .ok();
-        let defaults = [
-            (settings.endpoints.triage, ModelFunction::Triage),
+        let s3_access = S3Access::new(
+            settings.allowed_buckets.unwrap_or_default(),
+            settings.s3_key_prefix,
+        )
+        .map_err(|found| {
+            for (setting, message) in found {
+                problem(setting, message);
+            }
+        })
+        .ok();
+        let lists = settings.allowed_endpoints;
+        let endpoints = [
+            (
+                settings.endpoints.triage,
+                lists.triage,
+                ModelFunction::Triage,
+            ),
             (
                 settings.endpoints.image_analysis,
+                lists.image_analysis,
                 ModelFunction::ImageAnalysis,
             ),
-            (settings.endpoints.risk_score, ModelFunction::RiskScore),
+            (
+                settings.endpoints.risk_score,
+                lists.risk_score,
+                ModelFunction::RiskScore,
+            ),
         ]
-        .map(|(name, function)| {
+        .map(|(name, extra, function)| {
             let name = name.unwrap_or_else(|| function.guide_endpoint().to_owned());
             if let Err((_, message)) = check_sagemaker_name(&name) {
                 problem(&format!("endpoints.{}", function.config_key()), message);
             }
-            name
+            let extra = extra.unwrap_or_default();
+            if let Err(message) = check_endpoint_names(&extra) {
+                problem(
+                    &format!("allowedEndpoints.{}", function.config_key()),
+                    message,
+                );
+            }
+            FunctionEndpoints::new(name, extra)
         });
+        let client_variants = settings.client_variants.unwrap_or_default();
+        for name in &client_variants {
+            if let Err((_, message)) = check_sagemaker_name(name) {
+                problem(
+                    "clientVariants",
+                    format!("lists an invalid variant name: it {message}"),
+                );
+            }
+        }
         let image_labels = match settings.image_labels {
             Some(labels) => ImageLabels::new(labels)
                 .map_err(|m| problem("imageLabels", m))
@@ -240,43 +285,64 @@ impl GatewayConfig {
             None
         });
 
-        match (
-            base_url.or(regional),
-            allowed_endpoints,
-            allowed_buckets,
-            image_labels,
-        ) {
-            (
-                Some(base_url),
-                Some(allowed_endpoints),
-                Some(allowed_buckets),
-                Some(image_labels),
-            ) if problems.is_empty() => Ok(Self {
-                base_url,
-                region: settings.region,
-                allowed_endpoints,
-                allowed_buckets,
-                default_endpoints: DefaultEndpointNames {
-                    triage: defaults[0].clone(),
-                    image_analysis: defaults[1].clone(),
-                    risk_score: defaults[2].clone(),
-                },
-                image_labels,
-                triage_score_meaning: settings.triage_score_meaning.unwrap_or_default(),
-                asynchronous,
-                sticky_variants,
-            }),
+        match (base_url.or(regional), s3_access, image_labels) {
+            (Some(base_url), Some(s3_access), Some(image_labels)) if problems.is_empty() => {
+                Ok(Self {
+                    base_url,
+                    region: settings.region,
+                    endpoints,
+                    s3_access,
+                    client_variants,
+                    image_labels,
+                    triage_score_meaning: settings.triage_score_meaning.unwrap_or_default(),
+                    asynchronous,
+                    sticky_variants,
+                })
+            }
             _ => Err(misconfigured(problems)),
         }
     }
 
     /// The endpoint a function calls when the client names none.
     pub fn default_endpoint(&self, function: ModelFunction) -> &str {
+        self.endpoints(function).default_name()
+    }
+
+    /// The endpoints `function` may reach.
+    pub fn endpoints(&self, function: ModelFunction) -> &FunctionEndpoints {
         match function {
-            ModelFunction::Triage => &self.default_endpoints.triage,
-            ModelFunction::ImageAnalysis => &self.default_endpoints.image_analysis,
-            ModelFunction::RiskScore => &self.default_endpoints.risk_score,
+            ModelFunction::Triage => &self.endpoints[0],
+            ModelFunction::ImageAnalysis => &self.endpoints[1],
+            ModelFunction::RiskScore => &self.endpoints[2],
         }
+    }
+
+    /// Every endpoint name this deployment can call, the asynchronous one
+    /// included: the only names metrics may carry as a dimension.
+    pub fn endpoint_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .endpoints
+            .iter()
+            .flat_map(FunctionEndpoints::names)
+            .collect();
+        if let Some(asynchronous) = &self.asynchronous {
+            names.push(&asynchronous.image_endpoint);
+        }
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// Whether a client may name `variant` in a request: it is listed in
+    /// `clientVariants` and is not a sticky arm with weight 0 (a canary the
+    /// operator has not opened).
+    pub fn client_may_choose_variant(&self, variant: &str) -> bool {
+        self.client_variants.iter().any(|name| name == variant)
+            && !self.sticky_variants.as_ref().is_some_and(|sticky| {
+                sticky
+                    .variants()
+                    .any(|(name, weight)| name == variant && weight == 0)
+            })
     }
 }
 
@@ -310,7 +376,17 @@ mod tests {
             config.base_url.as_str(),
             "https://runtime.sagemaker.us-east-1.amazonaws.com"
         );
-        assert!(config.allowed_endpoints.allows("medical-x"));
+        assert!(!config
+            .endpoints(ModelFunction::Triage)
+            .allows("medical-image-classifier"));
+        assert!(config
+            .s3_access
+            .check(
+                &crate::s3_uri::S3Location::parse("s3://bucket/x.png").unwrap(),
+                None
+            )
+            .is_err());
+        assert!(config.client_variants.is_empty());
     }
 
     #[test]
@@ -327,7 +403,7 @@ mod tests {
     fn every_problem_is_named_by_its_setting() {
         let mut s = settings("nowhere");
         s.endpoint_url = Some("http://example.com".into());
-        s.allowed_endpoints = Some(vec!["bad pattern".into()]);
+        s.allowed_endpoints.triage = Some(vec!["bad pattern".into()]);
         s.endpoints.triage = Some("bad_name".into());
         let error = GatewayConfig::new(s).unwrap_err();
         assert_eq!(error.code, "invalid_configuration");
@@ -337,8 +413,8 @@ mod tests {
             [
                 "endpointUrl",
                 "region",
-                "allowedEndpoints",
-                "endpoints.triage"
+                "endpoints.triage",
+                "allowedEndpoints.triage"
             ]
         );
     }

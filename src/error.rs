@@ -59,6 +59,8 @@ pub struct GatewayError {
     pub message: String,
     /// Field errors, for `validation_failed` and friends.
     pub errors: Vec<FieldError>,
+    /// Whether more field errors were found than `errors` lists.
+    pub truncated: bool,
     /// Present when the error came from SageMaker.
     pub upstream: Option<UpstreamDetails>,
 }
@@ -72,6 +74,7 @@ impl GatewayError {
             retryable: false,
             message: message.into(),
             errors: Vec::new(),
+            truncated: false,
             upstream: None,
         }
     }
@@ -87,6 +90,7 @@ impl GatewayError {
             error.message = format!(
                 "The request body has invalid fields; the first {MAX_FIELD_ERRORS} are listed."
             );
+            error.truncated = true;
         }
         error.errors = errors;
         error.errors.truncate(MAX_FIELD_ERRORS);
@@ -135,9 +139,11 @@ mod tests {
         let all = GatewayError::validation(errors(MAX_FIELD_ERRORS));
         assert_eq!(all.errors.len(), MAX_FIELD_ERRORS);
         assert_eq!(all.message, "The request body has invalid fields.");
+        assert!(!all.truncated);
         let capped = GatewayError::validation(errors(MAX_FIELD_ERRORS * 50));
         assert_eq!(capped.errors.len(), MAX_FIELD_ERRORS);
         assert_eq!(capped.errors[0].path, "k0");
+        assert!(capped.truncated);
         assert!(
             capped.message.contains("the first 100 are listed"),
             "{}",

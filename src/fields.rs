@@ -77,12 +77,18 @@ pub fn object<'a>(
     }
 }
 
-/// Adds an `unknown_field` error for every key not in `known`.
+/// Longest unknown field name echoed back in an error path, in characters.
+pub const MAX_ECHOED_KEY_CHARS: usize = 40;
+
+/// Adds an `unknown_field` error for every key not in `known`. The key is
+/// echoed in the path cut to [`MAX_ECHOED_KEY_CHARS`] and without control
+/// or bidirectional characters, so a client cannot make the answer large or
+/// make it render misleadingly.
 pub fn reject_unknown(map: &Map<String, Value>, path: &str, known: &[&str], report: &mut Report) {
     for key in map.keys() {
         if !known.contains(&key.as_str()) {
             report.push(
-                &join(path, key),
+                &join(path, &echoed_key(key)),
                 "unknown_field",
                 format!(
                     "is not a recognised field; expected one of: {}",
@@ -91,6 +97,23 @@ pub fn reject_unknown(map: &Map<String, Value>, path: &str, known: &[&str], repo
             );
         }
     }
+}
+
+/// `key` as it may appear in an answer: control and bidirectional characters
+/// dropped, at most [`MAX_ECHOED_KEY_CHARS`] characters (then `…`).
+pub fn echoed_key(key: &str) -> String {
+    let mut shown: String = key
+        .chars()
+        // Also the bidirectional marks (LRM, RLM, ALM), which texts may carry
+        // but a field name has no use for.
+        .filter(|c| !is_forbidden_char(*c) && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}'))
+        .take(MAX_ECHOED_KEY_CHARS + 1)
+        .collect();
+    if shown.chars().count() > MAX_ECHOED_KEY_CHARS {
+        shown = shown.chars().take(MAX_ECHOED_KEY_CHARS).collect();
+        shown.push('…');
+    }
+    shown
 }
 
 /// The field's value, or a `required` error when it is missing or null.

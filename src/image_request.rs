@@ -13,6 +13,7 @@ use crate::fields::{choice, join, object, optional, reject_unknown, required, Re
 use crate::function::ModelFunction;
 use crate::image_bytes::{decode_inline_image, InlineImage};
 use crate::limits::MAX_SAGEMAKER_HEADER_VALUE_CHARS;
+use crate::names::FunctionEndpoints;
 use crate::routing::{read_routing, Routing, ROUTING_FIELDS};
 use crate::s3_uri::S3Location;
 
@@ -101,13 +102,16 @@ pub struct ImageRequest {
 }
 
 /// Validates an image-analysis request; every problem is reported at once.
+/// `caller_id` (the verified JWT `sub`) decides which `s3://` keys the
+/// caller may name, and whether it may start an asynchronous inference.
 pub fn read_image_request(
     value: &Value,
     config: &GatewayConfig,
+    caller_id: Option<&str>,
 ) -> Result<ImageRequest, GatewayError> {
     let mut report = Report::default();
     let parsed = object(value, "", &mut report)
-        .and_then(|map| read_image_object(map, "", config, &mut report));
+        .and_then(|map| read_image_object(map, "", config, caller_id, &mut report));
     report.finish(parsed)
 }
 
@@ -115,6 +119,7 @@ fn read_image_object(
     map: &Map<String, Value>,
     path: &str,
     config: &GatewayConfig,
+    caller_id: Option<&str>,
     report: &mut Report,
 ) -> Option<ImageRequest> {
     let mut known = vec!["image_data", "image_type", "analysis_type", "async"];
@@ -129,18 +134,21 @@ fn read_image_object(
         Some(v) => choice(v, &join(path, "analysis_type"), &ANALYSIS_TYPES, report),
     };
     let source = required(map, "image_data", path, report)
-        .and_then(|v| read_image_data(v, &join(path, "image_data"), config, report));
-    let mut routing = read_routing(map, path, ModelFunction::ImageAnalysis, config, report);
+        .and_then(|v| read_image_data(v, &join(path, "image_data"), config, caller_id, report));
     let asynchronous = asynchronous?;
+    // An endpoint with an AsyncInferenceConfig takes only asynchronous
+    // invocations: async requests reach the configured one and no other.
+    let async_endpoints = config
+        .asynchronous
+        .as_ref()
+        .filter(|_| asynchronous)
+        .map(|settings| FunctionEndpoints::new(settings.image_endpoint.clone(), Vec::new()));
+    let endpoints = async_endpoints
+        .as_ref()
+        .unwrap_or_else(|| config.endpoints(ModelFunction::ImageAnalysis));
+    let routing = read_routing(map, path, endpoints, config, report);
     if asynchronous {
-        check_async_source(map, source.as_ref(), path, report);
-        if let (Some(routing), Some(settings), None) = (
-            routing.as_mut(),
-            config.asynchronous.as_ref(),
-            optional(map, "endpoint"),
-        ) {
-            routing.endpoint.clone_from(&settings.image_endpoint);
-        }
+        check_async_source(map, source.as_ref(), path, caller_id, report);
     }
     let (image_type, analysis_type) = (image_type?, analysis_type?);
     let input = match source? {
@@ -189,14 +197,22 @@ fn read_async_flag(
 }
 
 /// What InvokeEndpointAsync needs: SageMaker reads the input from S3 (so the
-/// image must be an `s3://` URI that fits the InputLocation header) and it
-/// has no target variant.
+/// image must be an `s3://` URI that fits the InputLocation header), it has
+/// no target variant, and the result id must belong to a signed-in caller.
 fn check_async_source(
     map: &Map<String, Value>,
     source: Option<&ImageSource>,
     path: &str,
+    caller_id: Option<&str>,
     report: &mut Report,
 ) {
+    if caller_id.is_none_or(str::is_empty) {
+        report.push(
+            &join(path, "async"),
+            "not_allowed",
+            "needs a signed-in caller: the result belongs to whoever started it",
+        );
+    }
     match source {
         Some(ImageSource::Inline(_)) => report.push(
             &join(path, "async"),
@@ -235,6 +251,7 @@ fn read_image_data(
     value: &Value,
     path: &str,
     config: &GatewayConfig,
+    caller_id: Option<&str>,
     report: &mut Report,
 ) -> Option<ImageSource> {
     let Value::String(data) = value else {
@@ -248,14 +265,8 @@ fn read_image_data(
     }
     let result = if data.contains("://") || data.starts_with("file:") {
         S3Location::parse(data).and_then(|location| {
-            if config.allowed_buckets.allows(&location.bucket) {
-                Ok(ImageSource::S3(location))
-            } else {
-                Err((
-                    "not_allowed",
-                    "must point at an allowed S3 bucket".to_owned(),
-                ))
-            }
+            config.s3_access.check(&location, caller_id)?;
+            Ok(ImageSource::S3(location))
         })
     } else {
         decode_inline_image(data).map(ImageSource::Inline)

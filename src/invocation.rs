@@ -8,11 +8,12 @@ use crate::batch_request::{read_batch_request, BatchPlan, BatchRequest};
 use crate::config::GatewayConfig;
 use crate::error::GatewayError;
 use crate::function::ModelFunction;
-use crate::image_request::read_image_request;
+use crate::image_request::{read_image_request, ImageModelInput};
 use crate::json_body::parse_json_body;
 use crate::plain_triage::read_plain_triage;
 use crate::risk_request::read_risk_request;
 use crate::routing::Routing;
+use crate::sticky_variant::apply_sticky_variant;
 use crate::triage_request::{read_triage_request, TriageModelInput};
 use serde_json::Value;
 
@@ -29,6 +30,10 @@ pub struct Invocation {
     pub headers: Vec<(String, String)>,
     /// Body for the model container.
     pub body: Vec<u8>,
+    /// Whether the model reads its input from S3 (an `s3://` image): the body
+    /// names the object but does not hold it, so equal bodies may not mean
+    /// equal inputs (a new scan uploaded under the same key).
+    pub input_in_s3: bool,
     /// How the answer is read.
     pub mode: InvocationMode,
 }
@@ -45,17 +50,25 @@ pub enum InvocationMode {
 }
 
 /// Validates a client body for `function` and builds its SageMaker call.
+/// `caller_id` is the verified JWT `sub`, or `None` for a caller without
+/// one: it picks the sticky variant, bounds the caller's `s3://` keys and
+/// owns an asynchronous result.
 pub fn build_invocation(
     config: &GatewayConfig,
     function: ModelFunction,
     client_body: &[u8],
+    caller_id: Option<&str>,
 ) -> Result<Invocation, GatewayError> {
-    if function == ModelFunction::Triage {
-        if let Some(invocation) = build_plain_triage(config, client_body) {
-            return invocation;
-        }
-    }
-    build_from_tree(config, function, client_body)
+    let plain = match function {
+        ModelFunction::Triage => build_plain_triage(config, client_body),
+        _ => None,
+    };
+    let mut invocation = match plain {
+        Some(invocation) => invocation?,
+        None => build_from_tree(config, function, client_body, caller_id)?,
+    };
+    apply_sticky_variant(config, &mut invocation, caller_id);
+    Ok(invocation)
 }
 
 // The functions below are kept out of line on purpose: V8 compiles wasm one
@@ -93,6 +106,7 @@ fn build_from_tree(
     config: &GatewayConfig,
     function: ModelFunction,
     client_body: &[u8],
+    caller_id: Option<&str>,
 ) -> Result<Invocation, GatewayError> {
     let value = parse_json_body(client_body)?;
     if let Some(batch) = read_batch_request(&value, function, config) {
@@ -100,7 +114,7 @@ fn build_from_tree(
     }
     match function {
         ModelFunction::Triage => build_triage(config, &value),
-        ModelFunction::ImageAnalysis => build_image(config, &value),
+        ModelFunction::ImageAnalysis => build_image(config, &value, caller_id),
         ModelFunction::RiskScore => build_risk(config, &value),
     }
 }
@@ -134,20 +148,27 @@ fn build_triage(config: &GatewayConfig, value: &Value) -> Result<Invocation, Gat
 }
 
 #[inline(never)]
-fn build_image(config: &GatewayConfig, value: &Value) -> Result<Invocation, GatewayError> {
-    let request = read_image_request(value, config)?;
+fn build_image(
+    config: &GatewayConfig,
+    value: &Value,
+    caller_id: Option<&str>,
+) -> Result<Invocation, GatewayError> {
+    let request = read_image_request(value, config, caller_id)?;
     if request.asynchronous {
         return build_async_invocation(config, request.routing, request.input);
     }
+    let input_in_s3 = matches!(request.input, ImageModelInput::S3 { .. });
     let (content_type, body, attributes) = request.input.into_wire();
-    Ok(assemble(
+    let mut invocation = assemble(
         config,
         request.routing,
         content_type,
         "application/json",
         body,
         attributes,
-    ))
+    );
+    invocation.input_in_s3 = input_in_s3;
+    Ok(invocation)
 }
 
 #[inline(never)]
@@ -205,6 +226,7 @@ fn assemble(
         url,
         headers,
         body,
+        input_in_s3: false,
         mode: InvocationMode::Single,
     }
 }

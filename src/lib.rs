@@ -44,6 +44,7 @@ pub mod normalize;
 pub mod plain_triage;
 pub mod risk_request;
 pub mod routing;
+pub mod s3_access;
 pub mod s3_endpoint;
 pub mod s3_uri;
 pub mod sagemaker_error;

@@ -1,5 +1,5 @@
 //! SageMaker's name rule for endpoints and production variants, and the
-//! endpoint allow-list a client-chosen endpoint must also pass.
+//! endpoints each function may reach.
 
 use crate::limits::MAX_SAGEMAKER_NAME_CHARS;
 
@@ -34,49 +34,52 @@ pub fn check_sagemaker_name(name: &str) -> Result<(), NameProblem> {
     }
 }
 
-/// An allow-list of endpoint names: exact names, or prefixes ending in `*`
-/// (the guide's IAM resource `endpoint/medical-*` is the default).
+/// The endpoints one function may call: its default and the operator's
+/// extra names, exact names only. A client can name no other endpoint, so
+/// every endpoint that ever appears in a call, a log or a metric is one the
+/// operator configured.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EndpointAllowList {
-    patterns: Vec<String>,
+pub struct FunctionEndpoints {
+    default: String,
+    extra: Vec<String>,
 }
 
-impl EndpointAllowList {
-    /// Builds the list, refusing a pattern that could never match a valid name.
-    pub fn new(patterns: Vec<String>) -> Result<Self, String> {
-        for pattern in &patterns {
-            let stem = pattern.strip_suffix('*').unwrap_or(pattern);
-            let stem_ok = stem.is_empty() && pattern == "*"
-                || stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !stem.is_empty();
-            if !stem_ok || stem.starts_with('-') {
-                return Err(format!(
-                    "has an invalid pattern {pattern:?}; use names or prefixes such as medical-*"
-                ));
-            }
-        }
-        Ok(Self { patterns })
-    }
-
-    /// The guide's IAM policy resource, `medical-*`.
-    pub fn guide_default() -> Self {
-        Self {
-            patterns: vec!["medical-*".to_owned()],
+/// Checks an operator's list of endpoint names against SageMaker's rule.
+pub fn check_endpoint_names(names: &[String]) -> Result<(), String> {
+    for name in names {
+        if let Err((_, message)) = check_sagemaker_name(name) {
+            return Err(format!(
+                "lists an invalid endpoint name: it {message} (exact names only, no patterns)"
+            ));
         }
     }
+    Ok(())
+}
 
-    /// Whether `name` matches one of the patterns (case-sensitive, as SageMaker is).
+impl FunctionEndpoints {
+    /// The default and the extra names, already checked.
+    pub fn new(default: String, extra: Vec<String>) -> Self {
+        Self { default, extra }
+    }
+
+    /// The endpoint called when the client names none.
+    pub fn default_name(&self) -> &str {
+        &self.default
+    }
+
+    /// Whether a client may name `name` (case-sensitive, as SageMaker is).
     pub fn allows(&self, name: &str) -> bool {
-        self.patterns
-            .iter()
-            .any(|pattern| match pattern.strip_suffix('*') {
-                Some(prefix) => name.starts_with(prefix),
-                None => name == pattern,
-            })
+        name == self.default || self.extra.iter().any(|extra| extra == name)
     }
 
-    /// The patterns, for messages.
+    /// Every name, default first.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.default.as_str()).chain(self.extra.iter().map(String::as_str))
+    }
+
+    /// The names, for messages.
     pub fn describe(&self) -> String {
-        self.patterns.join(", ")
+        self.names().collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -115,18 +118,21 @@ mod tests {
     }
 
     #[test]
-    fn allow_list_matches_prefixes_and_exact_names() {
-        let list =
-            EndpointAllowList::new(vec!["medical-*".into(), "patient-risk-scorer".into()]).unwrap();
-        assert!(list.allows("medical-triage-endpoint"));
-        assert!(list.allows("patient-risk-scorer"));
-        assert!(!list.allows("patient-risk-scorer-2"));
-        assert!(!list.allows("Medical-x"));
-        assert!(!list.allows("other"));
-        assert!(EndpointAllowList::new(vec!["*".into()])
-            .unwrap()
-            .allows("anything"));
-        assert!(EndpointAllowList::new(vec!["bad pattern".into()]).is_err());
-        assert!(EndpointAllowList::new(vec!["a*b*".into()]).is_err());
+    fn a_function_reaches_its_default_and_its_listed_names_only() {
+        let endpoints = FunctionEndpoints::new(
+            "medical-triage-endpoint".into(),
+            vec!["triage-canary".into()],
+        );
+        assert!(endpoints.allows("medical-triage-endpoint"));
+        assert!(endpoints.allows("triage-canary"));
+        assert!(!endpoints.allows("medical-image-classifier"));
+        assert!(!endpoints.allows("Triage-canary"));
+        assert!(!endpoints.allows("triage-canary-2"));
+        assert_eq!(
+            endpoints.describe(),
+            "medical-triage-endpoint, triage-canary"
+        );
+        let error = check_endpoint_names(&["medical-*".into()]).unwrap_err();
+        assert!(error.contains("exact names only"), "{error}");
     }
 }

@@ -121,7 +121,13 @@ pub fn read_risk_request(
     let mut report = Report::default();
     let parsed = object(value, "", &mut report).and_then(|map| {
         let input = read_risk_item(map, "", &ROUTING_FIELDS, &mut report);
-        let routing = read_routing(map, "", ModelFunction::RiskScore, config, &mut report);
+        let routing = read_routing(
+            map,
+            "",
+            config.endpoints(ModelFunction::RiskScore),
+            config,
+            &mut report,
+        );
         Some((input?, routing?))
     });
     report.finish(parsed)

@@ -4,8 +4,7 @@ use serde_json::{Map, Value};
 
 use crate::config::GatewayConfig;
 use crate::fields::{join, optional, Report};
-use crate::function::ModelFunction;
-use crate::names::check_sagemaker_name;
+use crate::names::{check_sagemaker_name, FunctionEndpoints};
 
 /// Top-level fields that choose where a request goes.
 pub const ROUTING_FIELDS: [&str; 2] = ["endpoint", "variant"];
@@ -19,37 +18,47 @@ pub struct Routing {
     pub variant: Option<String>,
 }
 
-/// Reads `endpoint` (checked against SageMaker's rule and the allow-list) and
-/// `variant` (SageMaker's rule), falling back to the function's default.
+/// Reads `endpoint` (SageMaker's rule, and one of the function's own
+/// endpoints) and `variant` (SageMaker's rule, and one the operator lets
+/// clients choose), falling back to the function's default endpoint.
 pub fn read_routing(
     map: &Map<String, Value>,
     path: &str,
-    function: ModelFunction,
+    endpoints: &FunctionEndpoints,
     config: &GatewayConfig,
     report: &mut Report,
 ) -> Option<Routing> {
     let endpoint = match optional(map, "endpoint") {
-        None => Some(config.default_endpoint(function).to_owned()),
+        None => Some(endpoints.default_name().to_owned()),
         Some(value) => sagemaker_name(value, &join(path, "endpoint"), report).and_then(|name| {
-            let allowed =
-                name == config.default_endpoint(function) || config.allowed_endpoints.allows(&name);
-            if !allowed {
-                report.push(
-                    &join(path, "endpoint"),
-                    "not_allowed",
-                    format!(
-                        "is not an allowed endpoint (allowed: {})",
-                        config.allowed_endpoints.describe()
-                    ),
-                );
-                return None;
+            if endpoints.allows(&name) {
+                return Some(name);
             }
-            Some(name)
+            report.push(
+                &join(path, "endpoint"),
+                "not_allowed",
+                format!(
+                    "is not an endpoint of this function (allowed: {})",
+                    endpoints.describe()
+                ),
+            );
+            None
         }),
     };
     let variant = match optional(map, "variant") {
         None => Some(None),
-        Some(value) => sagemaker_name(value, &join(path, "variant"), report).map(Some),
+        Some(value) => sagemaker_name(value, &join(path, "variant"), report).and_then(|name| {
+            if config.client_may_choose_variant(&name) {
+                return Some(Some(name));
+            }
+            let message = if config.client_variants.is_empty() {
+                "cannot be chosen by clients on this deployment".to_owned()
+            } else {
+                "is not a variant clients may choose".to_owned()
+            };
+            report.push(&join(path, "variant"), "not_allowed", message);
+            None
+        }),
     };
     Some(Routing {
         endpoint: endpoint?,

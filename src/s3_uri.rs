@@ -1,4 +1,4 @@
-//! `s3://bucket/key` image locations and the bucket allow-list.
+//! `s3://bucket/key` image locations.
 
 /// A parsed S3 location.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,29 +81,6 @@ pub fn check_bucket_name(bucket: &str) -> Result<(), String> {
     }
 }
 
-/// Buckets `image_data` may point at; empty means any bucket (the IAM role
-/// still limits what the model can read).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BucketAllowList {
-    buckets: Vec<String>,
-}
-
-impl BucketAllowList {
-    /// Builds the list, refusing names that are not buckets.
-    pub fn new(buckets: Vec<String>) -> Result<Self, String> {
-        for bucket in &buckets {
-            check_bucket_name(bucket)
-                .map_err(|_| format!("has an invalid bucket name {bucket:?}"))?;
-        }
-        Ok(Self { buckets })
-    }
-
-    /// Whether the bucket may be used.
-    pub fn allows(&self, bucket: &str) -> bool {
-        self.buckets.is_empty() || self.buckets.iter().any(|b| b == bucket)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,14 +120,5 @@ mod tests {
         for (uri, code) in cases {
             assert_eq!(S3Location::parse(uri).unwrap_err().0, code, "{uri}");
         }
-    }
-
-    #[test]
-    fn allow_list() {
-        assert!(BucketAllowList::default().allows("any"));
-        let list = BucketAllowList::new(vec!["healthnav-images".into()]).unwrap();
-        assert!(list.allows("healthnav-images"));
-        assert!(!list.allows("other-bucket"));
-        assert!(BucketAllowList::new(vec!["Bad".into()]).is_err());
     }
 }

@@ -17,9 +17,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::config::GatewayConfig;
-use crate::error::GatewayError;
-use crate::function::ModelFunction;
-use crate::invocation::{build_invocation, Invocation};
+use crate::invocation::Invocation;
 use crate::names::check_sagemaker_name;
 
 /// SageMaker allows at most 10 production variants per endpoint.
@@ -125,19 +123,6 @@ pub fn sticky_point(endpoint: &str, caller_id: &str) -> u64 {
         .fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte))
 }
 
-/// [`build_invocation`], then the sticky variant for `caller_id` when sticky
-/// variants are configured and the request pinned no `variant` itself.
-pub fn build_invocation_for(
-    config: &GatewayConfig,
-    function: ModelFunction,
-    client_body: &[u8],
-    caller_id: Option<&str>,
-) -> Result<Invocation, GatewayError> {
-    let mut invocation = build_invocation(config, function, client_body)?;
-    apply_sticky_variant(config, &mut invocation, caller_id);
-    Ok(invocation)
-}
-
 /// Routes an unpinned invocation to the caller's sticky variant. An explicit
 /// `variant` in the request wins; without a caller id (anonymous key, no
 /// `sub`) nothing is pinned and SageMaker's own weights decide.
@@ -168,6 +153,8 @@ pub fn apply_sticky_variant(
 mod tests {
     use super::*;
     use crate::config::GatewaySettings;
+    use crate::function::ModelFunction;
+    use crate::invocation::build_invocation;
 
     fn entries(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| (*s).to_owned()).collect()
@@ -394,8 +381,7 @@ mod tests {
     fn a_caller_without_a_pinned_variant_is_routed_to_their_arm() {
         let config = config(Some(&["model-v1:50", "model-v2:50"]));
         let invocation =
-            build_invocation_for(&config, ModelFunction::RiskScore, RISK_BODY, Some("user-1"))
-                .unwrap();
+            build_invocation(&config, ModelFunction::RiskScore, RISK_BODY, Some("user-1")).unwrap();
         // See assignment_table: 72 of 100.
         let expected = "model-v2";
         assert_eq!(invocation.variant.as_deref(), Some(expected));
@@ -408,13 +394,19 @@ mod tests {
     }
 
     #[test]
-    fn an_explicit_variant_wins() {
-        let config = config(Some(&["model-v1:50", "model-v2:50"]));
-        let body = br#"{"symptoms":["fever"],"age":30,"gender":"female","variant":"AllTraffic"}"#;
+    fn an_allowed_explicit_variant_wins() {
+        let config = GatewayConfig::new(GatewaySettings {
+            region: "us-east-1".into(),
+            sticky_variants: Some(entries(&["model-v1:50", "model-v2:50"])),
+            client_variants: Some(entries(&["model-v1"])),
+            ..Default::default()
+        })
+        .unwrap();
+        let body = br#"{"symptoms":["fever"],"age":30,"gender":"female","variant":"model-v1"}"#;
         for caller in ["user-1", "user-2", "user-3"] {
             let invocation =
-                build_invocation_for(&config, ModelFunction::Triage, body, Some(caller)).unwrap();
-            assert_eq!(invocation.variant.as_deref(), Some("AllTraffic"));
+                build_invocation(&config, ModelFunction::Triage, body, Some(caller)).unwrap();
+            assert_eq!(invocation.variant.as_deref(), Some("model-v1"));
             let headers: Vec<_> = invocation
                 .headers
                 .iter()
@@ -425,12 +417,44 @@ mod tests {
     }
 
     #[test]
+    fn clients_choose_only_listed_variants_and_never_a_closed_canary() {
+        let config = |client: &[&str]| {
+            GatewayConfig::new(GatewaySettings {
+                region: "us-east-1".into(),
+                sticky_variants: Some(entries(&["model-v1:50", "model-v2:50", "canary:0"])),
+                client_variants: Some(entries(client)),
+                ..Default::default()
+            })
+            .unwrap()
+        };
+        let refused = |config: &GatewayConfig, variant: &str| {
+            let body = format!(
+                r#"{{"symptoms":["fever"],"age":30,"gender":"female","variant":"{variant}"}}"#
+            );
+            let error = build_invocation(config, ModelFunction::Triage, body.as_bytes(), Some("u"))
+                .unwrap_err();
+            (error.errors[0].path.clone(), error.errors[0].code)
+        };
+        let expected = ("variant".to_owned(), "not_allowed");
+        // Nothing listed: no variant can be named, AllTraffic included.
+        let none = config(&[]);
+        for variant in ["model-v1", "AllTraffic", "canary"] {
+            assert_eq!(refused(&none, variant), expected, "{variant}");
+        }
+        // Listed, but the sticky weight of 0 keeps the canary closed.
+        let listed = config(&["model-v1", "canary"]);
+        assert_eq!(refused(&listed, "canary"), expected);
+        assert_eq!(refused(&listed, "model-v2"), expected);
+        assert!(listed.client_may_choose_variant("model-v1"));
+    }
+
+    #[test]
     fn no_caller_or_no_setting_pins_nothing() {
         let on = config(Some(&["model-v1:50", "model-v2:50"]));
         let off = config(None);
         for (config, caller) in [(&on, None), (&on, Some("")), (&off, Some("user-1"))] {
             let invocation =
-                build_invocation_for(config, ModelFunction::RiskScore, RISK_BODY, caller).unwrap();
+                build_invocation(config, ModelFunction::RiskScore, RISK_BODY, caller).unwrap();
             assert_eq!(invocation.variant, None);
             assert_eq!(target_variant(&invocation), None);
         }

@@ -48,7 +48,13 @@ pub fn read_triage_request(
     let mut report = Report::default();
     let parsed = object(value, "", &mut report).and_then(|map| {
         let input = read_triage_item(map, "", &ROUTING_FIELDS, &mut report);
-        let routing = read_routing(map, "", ModelFunction::Triage, config, &mut report);
+        let routing = read_routing(
+            map,
+            "",
+            config.endpoints(ModelFunction::Triage),
+            config,
+            &mut report,
+        );
         Some((input?, routing?))
     });
     report.finish(parsed)

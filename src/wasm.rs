@@ -14,7 +14,6 @@ use crate::invocation::build_invocation;
 use crate::invocation_signer::InvocationSigner;
 use crate::normalize::normalize_response;
 use crate::signing::{sign_request, Credentials, PayloadHash, SigningRequest};
-use crate::sticky_variant::build_invocation_for;
 
 mod async_api;
 mod batch_api;
@@ -39,10 +38,17 @@ export interface GatewaySettings {
   endpointUrl?: string;
   /** Use the region's FIPS endpoint. */
   useFips?: boolean;
-  /** Endpoint names or "prefix*" patterns a client may choose. Default ["medical-*"]. */
-  allowedEndpoints?: string[];
-  /** S3 buckets image_data may point at. Default: any. */
+  /**
+   * Extra endpoints (exact names) a client may name per function, beside the
+   * function's default. Default: none, so each function reaches its default only.
+   */
+  allowedEndpoints?: { triage?: string[]; imageAnalysis?: string[]; riskScore?: string[] };
+  /** S3 buckets image_data may point at. Default: none (s3:// images refused). */
   allowedBuckets?: string[];
+  /** Key prefix every s3:// image must have; "{sub}" stands for the caller's id, e.g. "patients/{sub}/". */
+  s3KeyPrefix?: string;
+  /** Production variants a client may name in "variant". Default: none. A sticky arm of weight 0 is never choosable. */
+  clientVariants?: string[];
   /** Default endpoint per function. Defaults: the guide's names. */
   endpoints?: { triage?: string; imageAnalysis?: string; riskScore?: string };
   /** Image classifier labels in output order. */
@@ -86,6 +92,8 @@ export interface Invocation {
   batch: BatchPlan | null;
   /** InvokeEndpointAsync: read the answer with acceptAsyncResponse. */
   async: boolean;
+  /** The model reads its input from S3 (an s3:// image): equal bodies may not be equal inputs. */
+  inputInS3: boolean;
 }
 
 /** One problem with one field. */
@@ -115,6 +123,8 @@ export interface HealthNavError extends Error {
   /** Whether sending the same request again is safe. */
   retryable: boolean;
   errors: FieldError[];
+  /** True when more field errors were found than `errors` lists. */
+  truncated: boolean;
   upstream: UpstreamDetails | null;
 }
 
@@ -221,7 +231,7 @@ impl Gateway {
         #[wasm_bindgen(js_name = callerId)] caller_id: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let function = function_from_name(function_name)?;
-        let invocation = build_invocation_for(&self.config, function, body, caller_id.as_deref())
+        let invocation = build_invocation(&self.config, function, body, caller_id.as_deref())
             .map_err(to_js_error)?;
         Ok(invocation_to_js(&invocation, &[]))
     }
@@ -261,7 +271,7 @@ impl Gateway {
             .signer
             .as_mut()
             .ok_or_else(|| bad_argument("credentials", "must be set with setCredentials first"))?;
-        let invocation = build_invocation_for(&self.config, function, body, caller_id.as_deref())
+        let invocation = build_invocation(&self.config, function, body, caller_id.as_deref())
             .map_err(to_js_error)?;
         let signed = signer
             .sign(
@@ -276,15 +286,17 @@ impl Gateway {
 
     /// Every field problem of a client body, or an empty array when it is valid.
     /// Body-level problems (not JSON, empty, too large) come back with path "".
+    /// `callerId` is the signed-in caller the body would be sent as.
     #[wasm_bindgen(js_name = validateRequest, unchecked_return_type = "FieldError[]")]
     pub fn validate_request(
         &self,
         #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")]
         function_name: &str,
         body: &[u8],
+        #[wasm_bindgen(js_name = callerId)] caller_id: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let function = function_from_name(function_name)?;
-        let errors = match build_invocation(&self.config, function, body) {
+        let errors = match build_invocation(&self.config, function, body, caller_id.as_deref()) {
             // A batch is valid as a whole when one patient is; the others' errors still count.
             Ok(invocation) => match invocation.mode {
                 crate::invocation::InvocationMode::Batch(plan) => return to_js(&plan.errors()),
@@ -296,6 +308,13 @@ impl Gateway {
             Err(error) => error.errors,
         };
         to_js(&errors)
+    }
+
+    /// Every endpoint name this deployment can call (the asynchronous one
+    /// included), for metric labels: anything else is reported as `other`.
+    #[wasm_bindgen(js_name = endpointNames, unchecked_return_type = "string[]")]
+    pub fn endpoint_names(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.config.endpoint_names())
     }
 
     /// Turns a SageMaker answer into the guide's output, or throws its stable error.
@@ -430,6 +449,7 @@ fn to_js_error(error: GatewayError) -> JsValue {
         "errors",
         &to_js(&error.errors).unwrap_or_else(|_| Array::new().into()),
     );
+    set(&js_error, "truncated", &JsValue::from(error.truncated));
     let upstream = error
         .upstream
         .as_ref()
@@ -446,12 +466,4 @@ fn get(target: &JsValue, key: &str) -> JsValue {
 fn set(target: &JsValue, key: &str, value: &JsValue) {
     // Setting a property on a plain object or Error cannot fail.
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
-/// Test-only: panics, which aborts and traps the instance. The shared loader's
-/// tests use it to prove a trapped instance is replaced and the next call works.
-#[wasm_bindgen(js_name = panicForTests)]
-#[allow(clippy::panic)]
-pub fn panic_for_tests() {
-    panic!("deliberate panic for the trap-recovery test");
 }

@@ -1,7 +1,8 @@
 //! Asynchronous image analysis: the InvokeEndpointAsync request built from a
-//! client body, SageMaker's 202 turned into a signed result id, ids that
-//! cannot be forged, altered or replayed forever, the S3 URLs an id opens,
-//! and the S3 answers read back as a result, "pending" or a failure.
+//! client body, SageMaker's 202 turned into a signed result id that only its
+//! caller can open, ids that cannot be forged, altered, borrowed by another
+//! caller or replayed forever, the S3 URLs an id opens, and the S3 answers
+//! read back as a result, "pending" or a failure.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -25,9 +26,13 @@ const SECRET: &str = "a-local-test-secret-of-32-bytes!";
 const NOW: u64 = 1_768_480_496_000; // 2026-01-15T12:34:56Z
 const OUTPUT: &str = "s3://hn-async/output/9f1c.out";
 const FAILURE: &str = "s3://hn-async/failures/9f1c-error.out";
+/// The signed-in caller who starts the inferences, and another one.
+const CALLER: &str = "5b0d6a1e-patient-a";
+const OTHER_CALLER: &str = "9c41f3b2-patient-b";
 
 fn config_with(asynchronous: Value) -> GatewayConfig {
-    let settings = json!({"region": "us-east-1", "asyncInference": asynchronous});
+    let settings = json!({"region": "us-east-1", "asyncInference": asynchronous,
+        "allowedBuckets": ["patient-images", "b1b", "bucket"], "clientVariants": ["model-v1"]});
     GatewayConfig::new(serde_json::from_value(settings).unwrap()).unwrap()
 }
 
@@ -52,6 +57,7 @@ fn image_call(body: Value, config: &GatewayConfig) -> Result<Invocation, Gateway
         config,
         ModelFunction::ImageAnalysis,
         body.to_string().as_bytes(),
+        Some(CALLER),
     )
 }
 
@@ -82,15 +88,25 @@ fn an_async_s3_image_becomes_invoke_endpoint_async() {
                 ("x-amzn-sagemaker-custom-attributes", "image_type=xray,analysis_type=classification"),
             ]),
             body: Vec::new(),
+            input_in_s3: true,
             mode: InvocationMode::Async,
         }
     );
-    // A named endpoint (allow-listed) and the configured default.
-    let named = json!({"image_data": "s3://b1b/x.dcm", "image_type": "ct", "async": true, "endpoint": "medical-ct-async"});
+    // The configured async endpoint may be named; no other endpoint, not
+    // even the real-time image endpoint, which takes no async invocations.
+    let named = json!({"image_data": "s3://b1b/x.dcm", "image_type": "ct", "async": true,
+        "endpoint": DEFAULT_ASYNC_IMAGE_ENDPOINT});
     assert_eq!(
         image_call(named, &config()).unwrap().endpoint,
-        "medical-ct-async"
+        DEFAULT_ASYNC_IMAGE_ENDPOINT
     );
+    for other in ["medical-ct-async", "medical-image-classifier"] {
+        let named = json!({"image_data": "s3://b1b/x.dcm", "image_type": "ct", "async": true,
+            "endpoint": other});
+        let error = image_call(named, &config()).unwrap_err();
+        assert_eq!(error.errors[0].path, "endpoint", "{other}");
+        assert_eq!(error.errors[0].code, "not_allowed", "{other}");
+    }
     let configured =
         config_with(json!({"resultSecret": SECRET, "imageEndpoint": "hn-image-async"}));
     let body = json!({"image_data": "s3://b1b/x.jpg", "image_type": "ct", "async": true});
@@ -102,19 +118,13 @@ fn an_async_s3_image_becomes_invoke_endpoint_async() {
     let sticky = GatewayConfig::new(
         serde_json::from_value(
             json!({"region": "us-east-1", "stickyVariants": ["model-v1:1"],
-            "asyncInference": {"resultSecret": SECRET}}),
+            "allowedBuckets": ["b1b"], "asyncInference": {"resultSecret": SECRET}}),
         )
         .unwrap(),
     )
     .unwrap();
     let body = json!({"image_data": "s3://b1b/x.jpg", "image_type": "ct", "async": true});
-    let invocation = healthnav_edge::sticky_variant::build_invocation_for(
-        &sticky,
-        ModelFunction::ImageAnalysis,
-        body.to_string().as_bytes(),
-        Some("user-1"),
-    )
-    .unwrap();
+    let invocation = image_call(body, &sticky).unwrap();
     assert_eq!(invocation.variant, None);
     assert!(!invocation
         .headers
@@ -126,6 +136,29 @@ fn an_async_s3_image_becomes_invoke_endpoint_async() {
         image_call(real_time, &config()).unwrap().mode,
         InvocationMode::Single
     );
+}
+
+#[test]
+fn only_a_signed_in_caller_can_start_an_inference() {
+    let body = json!({"image_data": "s3://b1b/x.jpg", "image_type": "ct", "async": true});
+    for caller in [None, Some("")] {
+        let error = build_invocation(
+            &config(),
+            ModelFunction::ImageAnalysis,
+            body.to_string().as_bytes(),
+            caller,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (
+                error.code,
+                error.errors[0].path.as_str(),
+                error.errors[0].code
+            ),
+            ("validation_failed", "async", "not_allowed"),
+            "{caller:?}"
+        );
+    }
 }
 
 #[test]
@@ -245,7 +278,7 @@ fn accept(status: u16, pairs: &[(&str, &str)], body: &str) -> Result<AsyncAccept
         headers: &headers,
         body: body.as_bytes(),
     };
-    accept_async_response(&config(), response, NOW)
+    accept_async_response(&config(), response, NOW, CALLER)
 }
 
 #[test]
@@ -263,16 +296,18 @@ fn an_accepted_invocation_becomes_a_signed_id() {
     assert_eq!(accepted.inference_id.as_deref(), Some("c0ffee-1"));
     assert_eq!(
         accepted.id,
-        issue_async_id(&key(), &location(OUTPUT, Some(FAILURE), NOW))
+        issue_async_id(&key(), &location(OUTPUT, Some(FAILURE), NOW), CALLER)
     );
     assert_eq!(
-        open_async_id(&key(), &accepted.id, NOW + 1_000).unwrap(),
+        open_async_id(&key(), &accepted.id, CALLER, NOW + 1_000).unwrap(),
         location(OUTPUT, Some(FAILURE), NOW)
     );
-    // The exact id: v1.<base64url JSON>.<base64url HMAC-SHA256>.
+    // The exact id: v2.<base64url JSON>.<base64url HMAC-SHA256>; the caller
+    // is covered by the tag but not written in the id.
+    assert!(!accepted.id.contains(CALLER));
     let (payload, tag) = accepted
         .id
-        .strip_prefix("v1.")
+        .strip_prefix("v2.")
         .unwrap()
         .split_once('.')
         .unwrap();
@@ -293,7 +328,7 @@ fn an_accepted_invocation_becomes_a_signed_id() {
     for (body, inference_id) in cases {
         let accepted = accept(202, &[("x-amzn-sagemaker-outputlocation", OUTPUT)], body).unwrap();
         assert_eq!(accepted.inference_id.as_deref(), *inference_id, "{body}");
-        let opened = open_async_id(&key(), &accepted.id, NOW).unwrap();
+        let opened = open_async_id(&key(), &accepted.id, CALLER, NOW).unwrap();
         assert_eq!(opened, location(OUTPUT, None, NOW));
     }
 }
@@ -350,30 +385,53 @@ fn unusable_or_failed_submissions_are_errors() {
 // ---------------------------------------------------------------------------
 
 #[test]
-fn ids_cannot_be_forged_altered_or_kept_forever() {
-    let id = issue_async_id(&key(), &location(OUTPUT, Some(FAILURE), NOW));
+fn ids_cannot_be_forged_altered_borrowed_or_kept_forever() {
+    let issue = |location: &AsyncResultLocation| issue_async_id(&key(), location, CALLER);
+    let id = issue(&location(OUTPUT, Some(FAILURE), NOW));
     let (signed, tag) = id.rsplit_once('.').unwrap();
-    let payload = signed.strip_prefix("v1.").unwrap();
+    let payload = signed.strip_prefix("v2.").unwrap();
     let forged_payload = URL_SAFE_NO_PAD
         .encode(format!(r#"{{"o":"s3://other-bucket/secret.csv","t":{NOW}}}"#).as_bytes());
     let other_key = AsyncIdKey::from_secret(&"another-secret-".repeat(3)).unwrap();
     let mut flipped = id.clone().into_bytes();
     flipped[10] ^= 1;
+    // The same location signed the way v1 ids were (no caller in the tag).
+    let v1_tag = {
+        use hmac::{Hmac, KeyInit, Mac};
+        let derived = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes())
+            .unwrap()
+            .chain_update(b"healthnav-edge async result id v1")
+            .finalize()
+            .into_bytes();
+        let mac = Hmac::<sha2::Sha256>::new_from_slice(&derived)
+            .unwrap()
+            .chain_update(format!("v1.{payload}").as_bytes())
+            .finalize()
+            .into_bytes();
+        URL_SAFE_NO_PAD.encode(mac)
+    };
     let cases: Vec<(String, &str, u16)> = vec![
         (String::new(), "missing_async_id", 400),
-        ("v1".into(), "unknown_async_id", 404),
-        ("v1.abc".into(), "unknown_async_id", 404),
+        ("v2".into(), "unknown_async_id", 404),
+        ("v2.abc".into(), "unknown_async_id", 404),
         (String::from_utf8(flipped).unwrap(), "unknown_async_id", 404),
         (
-            format!("v1.{forged_payload}.{tag}"),
+            format!("v2.{forged_payload}.{tag}"),
             "unknown_async_id",
             404,
         ),
-        (format!("v2.{payload}.{tag}"), "unknown_async_id", 404),
+        (format!("v1.{payload}.{tag}"), "unknown_async_id", 404),
+        (format!("v1.{payload}.{v1_tag}"), "unknown_async_id", 404),
+        // Another caller's id for the same location.
+        (
+            issue_async_id(&key(), &location(OUTPUT, Some(FAILURE), NOW), OTHER_CALLER),
+            "unknown_async_id",
+            404,
+        ),
         (format!("{signed}.{}", &tag[1..]), "unknown_async_id", 404),
         (format!("{id}.x"), "unknown_async_id", 404),
         (
-            issue_async_id(&other_key, &location(OUTPUT, None, NOW)),
+            issue_async_id(&other_key, &location(OUTPUT, None, NOW), CALLER),
             "unknown_async_id",
             404,
         ),
@@ -384,27 +442,42 @@ fn ids_cannot_be_forged_altered_or_kept_forever() {
         ),
         // Issued in the future (beyond clock skew), or too long ago.
         (
-            issue_async_id(&key(), &location(OUTPUT, None, NOW + 600_000)),
+            issue(&location(OUTPUT, None, NOW + 600_000)),
             "unknown_async_id",
             404,
         ),
         (
-            issue_async_id(&key(), &location(OUTPUT, None, NOW - MAX_ID_AGE_MS - 1)),
+            issue(&location(OUTPUT, None, NOW - MAX_ID_AGE_MS - 1)),
             "async_id_expired",
             410,
         ),
     ];
     for (candidate, code, status) in cases {
-        let error = open_async_id(&key(), &candidate, NOW).unwrap_err();
+        let error = open_async_id(&key(), &candidate, CALLER, NOW).unwrap_err();
         assert_eq!((error.code, error.status), (code, status), "{candidate}");
     }
-    let just_in_time = issue_async_id(&key(), &location(OUTPUT, None, NOW - MAX_ID_AGE_MS));
-    assert!(open_async_id(&key(), &just_in_time, NOW).is_ok());
+    let just_in_time = issue(&location(OUTPUT, None, NOW - MAX_ID_AGE_MS));
+    assert!(open_async_id(&key(), &just_in_time, CALLER, NOW).is_ok());
+    // The caller's own valid id, opened by anyone else (or by nobody), is
+    // indistinguishable from an id that was never issued.
+    for stranger in [
+        OTHER_CALLER,
+        "",
+        "5b0d6a1e-patient-a ",
+        "5B0D6A1E-PATIENT-A",
+    ] {
+        let error = open_async_id(&key(), &id, stranger, NOW).unwrap_err();
+        assert_eq!(
+            (error.code, error.status),
+            ("unknown_async_id", 404),
+            "{stranger:?}"
+        );
+    }
 }
 
 #[test]
 fn an_id_opens_to_the_s3_urls_of_its_objects() {
-    let id = issue_async_id(&key(), &location(OUTPUT, Some(FAILURE), NOW));
+    let id = issue_async_id(&key(), &location(OUTPUT, Some(FAILURE), NOW), CALLER);
     let cases = [
         (
             config(),
@@ -423,7 +496,7 @@ fn an_id_opens_to_the_s3_urls_of_its_objects() {
             format!("/sagemaker-image-analysis?id={id}"),
         ] {
             assert_eq!(
-                open_async_result(&config, &path, NOW).unwrap(),
+                open_async_result(&config, &path, NOW, Some(CALLER)).unwrap(),
                 AsyncResultUrls {
                     id: id.clone(),
                     output_url: output_url.into(),
@@ -433,15 +506,28 @@ fn an_id_opens_to_the_s3_urls_of_its_objects() {
             );
         }
     }
-    let missing = open_async_result(&config(), "/sagemaker-image-analysis", NOW).unwrap_err();
+    let missing =
+        open_async_result(&config(), "/sagemaker-image-analysis", NOW, Some(CALLER)).unwrap_err();
     assert_eq!((missing.code, missing.status), ("missing_async_id", 400));
+    // Without a caller (the app's public key) or as another caller: unknown.
+    for stranger in [None, Some(OTHER_CALLER)] {
+        let path = format!("/sagemaker-image-analysis/{id}");
+        let error = open_async_result(&config(), &path, NOW, stranger).unwrap_err();
+        assert_eq!((error.code, error.status), ("unknown_async_id", 404));
+    }
     let off = GatewayConfig::new(serde_json::from_value(json!({"region": "us-east-1"})).unwrap())
         .unwrap();
-    let disabled =
-        open_async_result(&off, &format!("/sagemaker-image-analysis/{id}"), NOW).unwrap_err();
+    let disabled = open_async_result(
+        &off,
+        &format!("/sagemaker-image-analysis/{id}"),
+        NOW,
+        Some(CALLER),
+    )
+    .unwrap_err();
     assert_eq!((disabled.code, disabled.status), ("async_not_enabled", 501));
     // A GET without an id is the client's mistake wherever it is sent.
-    let missing = open_async_result(&off, "/sagemaker-image-analysis?id=", NOW).unwrap_err();
+    let missing =
+        open_async_result(&off, "/sagemaker-image-analysis?id=", NOW, Some(CALLER)).unwrap_err();
     assert_eq!((missing.code, missing.status), ("missing_async_id", 400));
 }
 

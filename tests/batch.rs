@@ -14,12 +14,17 @@ use ModelFunction::{ImageAnalysis, RiskScore, Triage};
 
 const US_EAST_1: &str = "https://runtime.sagemaker.us-east-1.amazonaws.com";
 
+/// The variants and extra triage endpoint the batches below name are the
+/// operator's to allow; nothing else is.
 fn config() -> GatewayConfig {
-    GatewayConfig::new(serde_json::from_value(json!({"region": "us-east-1"})).unwrap()).unwrap()
+    let settings = json!({"region": "us-east-1",
+        "allowedEndpoints": {"triage": ["medical-triage-xgboost"]},
+        "clientVariants": ["model-v2", "a"], "allowedBuckets": ["bucket"]});
+    GatewayConfig::new(serde_json::from_value(settings).unwrap()).unwrap()
 }
 
 fn build(function: ModelFunction, body: &Value) -> Result<Invocation, GatewayError> {
-    build_invocation(&config(), function, body.to_string().as_bytes())
+    build_invocation(&config(), function, body.to_string().as_bytes(), None)
 }
 
 fn plan(invocation: &Invocation) -> &BatchPlan {
@@ -80,6 +85,45 @@ fn paths(error: &GatewayError) -> Vec<(&str, &str)> {
 // ---------------------------------------------------------------------------
 
 #[test]
+fn a_batch_answer_lists_at_most_100_field_errors() {
+    // 99 patients with six problems each (five invented fields, a bad age)
+    // and one valid patient: 594 problems from a body of a few kilobytes.
+    let bad = json!({"symptoms": ["x"], "age": -1, "gender": "male",
+        "a1": 1, "a2": 1, "a3": 1, "a4": 1, "a5": 1});
+    let mut patients = vec![bad; 99];
+    patients.push(fever());
+    let invocation = build(Triage, &json!({ "patients": patients })).unwrap();
+    let bounded = plan(&invocation);
+    let listed: usize = bounded.slots.iter().map(|slot| slot.errors.len()).sum();
+    assert_eq!(listed, 100);
+    assert!(bounded.truncated);
+    // Every refused patient still says why; the spare error goes to the first.
+    assert!(bounded.slots[..99]
+        .iter()
+        .all(|slot| !slot.ok && !slot.errors.is_empty()));
+    assert_eq!(bounded.slots[0].errors.len(), 2);
+    assert!(bounded.is_consistent());
+    // The answer says so.
+    let result = normalize_batch_response(
+        &config(),
+        Triage,
+        bounded,
+        UpstreamResponse {
+            status: 200,
+            headers: &[("content-type".into(), "application/jsonlines".into())],
+            body: br#"{"urgency_score":0.2,"risk_level":"low","confidence":0.9}"#,
+        },
+        5,
+    )
+    .unwrap();
+    let answer = serde_json::to_value(&result).unwrap();
+    assert_eq!(answer["truncated"], json!(true));
+    // A batch within the budget carries no flag at all.
+    let small = build(Triage, &json!({"patients": [fever(), {"symptoms": []}]})).unwrap();
+    assert!(!plan(&small).truncated);
+}
+
+#[test]
 fn a_triage_batch_is_one_json_lines_invocation() {
     let body = json!({"patients": [fever(), {"symptoms": []}, chest_pain()], "endpoint": "medical-triage-xgboost", "variant": "model-v2"});
     let invocation = build(Triage, &body).unwrap();
@@ -106,6 +150,7 @@ fn a_triage_batch_is_one_json_lines_invocation() {
             ),
             ok_slot(2),
         ],
+        truncated: false,
     };
     assert_eq!(
         invocation,
@@ -119,6 +164,7 @@ fn a_triage_batch_is_one_json_lines_invocation() {
                 ("x-amzn-sagemaker-target-variant".into(), "model-v2".into()),
             ],
             body: lines.as_bytes().to_vec(),
+            input_in_s3: false,
             mode: InvocationMode::Batch(expected_plan),
         }
     );

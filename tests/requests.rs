@@ -31,12 +31,16 @@ fn config_from(settings: Value) -> GatewayConfig {
     GatewayConfig::new(serde_json::from_value(settings).unwrap()).unwrap()
 }
 
+/// The guide's bucket and a variant name are the operator's to allow; with
+/// `{"region": ...}` alone no s3:// image and no variant is accepted.
 fn config() -> GatewayConfig {
-    config_from(json!({"region": "us-east-1"}))
+    config_from(
+        json!({"region": "us-east-1", "allowedBuckets": ["bucket"], "clientVariants": ["v1"]}),
+    )
 }
 
 fn build(function: ModelFunction, body: &str) -> Result<Invocation, GatewayError> {
-    build_invocation(&config(), function, body.as_bytes())
+    build_invocation(&config(), function, body.as_bytes(), None)
 }
 
 fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -90,6 +94,7 @@ fn the_guides_triage_call() {
             url: url("medical-triage-endpoint"),
             headers: headers(&[("content-type", "application/json"), ("accept", "application/json")]),
             body: br#"{"symptoms":["fever","cough"],"age":35,"gender":"female","medical_history":[],"current_medications":[]}"#.to_vec(),
+            input_in_s3: false,
             mode: InvocationMode::Single,
         }
     );
@@ -106,6 +111,7 @@ fn the_guides_image_call() {
             url: url("medical-image-classifier"),
             headers: headers(&[("content-type", "application/json"), ("accept", "application/json")]),
             body: br#"{"image_url":"s3://bucket/image.jpg","image_type":"xray","analysis_type":"classification"}"#.to_vec(),
+            input_in_s3: true,
             mode: InvocationMode::Single,
         }
     );
@@ -175,6 +181,11 @@ fn nulls_mean_absent_for_optional_fields() {
 #[test]
 fn routing_fields_choose_endpoint_and_variant() {
     let body = r#"{"symptoms":["fever"],"age":35,"gender":"female","endpoint":"medical-triage-v2","variant":"blue-2"}"#;
+    let max_name = format!("medical-{}", "a".repeat(55));
+    let config = config_from(json!({"region": "us-east-1",
+        "allowedEndpoints": {"triage": ["medical-triage-v2", max_name]},
+        "clientVariants": ["blue-2"]}));
+    let build = |function, body: &str| build_invocation(&config, function, body.as_bytes(), None);
     let invocation = build(Triage, body).unwrap();
     assert_eq!(invocation.endpoint, "medical-triage-v2");
     assert_eq!(invocation.variant.as_deref(), Some("blue-2"));
@@ -187,7 +198,7 @@ fn routing_fields_choose_endpoint_and_variant() {
             ("x-amzn-sagemaker-target-variant", "blue-2")
         ])
     );
-    // Each function defaults to the guide's endpoint; the risk default is allowed although it is not medical-*.
+    // Each function defaults to the guide's endpoint, which it may also name.
     let risk = build(RiskScore, &minimal_risk().to_string()).unwrap();
     assert_eq!(risk.url, url("patient-risk-scorer"));
     let mut named = minimal_risk();
@@ -196,10 +207,19 @@ fn routing_fields_choose_endpoint_and_variant() {
         build(RiskScore, &named.to_string()).unwrap().endpoint,
         "patient-risk-scorer"
     );
-    let max_name = format!("medical-{}", "a".repeat(55));
     let mut long = guide_triage();
     long["endpoint"] = json!(max_name);
     assert_eq!(build(Triage, &long.to_string()).unwrap().endpoint, max_name);
+    // Another function's endpoint, or an unlisted one, is refused by name.
+    for (function, body) in [(Triage, guide_triage()), (RiskScore, minimal_risk())] {
+        for other in ["medical-image-classifier", "medical-triage-v3"] {
+            let mut named = body.clone();
+            named["endpoint"] = json!(other);
+            let error = build(function, &named.to_string()).unwrap_err();
+            assert_eq!(field_errors(&error)[0].0, "endpoint", "{other}");
+            assert_eq!(field_errors(&error)[0].1, "not_allowed", "{other}");
+        }
+    }
 }
 
 #[test]
@@ -215,6 +235,7 @@ fn risk_rows_follow_the_documented_feature_order() {
             url: url("patient-risk-scorer"),
             headers: headers(&[("content-type", "text/csv"), ("accept", "text/csv")]),
             body: b"67,1,88,142,91,18,37.2,96,29.4,0,1,1,1,0,0,0,0,0,0,1\n".to_vec(),
+            input_in_s3: false,
             mode: InvocationMode::Single,
         }
     );
@@ -370,14 +391,14 @@ fn s3_images_may_be_limited_to_allowed_buckets() {
         config_from(json!({"region": "us-east-1", "allowedBuckets": ["healthnav-images"]}));
     let body = json!({"image_data": " s3://healthnav-images/2026/patient x-ray.jpg ", "image_type": "xray", "analysis_type": "classification"});
     let invocation =
-        build_invocation(&limited, ImageAnalysis, body.to_string().as_bytes()).unwrap();
+        build_invocation(&limited, ImageAnalysis, body.to_string().as_bytes(), None).unwrap();
     assert_eq!(
         String::from_utf8(invocation.body).unwrap(),
         r#"{"image_url":"s3://healthnav-images/2026/patient x-ray.jpg","image_type":"xray","analysis_type":"classification"}"#
     );
     let other = json!({"image_data": "s3://other-bucket/x.jpg", "image_type": "xray"});
     let error =
-        build_invocation(&limited, ImageAnalysis, other.to_string().as_bytes()).unwrap_err();
+        build_invocation(&limited, ImageAnalysis, other.to_string().as_bytes(), None).unwrap_err();
     assert_eq!(
         field_errors(&error),
         [(
@@ -388,16 +409,16 @@ fn s3_images_may_be_limited_to_allowed_buckets() {
     );
     // Inline images are not S3 and are unaffected by the bucket list.
     let inline = json!({"image_data": STANDARD.encode(PNG), "image_type": "xray"});
-    assert!(build_invocation(&limited, ImageAnalysis, inline.to_string().as_bytes()).is_ok());
+    assert!(build_invocation(&limited, ImageAnalysis, inline.to_string().as_bytes(), None).is_ok());
 }
 
 #[test]
 fn a_body_of_exactly_6_mib_is_accepted_and_one_byte_more_is_not() {
     let mut body = guide_triage().to_string().into_bytes();
     body.resize(MAX_BODY, b' ');
-    assert!(build_invocation(&config(), Triage, &body).is_ok());
+    assert!(build_invocation(&config(), Triage, &body, None).is_ok());
     body.push(b' ');
-    let error = build_invocation(&config(), Triage, &body).unwrap_err();
+    let error = build_invocation(&config(), Triage, &body, None).unwrap_err();
     assert_eq!(
         (error.code, error.status, error.retryable),
         ("body_too_large", 413, false)
@@ -1402,7 +1423,7 @@ fn field_messages() {
         one(
             "endpoint",
             "not_allowed",
-            "is not an allowed endpoint (allowed: medical-*)"
+            "is not an endpoint of this function (allowed: medical-triage-endpoint)"
         )
     );
     assert_eq!(
@@ -1619,7 +1640,7 @@ fn bodies_that_are_not_a_json_object() {
     ];
     for (body, code, status, message) in cases {
         for function in [Triage, ImageAnalysis, RiskScore] {
-            let error = build_invocation(&config(), function, &body).unwrap_err();
+            let error = build_invocation(&config(), function, &body, None).unwrap_err();
             let shown = String::from_utf8_lossy(&body);
             assert_eq!(
                 (error.code, error.status, error.retryable),
@@ -1740,7 +1761,8 @@ fn the_configuration_decides_the_host() {
             "https://proxy.example.com/sagemaker",
         ),
     ];
-    for (settings, base) in cases {
+    for (mut settings, base) in cases {
+        settings["allowedBuckets"] = json!(["bucket"]);
         let config = config_from(settings.clone());
         for (function, body, endpoint) in [
             (Triage, guide_triage(), "medical-triage-endpoint"),
@@ -1748,7 +1770,7 @@ fn the_configuration_decides_the_host() {
             (RiskScore, minimal_risk(), "patient-risk-scorer"),
         ] {
             let invocation =
-                build_invocation(&config, function, body.to_string().as_bytes()).unwrap();
+                build_invocation(&config, function, body.to_string().as_bytes(), None).unwrap();
             assert_eq!(
                 invocation.url,
                 format!("{base}/endpoints/{endpoint}/invocations"),
@@ -1763,21 +1785,22 @@ fn the_configuration_decides_the_host() {
 fn configured_endpoints_and_allow_lists() {
     let config = config_from(json!({
         "region": "us-east-1",
-        "allowedEndpoints": ["hn-*", "exact-model"],
+        "allowedBuckets": ["bucket"],
+        "allowedEndpoints": {"triage": ["hn-triage-canary"], "riskScore": ["hn-risk-2"]},
         "endpoints": {"triage": "hn-triage-v3", "imageAnalysis": "radiology-classifier", "riskScore": "hn-risk"}
     }));
     let endpoint_of = |function: ModelFunction, body: Value| {
-        build_invocation(&config, function, body.to_string().as_bytes()).map(|i| i.endpoint)
+        build_invocation(&config, function, body.to_string().as_bytes(), None).map(|i| i.endpoint)
     };
     let no_endpoint = |mut body: Value| {
         body.as_object_mut().unwrap().remove("endpoint");
         body
     };
+    let naming = |body: &Value, endpoint: &str| patched(body, &[set("/endpoint", json!(endpoint))]);
     assert_eq!(
         endpoint_of(Triage, no_endpoint(guide_triage())).unwrap(),
         "hn-triage-v3"
     );
-    // A function's configured default is allowed even when the allow-list does not match it.
     assert_eq!(
         endpoint_of(ImageAnalysis, no_endpoint(guide_image())).unwrap(),
         "radiology-classifier"
@@ -1785,42 +1808,33 @@ fn configured_endpoints_and_allow_lists() {
     assert_eq!(
         endpoint_of(
             ImageAnalysis,
-            patched(
-                &guide_image(),
-                &[set("/endpoint", json!("radiology-classifier"))]
-            )
+            naming(&guide_image(), "radiology-classifier")
         )
         .unwrap(),
         "radiology-classifier"
     );
     assert_eq!(endpoint_of(RiskScore, minimal_risk()).unwrap(), "hn-risk");
     assert_eq!(
-        endpoint_of(
-            Triage,
-            patched(&guide_triage(), &[set("/endpoint", json!("exact-model"))])
-        )
-        .unwrap(),
-        "exact-model"
+        endpoint_of(Triage, naming(&guide_triage(), "hn-triage-canary")).unwrap(),
+        "hn-triage-canary"
     );
     assert_eq!(
-        endpoint_of(
-            Triage,
-            patched(&guide_triage(), &[set("/endpoint", json!("hn-anything"))])
-        )
-        .unwrap(),
-        "hn-anything"
+        endpoint_of(RiskScore, naming(&minimal_risk(), "hn-risk-2")).unwrap(),
+        "hn-risk-2"
     );
+    // The guide's names are no longer this deployment's, another function's
+    // endpoints are not this one's, and nothing is matched by prefix.
     for refused in [
         "medical-triage-endpoint",
-        "exact-model-2",
+        "hn-triage-canary-2",
         "radiology-classifier",
+        "hn-risk-2",
     ] {
         let error = build_invocation(
             &config,
             Triage,
-            patched(&guide_triage(), &[set("/endpoint", json!(refused))])
-                .to_string()
-                .as_bytes(),
+            naming(&guide_triage(), refused).to_string().as_bytes(),
+            None,
         )
         .unwrap_err();
         assert_eq!(
@@ -1828,7 +1842,8 @@ fn configured_endpoints_and_allow_lists() {
             [(
                 "endpoint".to_owned(),
                 "not_allowed",
-                "is not an allowed endpoint (allowed: hn-*, exact-model)".to_owned()
+                "is not an endpoint of this function (allowed: hn-triage-v3, hn-triage-canary)"
+                    .to_owned()
             )],
             "{refused}"
         );
@@ -1887,8 +1902,20 @@ fn bad_settings_are_each_named() {
         named(&["useFips"])
     );
     assert_eq!(
-        problems(json!({"region": "us-east-1", "allowedEndpoints": ["medical *"]})),
-        named(&["allowedEndpoints"])
+        problems(json!({"region": "us-east-1", "allowedEndpoints": {"triage": ["medical *"]}})),
+        named(&["allowedEndpoints.triage"])
+    );
+    assert_eq!(
+        problems(json!({"region": "us-east-1", "allowedEndpoints": {"riskScore": ["medical-*"]}})),
+        named(&["allowedEndpoints.riskScore"])
+    );
+    assert_eq!(
+        problems(json!({"region": "us-east-1", "clientVariants": ["model_v1"]})),
+        named(&["clientVariants"])
+    );
+    assert_eq!(
+        problems(json!({"region": "us-east-1", "s3KeyPrefix": "patients{sub}/"})),
+        named(&["s3KeyPrefix"])
     );
     assert_eq!(
         problems(json!({"region": "us-east-1", "allowedBuckets": ["Not_A_Bucket"]})),
@@ -1910,7 +1937,7 @@ fn bad_settings_are_each_named() {
         problems(json!({
             "region": "mars-1",
             "endpointUrl": "http://10.0.0.1",
-            "allowedEndpoints": ["-bad*"],
+            "allowedEndpoints": {"imageAnalysis": ["-bad"]},
             "allowedBuckets": ["x"],
             "endpoints": {"triage": "", "imageAnalysis": "a.b", "riskScore": "-r"},
             "imageLabels": []
@@ -1918,10 +1945,10 @@ fn bad_settings_are_each_named() {
         named(&[
             "endpointUrl",
             "region",
-            "allowedEndpoints",
             "allowedBuckets",
             "endpoints.triage",
             "endpoints.imageAnalysis",
+            "allowedEndpoints.imageAnalysis",
             "endpoints.riskScore",
             "imageLabels"
         ])
@@ -1975,7 +2002,7 @@ fn settings_from_json_name_each_unknown_or_mistyped_setting() {
     assert_eq!(config.default_endpoint(Triage), "medical-triage-endpoint");
     assert_eq!(config.default_endpoint(RiskScore), "hn-risk");
 
-    let expected_keys = "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, endpoints, imageLabels, triageScoreMeaning, asyncInference, stickyVariants";
+    let expected_keys = "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, s3KeyPrefix, clientVariants, endpoints, imageLabels, triageScoreMeaning, asyncInference, stickyVariants";
     assert_eq!(
         problems(json!({"region": "us-east-1", "useFIPS": true, "allowedBucket": ["b"]})),
         [
@@ -2021,4 +2048,37 @@ fn settings_from_json_name_each_unknown_or_mistyped_setting() {
             "must use https unless the host is loopback (127.0.0.1, localhost or [::1])"
         )]
     );
+}
+
+#[test]
+fn unknown_field_names_are_echoed_short_and_plain() {
+    let mut body = guide_triage();
+    let invented = format!("\u{202e}\u{200f}note\n{}", "x".repeat(10_000));
+    body[invented.as_str()] = json!(1);
+    let error = build(Triage, &body.to_string()).unwrap_err();
+    let path = &field_errors(&error)[0].0;
+    assert_eq!(path, &format!("note{}…", "x".repeat(36)));
+    assert_eq!(path.chars().count(), 41);
+}
+
+#[test]
+fn s3_images_stay_inside_the_callers_own_folder() {
+    let config = config_from(json!({"region": "us-east-1", "allowedBuckets": ["scans"],
+        "s3KeyPrefix": "patients/{sub}/"}));
+    let body = json!({"image_data": "s3://scans/patients/user-a/xray.png", "image_type": "xray"});
+    let as_caller = |caller: Option<&str>| {
+        build_invocation(&config, ImageAnalysis, body.to_string().as_bytes(), caller)
+    };
+    assert!(as_caller(Some("user-a")).is_ok());
+    for stranger in [Some("user-b"), Some("user-a/../user-b"), None] {
+        let error = as_caller(stranger).unwrap_err();
+        assert_eq!(
+            (
+                field_errors(&error)[0].0.as_str(),
+                field_errors(&error)[0].1
+            ),
+            ("image_data", "not_allowed"),
+            "{stranger:?}"
+        );
+    }
 }

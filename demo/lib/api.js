@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * Calls one function the way a Supabase client does: POST JSON with the anon
- * key as a Bearer token.
+ * Calls one function the way a Supabase client does after sign-in: POST JSON
+ * with the user's access token as a Bearer token and the project's public
+ * key as `apikey`.
  *
  * @module
  */
@@ -32,7 +33,7 @@ import { parseServerTiming } from "./format.js";
  */
 
 /**
- * @param {{ functionsUrl: string, anonKey: string }} config
+ * @param {{ functionsUrl: string, anonKey: string, accessToken: string }} config
  * @param {string} slug e.g. "sagemaker-triage"
  * @param {Uint8Array} body
  * @param {typeof fetch} [fetcher]
@@ -58,7 +59,8 @@ export async function callFunction(config, slug, body, fetcher = fetch) {
     response = await fetcher(`${config.functionsUrl}/${slug}`, {
       method: "POST",
       headers: {
-        authorization: `Bearer ${config.anonKey}`,
+        authorization: `Bearer ${config.accessToken}`,
+        apikey: config.anonKey,
         "content-type": "application/json",
       },
       body: /** @type {BodyInit} */ (/** @type {unknown} */ (body)),

@@ -19,7 +19,8 @@ import { showSignedRequest, signedRequestText } from "./signed.js";
 
 /**
  * @typedef {object} DemoConfig
- * @property {string} anonKey
+ * @property {string} anonKey the project's public key, sent as `apikey`
+ * @property {string} accessToken a signed-in demo patient's token
  * @property {string} functionsUrl
  * @property {boolean} nonClinicalStandIn
  * @property {string} region

@@ -1,7 +1,8 @@
 /**
  * `GET /sagemaker-image-analysis/<id>` (or `?id=<id>`): the result of an
- * asynchronous request. pkg checks the id (signed, so it names only S3
- * objects SageMaker named for this deployment) and gives the S3 URLs; this
+ * asynchronous request. pkg checks the id (signed for its caller, so it
+ * names only S3 objects SageMaker named for this deployment, and opens only
+ * for the caller who started the inference) and gives the S3 URLs; this
  * reads them as the SageMaker SDK does: the output object → 200 with the
  * normalised result; else the failure object → its problem; else 202 pending.
  *
@@ -9,8 +10,8 @@
  */
 import type { EdgeConfig } from "./config.ts";
 import type { CallDeps } from "./invoke_sagemaker.ts";
-import { type AnswerContext, jsonAnswer } from "./json_answer.ts";
-import type { InvocationLog } from "./log.ts";
+import { jsonAnswer } from "./json_answer.ts";
+import type { RequestContext } from "./request_context.ts";
 import { getS3Object } from "./s3_get.ts";
 import type { ResilientGateway } from "./wasm_gateway.ts";
 
@@ -29,7 +30,7 @@ export async function answerAsyncResult(
   request: Request,
   setup: { config: EdgeConfig; gateway: ResilientGateway },
   deps: CallDeps,
-  context: AnswerContext & { record: InvocationLog },
+  context: RequestContext,
 ): Promise<Response> {
   await request.body?.cancel().catch(() => {});
   const { config, gateway } = setup;
@@ -37,26 +38,30 @@ export async function answerAsyncResult(
   const location = gateway.openAsyncResult(
     url.pathname + url.search,
     deps.now(),
+    context.caller?.id ?? undefined,
   );
   const signing = {
     credentials: config.credentials,
     region: config.settings.region,
   };
   const started = deps.now();
-  const timing = () => {
-    context.record.upstream_ms = deps.now() - started;
-    return { "server-timing": `s3;dur=${context.record.upstream_ms}` };
+  // S3 reads are not retried: each poll is itself the retry.
+  const read = async (objectUrl: string) => {
+    const answer = await getS3Object(objectUrl, signing, deps);
+    context.noteCall({ attempts: 1, upstreamMs: deps.now() - started });
+    return answer;
   };
 
-  const output = await getS3Object(location.outputUrl, signing, deps);
+  const output = await read(location.outputUrl);
   const result = gateway.readAsyncOutput({
     ...output,
     // From submission to the poll that found it: an upper bound of the inference time.
     elapsedMs: Math.max(0, deps.now() - location.submittedAtMs),
   });
+  const timing = () => ({ "server-timing": context.serverTiming("s3") });
   if (result) return jsonAnswer(result, 200, context, timing());
   if (location.failureUrl) {
-    const failure = await getS3Object(location.failureUrl, signing, deps);
+    const failure = await read(location.failureUrl);
     gateway.readAsyncFailure({ ...failure, elapsedMs: 0 }); // throws a failure
   }
   return jsonAnswer({ status: "pending", id: location.id }, 202, context, {

@@ -14,9 +14,10 @@ import {
   invokeSageMaker,
 } from "./invoke_sagemaker.ts";
 import { asyncResultPath, POLL_AFTER_SECONDS } from "./async_result.ts";
-import { type AnswerContext, jsonAnswer } from "./json_answer.ts";
-import type { InvocationLog } from "./log.ts";
-import type { Problem } from "./problem.ts";
+import { jsonAnswer } from "./json_answer.ts";
+import { MAX_LISTED_ERRORS, type Problem } from "./problem.ts";
+import type { RequestContext } from "./request_context.ts";
+import type { RetryBudget } from "./retry_policy.ts";
 import type {
   AsyncAccepted,
   BatchPlan,
@@ -33,31 +34,30 @@ export async function answerBatchOrAsync(
     invocation: Invocation;
     config: EdgeConfig;
     gateway: ResilientGateway;
+    retryBudget: RetryBudget;
+    signal?: AbortSignal;
   },
   deps: CallDeps,
-  context: AnswerContext & { started: number; record: InvocationLog },
+  context: RequestContext,
 ): Promise<Response> {
   const { functionName, invocation, config, gateway } = call;
   const batch = invocation.batch;
+  // pkg refuses an asynchronous request without a caller before this point.
+  const callerId = context.caller?.id ?? "";
   const done = await invokeSageMaker<BatchResult | AsyncAccepted>({
     functionName,
     gateway,
     invocation,
-    ...configuredCallOptions(config),
+    ...configuredCallOptions(config, context.started),
+    retryBudget: call.retryBudget,
+    signal: call.signal,
     normalize: (response) =>
       batch
         ? gateway.normalizeBatchResponse(functionName, response, batch)
-        : gateway.acceptAsyncResponse(response, deps.now()),
+        : gateway.acceptAsyncResponse(response, deps.now(), callerId),
   }, deps);
-  const { record } = context;
-  record.upstream_ms = done.upstreamMs;
-  record.attempts = done.attempts;
-  record.retries = done.attempts - 1;
-  const timing = {
-    "server-timing": `model;dur=${done.upstreamMs}, gateway;dur=${
-      Math.max(0, deps.now() - context.started - done.upstreamMs)
-    }`,
-  };
+  context.noteCall(done);
+  const timing = { "server-timing": context.serverTiming("model") };
   if ("id" in done.result) {
     return jsonAnswer(done.result, 202, context, {
       ...timing,
@@ -70,7 +70,7 @@ export async function answerBatchOrAsync(
 
 /**
  * A batch that failed as a whole still names its refused patients: their
- * errors follow the failure's own.
+ * errors follow the failure's own, at most {@link MAX_LISTED_ERRORS} in all.
  */
 export function withSlotErrors(
   problem: Problem,
@@ -78,5 +78,11 @@ export function withSlotErrors(
 ): Problem {
   const slotErrors = batch?.slots.flatMap((slot) => slot.errors ?? []) ?? [];
   if (slotErrors.length === 0) return problem;
-  return { ...problem, errors: [...(problem.errors ?? []), ...slotErrors] };
+  const errors = [...(problem.errors ?? []), ...slotErrors];
+  return {
+    ...problem,
+    errors: errors.slice(0, MAX_LISTED_ERRORS),
+    truncated: problem.truncated || batch?.truncated === true ||
+      errors.length > MAX_LISTED_ERRORS,
+  };
 }

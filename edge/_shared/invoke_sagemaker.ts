@@ -1,14 +1,15 @@
 /**
  * Sends a built invocation to SageMaker: signs each attempt at its own time,
- * bounds each attempt with a timeout and all of them with one deadline, and
+ * bounds each attempt with a timeout and all of them with one deadline
+ * counted from the request's arrival, stops when the client goes away, and
  * retries only what is safe to retry (AWS SDK standard mode: at most 3
- * attempts, jittered exponential backoff).
+ * attempts, jittered exponential backoff, a per-isolate retry budget).
  *
  * @module
  */
 import { createHash } from "node:crypto";
 import type { EdgeConfig } from "./config.ts";
-import { backoffMs } from "./retry_policy.ts";
+import { backoffMs, type RetryBudget } from "./retry_policy.ts";
 import { BodyTooLargeError, readCappedBody } from "./request_body.ts";
 import {
   type AwsCredentials,
@@ -37,7 +38,8 @@ export const NATIVE_HASH_THRESHOLD_BYTES = 64 * 1024;
 export interface CallDeps {
   fetch: typeof fetch;
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Waits `ms`; may end early when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
   random(): number;
 }
 
@@ -49,8 +51,13 @@ export interface CallOptions<T = NormalizedResult> {
   credentials: AwsCredentials;
   region: string;
   attemptTimeoutMs: number;
-  deadlineMs: number;
+  /** When the last attempt must be over, ms since 1970 (arrival + the deadline). */
+  deadlineAt: number;
   maxAttempts: number;
+  /** The isolate's retry budget. */
+  retryBudget: RetryBudget;
+  /** The client's request signal: when it aborts, the call stops. */
+  signal?: AbortSignal;
   /**
    * Reads an answer (throwing pkg's error for a failure); by default
    * `gateway.normalizeResponse`. Batches and async submissions read theirs
@@ -62,15 +69,16 @@ export interface CallOptions<T = NormalizedResult> {
 /** The call options every function takes from its configuration. */
 export function configuredCallOptions(
   config: EdgeConfig,
+  started: number,
 ): Pick<
   CallOptions,
-  "credentials" | "region" | "attemptTimeoutMs" | "deadlineMs" | "maxAttempts"
+  "credentials" | "region" | "attemptTimeoutMs" | "deadlineAt" | "maxAttempts"
 > {
   return {
     credentials: config.credentials,
     region: config.settings.region,
     attemptTimeoutMs: config.attemptTimeoutMs,
-    deadlineMs: config.deadlineMs,
+    deadlineAt: started + config.deadlineMs,
     maxAttempts: config.maxAttempts,
   };
 }
@@ -103,7 +111,7 @@ export async function invokeSageMaker<T = NormalizedResult>(
   options: CallOptions<T>,
   deps: CallDeps,
 ): Promise<CallResult<T>> {
-  const { invocation } = options;
+  const { invocation, signal } = options;
   const normalize = options.normalize ??
     ((response: UpstreamResponse) =>
       options.gateway.normalizeResponse(options.functionName, response) as T);
@@ -118,12 +126,13 @@ export async function invokeSageMaker<T = NormalizedResult>(
   const bodySha256 = invocation.body.byteLength >= NATIVE_HASH_THRESHOLD_BYTES
     ? sha256Hex(invocation.body)
     : undefined;
-  const deadline = deps.now() + options.deadlineMs;
   let lastError: Error | undefined;
   let attemptsMade = 0;
+  let retrySpend = 0;
 
   for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
-    const remaining = deadline - deps.now();
+    if (signal?.aborted) throw clientGone(attemptsMade);
+    const remaining = options.deadlineAt - deps.now();
     if (remaining <= 0) break;
     attemptsMade = attempt;
     const started = deps.now();
@@ -145,6 +154,7 @@ export async function invokeSageMaker<T = NormalizedResult>(
       headers,
       deps,
       Math.min(options.attemptTimeoutMs, remaining),
+      signal,
     );
     const upstreamMs = deps.now() - started;
     let throttled = false;
@@ -154,6 +164,7 @@ export async function invokeSageMaker<T = NormalizedResult>(
           ...outcome.response,
           elapsedMs: upstreamMs,
         });
+        options.retryBudget.succeeded(retrySpend);
         return { result, attempts: attempt, upstreamMs };
       } catch (error) {
         if (!isHealthNavError(error) || !error.retryable) {
@@ -166,16 +177,26 @@ export async function invokeSageMaker<T = NormalizedResult>(
         lastError = error;
       }
     } else {
+      if (signal?.aborted) throw clientGone(attempt);
       lastError = outcome.error;
       if (outcome.error instanceof UpstreamError && !outcome.error.retryable) {
         throw withAttempts(outcome.error, attempt);
       }
     }
+    // InvokeEndpointAsync starts an inference that may already be running:
+    // only a throttling answer says for sure that it was not accepted.
+    if (invocation.async && !throttled) break;
     if (attempt === options.maxAttempts) break;
     const delay = backoffMs(attempt, throttled, deps.random);
-    if (deps.now() + delay >= deadline) break;
-    await deps.sleep(delay);
+    if (deps.now() + delay >= options.deadlineAt) break;
+    const timedOut = lastError instanceof UpstreamError &&
+      lastError.code === "upstream_timeout";
+    const cost = options.retryBudget.trySpend(timedOut);
+    if (cost === null) break;
+    retrySpend += cost;
+    await deps.sleep(delay, signal);
   }
+  if (signal?.aborted) throw clientGone(attemptsMade);
   throw finalError(lastError, attemptsMade);
 }
 
@@ -190,17 +211,36 @@ async function attemptOnce(
   headers: [string, string][],
   deps: CallDeps,
   timeoutMs: number,
+  clientSignal: AbortSignal | undefined,
 ): Promise<Attempt> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  const signal = clientSignal
+    ? AbortSignal.any([timeout.signal, clientSignal])
+    : timeout.signal;
   try {
     const response = await deps.fetch(invocation.url, {
       method: invocation.method,
       headers,
       // Typed as Uint8Array<ArrayBufferLike> by newer TypeScript; it is a plain ArrayBuffer view.
       body: invocation.body as unknown as BodyInit,
-      signal: controller.signal,
+      // SageMaker never redirects: a redirect means something else answered,
+      // and following it would send the signed request and PHI elsewhere.
+      redirect: "manual",
+      signal,
     });
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => {});
+      return {
+        error: new UpstreamError(
+          "upstream_redirect",
+          502,
+          "SageMaker's address answered with a redirect, which the gateway does not follow.",
+          0,
+          false,
+        ),
+      };
+    }
     const body = await readCappedBody(response, MAX_RESPONSE_BYTES);
     return {
       response: {
@@ -221,7 +261,7 @@ async function attemptOnce(
         ),
       };
     }
-    return controller.signal.aborted
+    return timeout.signal.aborted
       ? {
         error: new UpstreamError(
           "upstream_timeout",
@@ -243,6 +283,17 @@ async function attemptOnce(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The client disconnected: nothing more is sent on its behalf. */
+function clientGone(attempts: number): UpstreamError {
+  return new UpstreamError(
+    "client_closed_request",
+    499,
+    "The client closed the request before it was answered.",
+    attempts,
+    false,
+  );
 }
 
 function withAttempts(error: UpstreamError, attempts: number): UpstreamError {

@@ -28,7 +28,7 @@ export interface InvocationSample {
   timeMs: number;
   /** Short function name, e.g. "triage". */
   function: string;
-  /** The SageMaker endpoint; "none" when refused before one was chosen. */
+  /** The SageMaker endpoint; "none" when refused before one was chosen, "other" if not configured. */
   endpoint: string;
   variant: string | null;
   status: number;
@@ -61,18 +61,33 @@ export function riskLevelOf(
   return RISK_LEVELS.find((known) => known === level);
 }
 
+/**
+ * The label of an endpoint: its name when the deployment configured it,
+ * "none" when the request was refused before one was chosen, else "other".
+ * Every label is a CloudWatch dimension value (billed per metric) and a
+ * /metrics series, so no caller can add one.
+ */
+export function endpointLabel(
+  endpoint: string | null | undefined,
+  known: ReadonlySet<string>,
+): string {
+  if (endpoint === null || endpoint === undefined) return "none";
+  return known.has(endpoint) ? endpoint : "other";
+}
+
 /** The sample of one request, from its log record and (on success) its result. */
 export function invocationSample(
   record: InvocationLog & { cache?: "hit" | "miss" },
   result: unknown,
   timeMs: number,
+  knownEndpoints: ReadonlySet<string>,
 ): InvocationSample {
   const answered = record.upstream_ms !== undefined &&
     (record.attempts ?? 0) > 0;
   return {
     timeMs,
     function: record.function.replace(/^sagemaker-/, ""),
-    endpoint: record.endpoint ?? "none",
+    endpoint: endpointLabel(record.endpoint, knownEndpoints),
     variant: record.variant ?? null,
     status: record.status,
     totalMs: record.latency_ms,
@@ -156,10 +171,11 @@ export function reportInvocation(
   record: InvocationLog & { cache?: "hit" | "miss" },
   result: unknown,
   timeMs: number,
+  knownEndpoints: ReadonlySet<string>,
 ): void {
   if (!sink) return;
   try {
-    sink.record(invocationSample(record, result, timeMs));
+    sink.record(invocationSample(record, result, timeMs, knownEndpoints));
   } catch {
     // A broken sink must not turn an answered request into an error.
   }

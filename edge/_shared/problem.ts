@@ -7,12 +7,17 @@
  */
 import type { FieldError } from "./wasm_gateway.ts";
 
+/** Most field errors one answer lists, whatever the body held. */
+export const MAX_LISTED_ERRORS = 100;
+
 /** Fields of a problem response. */
 export interface Problem {
   status: number;
   code: string;
   detail: string;
   errors?: FieldError[];
+  /** More field errors were found than `errors` lists. */
+  truncated?: boolean;
   /** Extra headers such as `Allow` or `Retry-After`. */
   headers?: Record<string, string>;
 }
@@ -20,13 +25,17 @@ export interface Problem {
 const TITLES: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
+  403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  410: "Gone",
   413: "Content Too Large",
   415: "Unsupported Media Type",
   422: "Unprocessable Content",
   429: "Too Many Requests",
+  499: "Client Closed Request",
   500: "Internal Server Error",
+  501: "Not Implemented",
   502: "Bad Gateway",
   503: "Service Unavailable",
   504: "Gateway Timeout",
@@ -46,11 +55,17 @@ export function problemResponse(
     code: problem.code,
     request_id: requestId,
   };
-  if (problem.errors?.length) body.errors = problem.errors;
+  if (problem.errors?.length) {
+    body.errors = problem.errors.slice(0, MAX_LISTED_ERRORS);
+    if (problem.truncated || problem.errors.length > MAX_LISTED_ERRORS) {
+      body.truncated = true;
+    }
+  }
   const headers = new Headers(extraHeaders);
   headers.set("content-type", "application/problem+json");
   headers.set("x-request-id", requestId);
   headers.set("cache-control", "no-store");
+  if (problem.status === 401) headers.set("www-authenticate", "Bearer");
   for (const [name, value] of Object.entries(problem.headers ?? {})) {
     headers.set(name, value);
   }

@@ -47,6 +47,9 @@ export async function getS3Object(
     const response = await deps.fetch(url, {
       method: "GET",
       headers: Object.entries(signed),
+      // A redirect would carry the signed request elsewhere; S3's own
+      // redirects (a bucket in another region) are answers for pkg to read.
+      redirect: "manual",
       signal: controller.signal,
     });
     const body = await readCappedBody(response, MAX_RESPONSE_BYTES);

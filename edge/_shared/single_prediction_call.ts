@@ -8,13 +8,15 @@
  * @module
  */
 import type { EdgeConfig } from "./config.ts";
-import { type CallDeps, configuredCallOptions } from "./invoke_sagemaker.ts";
-import { type AnswerContext, jsonAnswer } from "./json_answer.ts";
-import type { InvocationLog } from "./log.ts";
 import {
-  invokeThroughCache,
-  type PredictionCache,
-} from "./prediction_cache.ts";
+  type CallDeps,
+  configuredCallOptions,
+  invokeSageMaker,
+} from "./invoke_sagemaker.ts";
+import { jsonAnswer } from "./json_answer.ts";
+import { type PredictionCache, throughCache } from "./prediction_cache.ts";
+import type { RequestContext } from "./request_context.ts";
+import type { RetryBudget } from "./retry_policy.ts";
 import type {
   FunctionName,
   Invocation,
@@ -36,32 +38,39 @@ export async function answerSinglePrediction(
     invocation: Invocation;
     config: EdgeConfig;
     gateway: ResilientGateway;
+    retryBudget: RetryBudget;
+    signal?: AbortSignal;
     /** Null when caching is off for this function. */
     cache: PredictionCache<NormalizedResult> | null;
   },
   deps: CallDeps,
-  context: AnswerContext & { started: number; record: InvocationLog },
+  context: RequestContext,
 ): Promise<PredictionAnswer> {
   const { functionName, invocation, config, gateway, cache } = call;
-  const done = await invokeThroughCache(cache, {
+  const done = await throughCache(
+    cache,
     functionName,
-    gateway,
     invocation,
-    ...configuredCallOptions(config),
-  }, deps);
-  const { record } = context;
-  record.upstream_ms = done.upstreamMs;
-  record.attempts = done.attempts;
+    context.caller?.id ?? null,
+    () =>
+      invokeSageMaker({
+        functionName,
+        gateway,
+        invocation,
+        ...configuredCallOptions(config, context.started),
+        retryBudget: call.retryBudget,
+        signal: call.signal,
+      }, deps),
+  );
   // A cache hit makes no attempt.
-  record.retries = Math.max(0, done.attempts - 1);
-  record.cache = done.cache;
+  context.noteCall(done);
   const headers: Record<string, string> = {
-    "server-timing": `model;dur=${done.upstreamMs}, gateway;dur=${
-      Math.max(0, deps.now() - context.started - done.upstreamMs)
-    }`,
+    "server-timing": context.serverTiming("model"),
   };
-  // Only set when caching is on for the function.
-  if (done.cache) headers["x-cache"] = done.cache;
+  if (done.cache) {
+    context.noteCache(done.cache);
+    headers["x-cache"] = done.cache;
+  }
   return {
     response: jsonAnswer(done.result, 200, context, headers),
     prediction: done.result,

@@ -4,10 +4,12 @@
  * that a trap cannot leave the isolate unusable.
  *
  * A Rust panic aborts, which traps the instance (`WebAssembly.RuntimeError`)
- * with its memory in an unknown state. Every call goes through `guarded`: on a
- * trap the instance is replaced by a fresh one of the same compiled module,
- * Gateways built on the old instance are rebuilt lazily, and the error is
- * rethrown so the request that trapped fails with a 500 while the next works.
+ * with its memory in an unknown state; so does running out of stack inside
+ * wasm, which V8 reports as a `RangeError`. Every call goes through
+ * `guarded`: on either, the instance is replaced by a fresh one of the same
+ * compiled module, Gateways built on the old instance are rebuilt lazily, and
+ * the error is rethrown so the request that failed gets a 500 while the next
+ * works.
  *
  * @module
  */
@@ -38,12 +40,12 @@ export function instanceReplacements(): number {
   return instanceGeneration;
 }
 
-/** Runs `call`; if the instance trapped, replaces it before rethrowing. */
-function guarded<T>(call: () => T): T {
+/** Runs `call`; if the instance trapped or overflowed its stack, replaces it before rethrowing. */
+export function guarded<T>(call: () => T): T {
   try {
     return call();
   } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) {
+    if (error instanceof WebAssembly.RuntimeError || error instanceof RangeError) {
       pkg.reinstantiateAfterTrap();
       instanceGeneration++;
     }
@@ -93,7 +95,7 @@ export class ResilientGateway {
     return this.#gateway;
   }
 
-  /** See `Gateway.buildInvocation`; `callerId` picks the sticky variant. */
+  /** See `Gateway.buildInvocation`; `callerId` is the verified caller's `sub`. */
   buildInvocation(
     functionName: pkg.FunctionName,
     body: Uint8Array,
@@ -120,8 +122,16 @@ export class ResilientGateway {
   validateRequest(
     functionName: pkg.FunctionName,
     body: Uint8Array,
+    callerId?: string,
   ): pkg.FieldError[] {
-    return guarded(() => this.#current().validateRequest(functionName, body));
+    return guarded(() =>
+      this.#current().validateRequest(functionName, body, callerId)
+    );
+  }
+
+  /** See `Gateway.endpointNames`. */
+  endpointNames(): string[] {
+    return guarded(() => this.#current().endpointNames());
   }
 
   /** See `Gateway.normalizeResponse`. */
@@ -145,20 +155,26 @@ export class ResilientGateway {
     );
   }
 
-  /** See `Gateway.acceptAsyncResponse`. */
+  /** See `Gateway.acceptAsyncResponse`: the id belongs to `callerId`. */
   acceptAsyncResponse(
     response: pkg.UpstreamResponse,
     timeMs: number,
+    callerId: string,
   ): pkg.AsyncAccepted {
-    return guarded(() => this.#current().acceptAsyncResponse(response, timeMs));
+    return guarded(() =>
+      this.#current().acceptAsyncResponse(response, timeMs, callerId)
+    );
   }
 
-  /** See `Gateway.openAsyncResult`. */
+  /** See `Gateway.openAsyncResult`: only the id's own caller opens it. */
   openAsyncResult(
     pathAndQuery: string,
     timeMs: number,
+    callerId: string | undefined,
   ): pkg.AsyncResultLocation {
-    return guarded(() => this.#current().openAsyncResult(pathAndQuery, timeMs));
+    return guarded(() =>
+      this.#current().openAsyncResult(pathAndQuery, timeMs, callerId)
+    );
   }
 
   /** See `Gateway.readAsyncOutput`. */
@@ -177,9 +193,4 @@ export function signAwsRequest(
   request: pkg.AwsRequestToSign,
 ): Record<string, string> {
   return guarded(() => pkg.signAwsRequest(request));
-}
-
-/** Test-only: traps the instance through the same guard as real calls. */
-export function panicForTests(): void {
-  guarded(() => pkg.panicForTests());
 }

@@ -23,7 +23,7 @@ use healthnav_edge::sagemaker_error::classify_sagemaker_error;
 use healthnav_edge::{build_invocation, ModelFunction, UpstreamResponse};
 use healthnav_edge_fuzz::{
     assert_no_marker, async_configs, check_error_shape, check_invocation, check_request_error,
-    check_upstream_error, configs, Upstream, ASYNC_NOW_MS,
+    check_upstream_error, configs, Upstream, ASYNC_NOW_MS, FUZZ_CALLER,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -36,7 +36,12 @@ fn asks_async(body: &[u8]) -> bool {
 fn request(body: &[u8]) {
     let asks = asks_async(body);
     for config in async_configs().iter().chain([&configs()[0]]) {
-        match build_invocation(config, ModelFunction::ImageAnalysis, body) {
+        match build_invocation(
+            config,
+            ModelFunction::ImageAnalysis,
+            body,
+            Some(FUZZ_CALLER),
+        ) {
             Ok(invocation) => {
                 check_invocation(config, ModelFunction::ImageAnalysis, &invocation);
                 assert_eq!(
@@ -88,7 +93,7 @@ fn answer(flags: u8, rest: &[u8]) {
         headers: &headers,
         body,
     };
-    let result = accept_async_response(config, response, ASYNC_NOW_MS);
+    let result = accept_async_response(config, response, ASYNC_NOW_MS, FUZZ_CALLER);
     if !(200..300).contains(&status) {
         let error = result.expect_err("a non-2xx answer was accepted");
         assert_eq!(error, classify_sagemaker_error(status, &headers, body));
@@ -120,8 +125,14 @@ fn answer(flags: u8, rest: &[u8]) {
                 Some(Ok(failure)) => Some(failure),
                 Some(Err(e)) => panic!("accepted with a bad failure location: {e:?}"),
             };
-            let opened = open_async_id(&settings.key, &accepted.id, ASYNC_NOW_MS)
+            let opened = open_async_id(&settings.key, &accepted.id, FUZZ_CALLER, ASYNC_NOW_MS)
                 .unwrap_or_else(|e| panic!("an issued id does not open: {e}"));
+            // Nobody else opens it: another caller, or a caller without an id.
+            for stranger in ["another-caller", ""] {
+                let error = open_async_id(&settings.key, &accepted.id, stranger, ASYNC_NOW_MS)
+                    .expect_err("another caller opened the id");
+                assert_eq!((error.code, error.status), ("unknown_async_id", 404));
+            }
             assert_eq!(opened.output, output);
             assert_eq!(opened.failure, failure);
             assert_eq!(opened.submitted_at_ms, ASYNC_NOW_MS);
@@ -130,7 +141,7 @@ fn answer(flags: u8, rest: &[u8]) {
                 "another-deployment-secret-0123456789",
             )
             .unwrap_or_else(|e| panic!("{e}"));
-            assert!(open_async_id(&other, &accepted.id, ASYNC_NOW_MS).is_err());
+            assert!(open_async_id(&other, &accepted.id, FUZZ_CALLER, ASYNC_NOW_MS).is_err());
             if let Some(id) = &accepted.inference_id {
                 assert!((1..=64).contains(&id.len()));
                 assert!(id.bytes().all(|b| b.is_ascii_graphic() || b == b' '));

@@ -20,7 +20,7 @@ use healthnav_edge::async_result_id::{async_id_from_path, open_async_id};
 use healthnav_edge::{normalize_response, GatewayError, ModelFunction};
 use healthnav_edge_fuzz::{
     assert_no_marker, async_configs, check_error_shape, check_normalize, check_s3_url_signs,
-    configs, is_wire_url, Upstream, ASYNC_NOW_MS, ELAPSED_MS,
+    configs, is_wire_url, Upstream, ASYNC_NOW_MS, ELAPSED_MS, FUZZ_CALLER,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -40,7 +40,7 @@ fn check_s3_error(error: &GatewayError) {
 fn open(path: &str) {
     let slug = ModelFunction::ImageAnalysis.slug();
     for config in async_configs().iter().chain([&configs()[0]]) {
-        match open_async_result(config, path, ASYNC_NOW_MS) {
+        match open_async_result(config, path, ASYNC_NOW_MS, Some(FUZZ_CALLER)) {
             Ok(urls) => {
                 let settings = config
                     .asynchronous
@@ -48,7 +48,7 @@ fn open(path: &str) {
                     .unwrap_or_else(|| panic!("opened without async settings"));
                 let id = async_id_from_path(path, slug);
                 assert_eq!(urls.id, id);
-                let location = open_async_id(&settings.key, id, ASYNC_NOW_MS)
+                let location = open_async_id(&settings.key, id, FUZZ_CALLER, ASYNC_NOW_MS)
                     .unwrap_or_else(|e| panic!("opened an id the key refuses: {e}"));
                 assert_eq!(urls.output_url, settings.s3.object_url(&location.output));
                 assert_eq!(

@@ -44,6 +44,9 @@ struct Input {
     suffix: String,
     path_form: u8,
     path_noise: String,
+    /// The caller the id is issued to, and another who tries it.
+    caller: String,
+    stranger: String,
 }
 
 fn location((pick, raw): &(u8, String)) -> Option<S3Location> {
@@ -94,10 +97,11 @@ fuzz_target!(|input: Input| {
         }
     };
     assert!(!format!("{key:?}").contains(secret));
+    let caller = input.caller.as_str();
 
     // Garbage never opens.
     refused(
-        open_async_id(&key, &input.garbage, input.submitted_at_ms),
+        open_async_id(&key, &input.garbage, caller, input.submitted_at_ms),
         &input.garbage,
         "garbage",
     );
@@ -117,19 +121,23 @@ fuzz_target!(|input: Input| {
         failure,
         submitted_at_ms: input.submitted_at_ms,
     };
-    let id = issue_async_id(&key, &issued);
-    assert!(id.starts_with("v1.") && id.split('.').count() == 3, "{id}");
+    let id = issue_async_id(&key, &issued, caller);
+    assert!(id.starts_with("v2.") && id.split('.').count() == 3, "{id}");
     assert!(
         id.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)),
         "not URL-safe: {id}"
     );
-    assert_eq!(id, issue_async_id(&key, &issued), "not deterministic");
+    assert_eq!(
+        id,
+        issue_async_id(&key, &issued, caller),
+        "not deterministic"
+    );
 
     // Round trip, expiry and the future.
     let now = input.submitted_at_ms.checked_add_signed(input.age);
     if let Some(now) = now {
-        match open_async_id(&key, &id, now) {
+        match open_async_id(&key, &id, caller, now) {
             Ok(opened) => {
                 assert_eq!(opened, issued);
                 assert!(now.saturating_add(5 * 60 * 1000) >= input.submitted_at_ms);
@@ -154,19 +162,30 @@ fuzz_target!(|input: Input| {
         }
     }
     let now = input.submitted_at_ms;
-    assert_eq!(open_async_id(&key, &id, now).ok().as_ref(), Some(&issued));
+    assert_eq!(
+        open_async_id(&key, &id, caller, now).ok().as_ref(),
+        Some(&issued)
+    );
+    // Any other caller gets the answer for an id never issued.
+    if input.stranger != caller {
+        refused(
+            open_async_id(&key, &id, &input.stranger, now),
+            &id,
+            "another caller's id",
+        );
+    }
 
     // Another secret's key.
     if input.other_secret != secret {
         if let Ok(other) = AsyncIdKey::from_secret(&input.other_secret) {
             refused(
-                open_async_id(&other, &id, now),
+                open_async_id(&other, &id, caller, now),
                 &id,
                 "an id under another key",
             );
-            let forged = issue_async_id(&other, &issued);
+            let forged = issue_async_id(&other, &issued, caller);
             refused(
-                open_async_id(&key, &forged, now),
+                open_async_id(&key, &forged, caller, now),
                 &forged,
                 "an id forged with another key",
             );
@@ -181,17 +200,21 @@ fuzz_target!(|input: Input| {
         tampered[at] = input.replacement;
         let tampered: String = tampered.into_iter().collect();
         refused(
-            open_async_id(&key, &tampered, now),
+            open_async_id(&key, &tampered, caller, now),
             &tampered,
             "a tampered id",
         );
     }
     // Truncated, extended.
     let cut = &id[..usize::from(input.position) % id.len()];
-    refused(open_async_id(&key, cut, now), cut, "a truncated id");
+    refused(open_async_id(&key, cut, caller, now), cut, "a truncated id");
     if !input.suffix.is_empty() {
         let longer = format!("{id}{}", input.suffix);
-        refused(open_async_id(&key, &longer, now), &longer, "an extended id");
+        refused(
+            open_async_id(&key, &longer, caller, now),
+            &longer,
+            "an extended id",
+        );
         let spliced = format!(
             "{}{}{}",
             &id[..at.min(id.len())],
@@ -199,7 +222,11 @@ fuzz_target!(|input: Input| {
             &id[at.min(id.len())..]
         );
         if spliced != id {
-            refused(open_async_id(&key, &spliced, now), &spliced, "a spliced id");
+            refused(
+                open_async_id(&key, &spliced, caller, now),
+                &spliced,
+                "a spliced id",
+            );
         }
     }
 

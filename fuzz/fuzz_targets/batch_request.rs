@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use healthnav_edge::batch_request::BATCH_FIELD;
 use healthnav_edge::invocation::InvocationMode;
 use healthnav_edge::{build_invocation, ModelFunction};
-use healthnav_edge_fuzz::{check_invocation, check_request_error, configs};
+use healthnav_edge_fuzz::{check_invocation, check_request_error, configs, FUZZ_CALLER};
 use libfuzzer_sys::fuzz_target;
 use serde_json::value::RawValue;
 
@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
     let batch = is_batch(data);
     for function in [ModelFunction::Triage, ModelFunction::RiskScore] {
         for (n, config) in configs().iter().enumerate() {
-            let invocation = match build_invocation(config, function, data) {
+            let invocation = match build_invocation(config, function, data, Some(FUZZ_CALLER)) {
                 Ok(invocation) => invocation,
                 Err(error) => {
                     check_request_error(&error);
@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
                     assert!(!slot.ok, "a patient with a patients field was sent");
                     continue;
                 }
-                match build_invocation(config, function, text.as_bytes()) {
+                match build_invocation(config, function, text.as_bytes(), Some(FUZZ_CALLER)) {
                     Ok(single) => {
                         let record = record.unwrap_or_else(|| {
                             panic!(

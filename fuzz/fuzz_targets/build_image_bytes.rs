@@ -4,12 +4,17 @@
 #![no_main]
 
 use healthnav_edge::{build_invocation, ModelFunction};
-use healthnav_edge_fuzz::{check_invocation, check_request_error, configs};
+use healthnav_edge_fuzz::{check_invocation, check_request_error, configs, FUZZ_CALLER};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     for config in configs() {
-        match build_invocation(config, ModelFunction::ImageAnalysis, data) {
+        match build_invocation(
+            config,
+            ModelFunction::ImageAnalysis,
+            data,
+            Some(FUZZ_CALLER),
+        ) {
             Ok(invocation) => check_invocation(config, ModelFunction::ImageAnalysis, &invocation),
             Err(error) => check_request_error(&error),
         }

@@ -9,10 +9,11 @@
 use arbitrary::{Arbitrary, Unstructured};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use healthnav_edge::s3_uri::S3Location;
 use healthnav_edge::ModelFunction;
 use healthnav_edge_fuzz::{
     check_structured, configs, keep_if_valid, text_value, Json, ObjectBuilder, Out, RoutingFields,
-    Slot, Text,
+    Slot, Text, FUZZ_CALLER,
 };
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
@@ -20,8 +21,9 @@ use serde_json::Value;
 const IMAGE_TYPES: [&str; 5] = ["xray", "ct", "mri", "ultrasound", "skin_lesion"];
 const ANALYSIS_TYPES: [&str; 1] = ["classification"];
 const BUCKETS: [&str; 2] = ["healthnav-images", "my.bucket-1"];
-const KEYS: [&str; 4] = [
+const KEYS: [&str; 5] = [
     "patient-xray.jpg",
+    "patients/fuzz-caller/scan.png",
     "scans/2024/ct 01.dcm",
     "a",
     "x:y//z?.png",
@@ -132,7 +134,17 @@ fuzz_target!(|data: &[u8]| {
     };
     let config = &configs()[usize::from(input.config) % 3];
     let mut top = ObjectBuilder::new();
-    let image = top.slot("image_data", &input.image_data, true, render_image);
+    // A well-formed S3 URI is valid only where the configuration lets the
+    // fuzz caller reach it (listed bucket, own folder under a prefix).
+    let image = top.slot("image_data", &input.image_data, true, |data| {
+        let (out, expected) = render_image(data);
+        let reachable = match &expected {
+            Some(Expected::S3(uri)) => S3Location::parse(uri)
+                .is_ok_and(|location| config.s3_access.check(&location, Some(FUZZ_CALLER)).is_ok()),
+            _ => true,
+        };
+        (out, expected.filter(|_| reachable))
+    });
     let image_type = top.slot(
         "image_type",
         &input.image_type,

@@ -5,13 +5,15 @@
 #![no_main]
 
 use healthnav_edge::{build_invocation, ModelFunction};
-use healthnav_edge_fuzz::{check_invocation, check_plain_triage, check_request_error, configs};
+use healthnav_edge_fuzz::{
+    check_invocation, check_plain_triage, check_request_error, configs, FUZZ_CALLER,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     for config in configs() {
         check_plain_triage(config, data);
-        match build_invocation(config, ModelFunction::Triage, data) {
+        match build_invocation(config, ModelFunction::Triage, data, Some(FUZZ_CALLER)) {
             Ok(invocation) => check_invocation(config, ModelFunction::Triage, &invocation),
             Err(error) => check_request_error(&error),
         }

@@ -8,11 +8,12 @@
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
-use healthnav_edge::config::EndpointDefaults;
+use healthnav_edge::config::{EndpointDefaults, EndpointLists};
 use healthnav_edge::normalize::labels::ScoreMeaning;
 use healthnav_edge::{GatewayConfig, GatewaySettings};
 use healthnav_edge_fuzz::{
     check_config_error, check_config_works, contains_marker, keep_if_valid, Text, ENDPOINT_PICKS,
+    VARIANT_PICKS,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -45,7 +46,7 @@ const HOSTS: [&str; 7] = [
     "runtime.sagemaker.us-east-1.amazonaws.com",
     "127.1.2.3",
 ];
-const PATTERNS: [&str; 4] = ["medical-*", "patient-risk-scorer", "*", "triage-v2"];
+const PREFIXES: [&str; 3] = ["patients/{sub}/", "uploads/", "scans/{sub}/2026/"];
 const BUCKETS: [&str; 3] = ["healthnav-images", "my.bucket-1", "a-b"];
 const LABELS: [&str; 6] = [
     "normal",
@@ -73,8 +74,10 @@ struct Input {
     region: Text,
     endpoint_url: Option<Url>,
     use_fips: bool,
-    allowed_endpoints: Option<Vec<Text>>,
+    allowed_endpoints: [Option<Vec<Text>>; 3],
     allowed_buckets: Option<Vec<Text>>,
+    s3_key_prefix: Option<Text>,
+    client_variants: Option<Vec<Text>>,
     triage: Option<Text>,
     image_analysis: Option<Text>,
     risk_score: Option<Text>,
@@ -128,9 +131,19 @@ fn settings(input: &Input) -> (GatewaySettings, bool) {
         }
     });
     valid &= !(input.use_fips && endpoint_url.is_some());
-    let (allowed_endpoints, ok) = list(&input.allowed_endpoints, &PATTERNS);
-    valid &= ok;
+    let [triage_list, image_list, risk_list] = input
+        .allowed_endpoints
+        .each_ref()
+        .map(|names| list(names, &ENDPOINT_PICKS));
+    valid &= triage_list.1 && image_list.1 && risk_list.1;
     let (allowed_buckets, ok) = list(&input.allowed_buckets, &BUCKETS);
+    valid &= ok;
+    let s3_key_prefix = input.s3_key_prefix.as_ref().map(|text| {
+        let (prefix, ok) = text.render(&PREFIXES);
+        valid &= ok;
+        prefix
+    });
+    let (client_variants, ok) = list(&input.client_variants, &VARIANT_PICKS);
     valid &= ok;
     let (triage, ok1) = name(&input.triage);
     let (image_analysis, ok2) = name(&input.image_analysis);
@@ -148,8 +161,14 @@ fn settings(input: &Input) -> (GatewaySettings, bool) {
         region,
         endpoint_url,
         use_fips: input.use_fips,
-        allowed_endpoints,
+        allowed_endpoints: EndpointLists {
+            triage: triage_list.0,
+            image_analysis: image_list.0,
+            risk_score: risk_list.0,
+        },
         allowed_buckets,
+        s3_key_prefix,
+        client_variants,
         endpoints: EndpointDefaults {
             triage,
             image_analysis,
@@ -180,8 +199,13 @@ fuzz_target!(|data: &[u8]| {
         Err(error) => {
             check_config_error(&error);
             for field in &error.errors {
-                let quoting = ["allowedEndpoints", "allowedBuckets", "imageLabels"];
+                let quoting = ["allowedBuckets", "imageLabels"];
                 let known = [
+                    "allowedEndpoints.triage",
+                    "allowedEndpoints.imageAnalysis",
+                    "allowedEndpoints.riskScore",
+                    "s3KeyPrefix",
+                    "clientVariants",
                     "endpointUrl",
                     "useFips",
                     "region",

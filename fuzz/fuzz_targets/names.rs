@@ -1,9 +1,9 @@
-//! check_sagemaker_name and EndpointAllowList against reference
-//! implementations. The first line of the input is a name, the other lines
-//! are allow-list patterns.
+//! check_sagemaker_name, check_endpoint_names and FunctionEndpoints against
+//! reference implementations. The first line of the input is a name, the
+//! second a function's default endpoint, the others its extra endpoints.
 #![no_main]
 
-use healthnav_edge::names::{check_sagemaker_name, EndpointAllowList};
+use healthnav_edge::names::{check_endpoint_names, check_sagemaker_name, FunctionEndpoints};
 use healthnav_edge_fuzz::contains_marker;
 use libfuzzer_sys::fuzz_target;
 
@@ -20,16 +20,6 @@ fn reference_name(name: &str) -> bool {
         }
     }
     chars > 0 && chars <= 63 && !after_hyphen
-}
-
-fn reference_pattern(pattern: &str) -> bool {
-    if pattern == "*" {
-        return true;
-    }
-    let stem = pattern.strip_suffix('*').unwrap_or(pattern);
-    !stem.is_empty()
-        && !stem.starts_with('-')
-        && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -51,26 +41,29 @@ fuzz_target!(|data: &[u8]| {
             assert!(!contains_marker(&message));
         }
     }
-    let patterns: Vec<String> = lines.map(str::to_owned).collect();
-    match EndpointAllowList::new(patterns.clone()) {
-        Ok(list) => {
+    let default = lines.next().unwrap_or("medical-triage-endpoint").to_owned();
+    let extra: Vec<String> = lines.map(str::to_owned).collect();
+    match check_endpoint_names(&extra) {
+        Ok(()) => {
             assert!(
-                patterns.iter().all(|p| reference_pattern(p)),
-                "{patterns:?} accepted"
+                extra.iter().all(|e| reference_name(e)),
+                "{extra:?} accepted"
             );
-            let allowed = patterns.iter().any(|p| match p.strip_suffix('*') {
-                Some(prefix) => name.starts_with(prefix),
-                None => name == p,
-            });
-            assert_eq!(list.allows(name), allowed);
-            assert_eq!(list.describe(), patterns.join(", "));
+            // Exact names only: the default or a listed name, nothing else.
+            let endpoints = FunctionEndpoints::new(default.clone(), extra.clone());
+            let allowed = name == default || extra.iter().any(|e| e == name);
+            assert_eq!(endpoints.allows(name), allowed);
+            let mut all = vec![default];
+            all.extend(extra);
+            assert_eq!(endpoints.describe(), all.join(", "));
         }
         Err(message) => {
             assert!(
-                !patterns.iter().all(|p| reference_pattern(p)),
-                "{patterns:?} refused"
+                !extra.iter().all(|e| reference_name(e)),
+                "{extra:?} refused"
             );
             assert!(!message.trim().is_empty());
+            assert!(!contains_marker(&message));
         }
     }
 });

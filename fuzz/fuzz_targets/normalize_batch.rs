@@ -56,7 +56,10 @@ fuzz_target!(|data: &[u8]| {
         slots[0].ok = true;
         slots[0].errors.clear();
     }
-    let plan = BatchPlan { slots };
+    let plan = BatchPlan {
+        slots,
+        truncated: false,
+    };
     assert!(plan.is_consistent());
 
     let upstream = Upstream::decode(rest);

@@ -1,11 +1,13 @@
-//! S3Location::parse, check_bucket_name and BucketAllowList on arbitrary
-//! text (tried as is and behind `s3://`): an accepted URI has a valid bucket,
-//! a 1-1024 byte key without control characters, and prints back exactly as
-//! given; bucket names obey S3's rule; refusals do not repeat the input.
+//! S3Location::parse, check_bucket_name and S3Access on arbitrary text
+//! (tried as is and behind `s3://`): an accepted URI has a valid bucket, a
+//! 1-1024 byte key without control characters, and prints back exactly as
+//! given; bucket names obey S3's rule; only listed buckets are reachable;
+//! refusals do not repeat the input.
 #![no_main]
 
 use healthnav_edge::fields::is_forbidden_char;
-use healthnav_edge::s3_uri::{check_bucket_name, BucketAllowList, S3Location};
+use healthnav_edge::s3_access::S3Access;
+use healthnav_edge::s3_uri::{check_bucket_name, S3Location};
 use healthnav_edge_fuzz::contains_marker;
 use libfuzzer_sys::fuzz_target;
 
@@ -33,9 +35,13 @@ fn check_uri(uri: &str) {
             assert!((1..=1024).contains(&location.key.len()));
             assert!(!location.key.chars().any(is_forbidden_char));
             assert_eq!(S3Location::parse(&location.uri()).as_ref(), Ok(&location));
-            let list = BucketAllowList::new(vec![location.bucket.clone()])
-                .unwrap_or_else(|e| panic!("{e}"));
-            assert!(list.allows(&location.bucket));
+            let listed = S3Access::new(vec![location.bucket.clone()], None)
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            assert!(listed.check(&location, None).is_ok());
+            // Nothing is reachable until a bucket is listed.
+            assert!(S3Access::default()
+                .check(&location, Some("caller"))
+                .is_err());
         }
         Err((code, message)) => {
             assert!(
@@ -60,11 +66,17 @@ fuzz_target!(|data: &[u8]| {
     let bucket = text.split('/').next().unwrap_or_default();
     let valid = reference_bucket(bucket);
     assert_eq!(check_bucket_name(bucket).is_ok(), valid, "{bucket:?}");
-    assert_eq!(BucketAllowList::new(vec![bucket.to_owned()]).is_ok(), valid);
-    if let Ok(list) = BucketAllowList::new(vec![bucket.to_owned(), "healthnav-images".to_owned()]) {
-        assert!(list.allows(bucket) && list.allows("healthnav-images"));
+    assert_eq!(S3Access::new(vec![bucket.to_owned()], None).is_ok(), valid);
+    if let Ok(list) = S3Access::new(vec![bucket.to_owned(), "healthnav-images".to_owned()], None) {
+        let at = |bucket: &str| S3Location::parse(&format!("s3://{bucket}/key.png"));
+        for listed in [bucket, "healthnav-images"] {
+            if let Ok(location) = at(listed) {
+                assert!(list.check(&location, None).is_ok());
+            }
+        }
         let unlisted = "other-bucket-x";
-        assert_eq!(list.allows(unlisted), bucket == unlisted);
+        if let Ok(location) = at(unlisted) {
+            assert_eq!(list.check(&location, None).is_ok(), bucket == unlisted);
+        }
     }
-    assert!(BucketAllowList::new(Vec::new()).is_ok_and(|any| any.allows(bucket)));
 });

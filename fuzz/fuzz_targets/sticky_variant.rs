@@ -1,7 +1,7 @@
 //! Sticky A/B variants (src/sticky_variant.rs): `StickyVariants::parse` on
 //! arbitrary `variant:weight` entries, `assign` on arbitrary caller ids and
-//! endpoints, and `build_invocation_for` under a configuration with the
-//! parsed setting.
+//! endpoints, and `build_invocation` under a configuration with the parsed
+//! setting.
 //!
 //! Invariants: an accepted setting lists 1 to 10 distinct valid names with
 //! weights 0 to 1,000,000 and a positive total, in the given order; every
@@ -9,13 +9,14 @@
 //! always the same one, and exactly the variant of the documented hash
 //! (recomputed independently); an invocation without a pinned variant goes
 //! to the caller's variant (one target-variant header), an explicit variant
-//! wins, and no caller id pins nothing. Refusals never repeat the input.
+//! that clients may choose wins (one the sticky setting weighs 0 never is),
+//! and no caller id pins nothing. Refusals never repeat the input.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use healthnav_edge::names::check_sagemaker_name;
-use healthnav_edge::sticky_variant::{build_invocation_for, StickyVariants};
-use healthnav_edge::{GatewayConfig, GatewaySettings, ModelFunction};
+use healthnav_edge::sticky_variant::StickyVariants;
+use healthnav_edge::{build_invocation, GatewayConfig, GatewaySettings, ModelFunction};
 use healthnav_edge_fuzz::{check_invocation, contains_marker, reference_sticky};
 use libfuzzer_sys::fuzz_target;
 
@@ -105,6 +106,7 @@ fuzz_target!(|input: Input| {
     let config = GatewayConfig::new(GatewaySettings {
         region: "us-east-1".into(),
         sticky_variants: Some(entries.clone()),
+        client_variants: Some(vec!["AllTraffic".into(), "model-v9".into()]),
         ..Default::default()
     })
     .unwrap_or_else(|e| panic!("a setting StickyVariants accepts is refused: {e}"));
@@ -117,9 +119,17 @@ fuzz_target!(|input: Input| {
     };
     let callers = input.callers.iter().take(4).map(|c| Some(c.as_str()));
     for caller in callers.chain([None]) {
-        let invocation =
-            build_invocation_for(&config, ModelFunction::Triage, body.as_bytes(), caller)
-                .unwrap_or_else(|e| panic!("the guide's request refused: {e}"));
+        let built = build_invocation(&config, ModelFunction::Triage, body.as_bytes(), caller);
+        if let Some(variant) = pinned.filter(|v| !config.client_may_choose_variant(v)) {
+            let closed = variants
+                .iter()
+                .any(|(name, weight)| name == variant && *weight == 0);
+            assert!(closed, "{variant} refused although listed and open");
+            let error = built.expect_err("a closed variant was chosen");
+            assert_eq!(error.errors[0].path, "variant");
+            continue;
+        }
+        let invocation = built.unwrap_or_else(|e| panic!("the guide's request refused: {e}"));
         check_invocation(&config, ModelFunction::Triage, &invocation);
         let expected = match (pinned, caller.filter(|c| !c.is_empty())) {
             (Some(variant), _) => Some(variant.to_owned()),

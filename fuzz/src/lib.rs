@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use arbitrary::{Arbitrary, Result as ArbResult, Unstructured};
 use healthnav_edge::async_config::{AsyncSettings, Secret};
 use healthnav_edge::batch_request::{BatchPlan, JSON_LINES};
-use healthnav_edge::config::EndpointDefaults;
+use healthnav_edge::config::{EndpointDefaults, EndpointLists};
 use healthnav_edge::image_bytes::ImageFormat;
 use healthnav_edge::image_request::{ANALYSIS_TYPES, IMAGE_TYPES};
 use healthnav_edge::invocation::InvocationMode;
@@ -52,12 +52,19 @@ pub fn configs() -> &'static [GatewayConfig; 3] {
         let local = GatewaySettings {
             region: "eu-west-1".into(),
             endpoint_url: Some("http://127.0.0.1:54329/prefix/".into()),
-            allowed_endpoints: Some(vec![
-                "medical-*".into(),
-                "patient-risk-scorer".into(),
-                "triage-v2".into(),
-            ]),
+            allowed_endpoints: EndpointLists {
+                triage: Some(vec!["medical-x1".into(), "medical-triage-endpoint".into()]),
+                image_analysis: Some(vec!["medical-x1".into()]),
+                risk_score: Some(vec!["other-endpoint".into()]),
+            },
             allowed_buckets: Some(vec!["healthnav-images".into(), "my.bucket-1".into()]),
+            s3_key_prefix: Some("patients/{sub}/".into()),
+            client_variants: Some(vec!["model-v1".into(), "model-v2".into(), "A--1".into()]),
+            sticky_variants: Some(vec![
+                "model-v1:1".into(),
+                "model-v2:1".into(),
+                "A--1:0".into(),
+            ]),
             endpoints: EndpointDefaults {
                 triage: Some("triage-v2".into()),
                 ..Default::default()
@@ -69,7 +76,9 @@ pub fn configs() -> &'static [GatewayConfig; 3] {
         let fips = GatewaySettings {
             region: "us-gov-west-1".into(),
             use_fips: true,
-            allowed_endpoints: Some(vec!["*".into()]),
+            allowed_endpoints: every_pick(),
+            allowed_buckets: Some(vec!["healthnav-images".into()]),
+            client_variants: Some(VARIANT_PICKS.map(str::to_owned).to_vec()),
             ..Default::default()
         };
         [default, local, fips].map(|settings| match GatewayConfig::new(settings) {
@@ -78,6 +87,21 @@ pub fn configs() -> &'static [GatewayConfig; 3] {
         })
     })
 }
+
+/// Every endpoint pick, for each function: the configuration where a client
+/// may name any of them.
+fn every_pick() -> EndpointLists {
+    let all = || Some(ENDPOINT_PICKS.map(str::to_owned).to_vec());
+    EndpointLists {
+        triage: all(),
+        image_analysis: all(),
+        risk_score: all(),
+    }
+}
+
+/// The signed-in caller the targets build requests for: its folder is the
+/// one `patients/{sub}/` allows, and it may start asynchronous inferences.
+pub const FUZZ_CALLER: &str = "fuzz-caller";
 
 /// Credentials used to check that accepted invocations can be signed.
 pub fn test_credentials() -> Credentials {
@@ -195,8 +219,7 @@ pub fn check_invocation(config: &GatewayConfig, function: ModelFunction, invocat
         invocation.endpoint
     );
     assert!(
-        invocation.endpoint == config.default_endpoint(function)
-            || config.allowed_endpoints.allows(&invocation.endpoint)
+        config.endpoints(function).allows(&invocation.endpoint)
             || (invocation.mode == InvocationMode::Async
                 && config
                     .asynchronous
@@ -262,7 +285,7 @@ pub fn check_invocation(config: &GatewayConfig, function: ModelFunction, invocat
                 let location = S3Location::parse(url)
                     .unwrap_or_else(|e| panic!("image_url {url:?} does not parse: {e:?}"));
                 assert_eq!(location.uri(), url);
-                assert!(config.allowed_buckets.allows(&location.bucket));
+                assert!(config.s3_access.check(&location, Some(FUZZ_CALLER)).is_ok());
                 assert!(IMAGE_TYPES.contains(&body["image_type"].as_str().unwrap_or_default()));
                 assert!(
                     ANALYSIS_TYPES.contains(&body["analysis_type"].as_str().unwrap_or_default())
@@ -419,7 +442,7 @@ fn check_async_invocation(
         S3Location::parse(uri).unwrap_or_else(|e| panic!("input location {uri:?}: {e:?}"));
     assert_eq!(location.uri(), uri);
     assert!(uri.is_ascii());
-    assert!(config.allowed_buckets.allows(&location.bucket));
+    assert!(config.s3_access.check(&location, Some(FUZZ_CALLER)).is_ok());
     let attributes = get("x-amzn-sagemaker-custom-attributes");
     let (image_type, analysis_type) = attributes
         .strip_prefix("image_type=")
@@ -1199,11 +1222,14 @@ impl RoutingFields {
     ) -> ExpectedRouting {
         let endpoint = object.slot("endpoint", &self.endpoint, false, |text| {
             let (name, picked) = text.render(&ENDPOINT_PICKS);
-            let allowed =
-                name == config.default_endpoint(function) || config.allowed_endpoints.allows(&name);
+            let allowed = config.endpoints(function).allows(&name);
             (Out::Str(name.clone()), (picked && allowed).then_some(name))
         });
-        let variant = object.slot("variant", &self.variant, false, text_value(&VARIANT_PICKS));
+        let variant = object.slot("variant", &self.variant, false, |text| {
+            let (name, picked) = text.render(&VARIANT_PICKS);
+            let allowed = config.client_may_choose_variant(&name);
+            (Out::Str(name.clone()), (picked && allowed).then_some(name))
+        });
         ExpectedRouting {
             endpoint: endpoint.unwrap_or_else(|| config.default_endpoint(function).to_owned()),
             variant,
@@ -1245,12 +1271,18 @@ pub fn check_structured(
     if function == ModelFunction::Triage {
         check_plain_triage(config, body);
     }
-    match healthnav_edge::build_invocation(config, function, body) {
+    match healthnav_edge::build_invocation(config, function, body, Some(FUZZ_CALLER)) {
         Ok(invocation) => {
             check_invocation(config, function, &invocation);
             if known_valid {
                 assert_eq!(invocation.endpoint, routing.endpoint);
-                assert_eq!(invocation.variant, routing.variant);
+                // Without a variant of its own, the caller goes to their sticky arm.
+                let sticky = config
+                    .sticky_variants
+                    .as_ref()
+                    .filter(|_| invocation.mode != InvocationMode::Async)
+                    .map(|sticky| sticky.assign(&invocation.endpoint, FUZZ_CALLER).to_owned());
+                assert_eq!(invocation.variant, routing.variant.clone().or(sticky));
             }
             Some(invocation)
         }
@@ -1320,17 +1352,21 @@ pub fn check_config_works(config: &GatewayConfig, settings: &GatewaySettings) {
             r#"{"patient_data":{"age":67,"gender":"male","heart_rate_bpm":112,"systolic_bp_mmhg":165,"diastolic_bp_mmhg":95,"respiratory_rate_per_min":24,"temperature_c":38.4,"spo2_percent":91}}"#.to_owned(),
         ),
     ];
-    let bucket = settings
-        .allowed_buckets
-        .as_ref()
-        .and_then(|b| b.first())
-        .map_or("healthnav-images", String::as_str);
-    bodies.push((
-        ModelFunction::ImageAnalysis,
-        format!(r#"{{"image_data":"s3://{bucket}/x.jpg","image_type":"ct"}}"#),
-    ));
+    if let Some(bucket) = settings.allowed_buckets.as_ref().and_then(|b| b.first()) {
+        let prefix = settings
+            .s3_key_prefix
+            .as_deref()
+            .unwrap_or("")
+            .replace("{sub}", FUZZ_CALLER);
+        let image = format!("s3://{bucket}/{prefix}x.jpg");
+        bodies.push((
+            ModelFunction::ImageAnalysis,
+            serde_json::json!({"image_data": image, "image_type": "ct"}).to_string(),
+        ));
+    }
     for (function, body) in bodies {
-        match healthnav_edge::build_invocation(config, function, body.as_bytes()) {
+        match healthnav_edge::build_invocation(config, function, body.as_bytes(), Some(FUZZ_CALLER))
+        {
             Ok(invocation) => check_invocation(config, function, &invocation),
             Err(error) => panic!(
                 "the guide's {function:?} request fails under an accepted configuration: {error}"
@@ -1425,7 +1461,8 @@ pub fn async_configs() -> &'static [GatewayConfig; 3] {
         let fips = GatewaySettings {
             region: "us-gov-west-1".into(),
             use_fips: true,
-            allowed_endpoints: Some(vec!["*".into()]),
+            allowed_endpoints: every_pick(),
+            allowed_buckets: Some(vec!["healthnav-images".into()]),
             async_inference: Some(AsyncSettings {
                 result_secret: secret(),
                 ..Default::default()

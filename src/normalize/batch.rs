@@ -22,6 +22,9 @@ use crate::sagemaker_error::classify_sagemaker_error;
 pub struct BatchResult {
     /// In request order.
     pub results: Vec<SlotResult>,
+    /// Present (and true) when the refused slots list fewer errors than were found.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 /// `{index, ok: true, result}` or `{index, ok: false, errors}`.
@@ -89,7 +92,10 @@ pub fn normalize_batch_response(
         };
         results.push(result);
     }
-    Ok(BatchResult { results })
+    Ok(BatchResult {
+        results,
+        truncated: plan.truncated,
+    })
 }
 
 /// Paths of an unusable prediction's fields point at its result slot

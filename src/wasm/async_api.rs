@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::upstream::UpstreamParts;
-use super::{to_js, to_js_error, Gateway};
+use super::{bad_argument, to_js, to_js_error, Gateway};
 use crate::async_invocation::accept_async_response;
 use crate::async_result::{open_async_result, read_async_failure, read_async_output};
 
@@ -42,31 +42,46 @@ fn time(time_ms: f64) -> u64 {
 #[wasm_bindgen]
 impl Gateway {
     /// SageMaker's answer to InvokeEndpointAsync → the client's 202 body with
-    /// a signed result id, or the mapped error.
+    /// a result id only `callerId` (the verified JWT `sub`) can open, or the
+    /// mapped error.
     #[wasm_bindgen(js_name = acceptAsyncResponse, unchecked_return_type = "AsyncAccepted")]
     pub fn accept_async_response(
         &self,
         #[wasm_bindgen(unchecked_param_type = "UpstreamResponse")] response: JsValue,
         #[wasm_bindgen(js_name = timeMs)] time_ms: f64,
+        #[wasm_bindgen(js_name = callerId)] caller_id: &str,
     ) -> Result<JsValue, JsValue> {
+        if caller_id.is_empty() {
+            return Err(bad_argument(
+                "callerId",
+                "must be the signed-in caller's id",
+            ));
+        }
         let upstream = UpstreamParts::from_js(&response)?;
-        let accepted = accept_async_response(&self.config, upstream.view(), time(time_ms))
-            .map_err(to_js_error)?;
+        let accepted =
+            accept_async_response(&self.config, upstream.view(), time(time_ms), caller_id)
+                .map_err(to_js_error)?;
         to_js(&accepted)
     }
 
     /// Checks the result id in a GET's path or query (`/<slug>/<id>` or
-    /// `?id=`) and returns the S3 URLs to read; throws `missing_async_id`
-    /// (400), `unknown_async_id` (404), `async_id_expired` (410) or
-    /// `async_not_enabled` (501).
+    /// `?id=`) for `callerId` and returns the S3 URLs to read; throws
+    /// `missing_async_id` (400), `unknown_async_id` (404: also someone
+    /// else's id), `async_id_expired` (410) or `async_not_enabled` (501).
     #[wasm_bindgen(js_name = openAsyncResult, unchecked_return_type = "AsyncResultLocation")]
     pub fn open_async_result(
         &self,
         #[wasm_bindgen(js_name = pathAndQuery)] path_and_query: &str,
         #[wasm_bindgen(js_name = timeMs)] time_ms: f64,
+        #[wasm_bindgen(js_name = callerId)] caller_id: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let urls =
-            open_async_result(&self.config, path_and_query, time(time_ms)).map_err(to_js_error)?;
+        let urls = open_async_result(
+            &self.config,
+            path_and_query,
+            time(time_ms),
+            caller_id.as_deref(),
+        )
+        .map_err(to_js_error)?;
         to_js(&urls)
     }
 

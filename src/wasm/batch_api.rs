@@ -20,6 +20,8 @@ export interface BatchSlot {
 /** Where each patient of a batch went; pass it back to normalizeBatchResponse. */
 export interface BatchPlan {
   slots: BatchSlot[];
+  /** True when the slots list fewer errors than were found (at most 100 in all). */
+  truncated?: boolean;
 }
 
 /** One patient's outcome, in request order. */
@@ -30,6 +32,8 @@ export type BatchSlotResult =
 /** The answer to a batch request. */
 export interface BatchResult {
   results: BatchSlotResult[];
+  /** True when the refused slots list fewer errors than were found (at most 100 in all). */
+  truncated?: boolean;
 }
 "#;
 

@@ -12,7 +12,7 @@ use crate::invocation::{Invocation, InvocationMode};
 // `lines` is the endpoint, the variant (empty for none), the URL, then each
 // header's name and value, one per line.
 #[wasm_bindgen(inline_js = r#"
-export function makeInvocation(lines, body, batch, isAsync) {
+export function makeInvocation(lines, body, batch, isAsync, inputInS3) {
   const [endpoint, variant, url, ...fields] = lines.split("\n");
   const headers = [];
   for (let i = 0; i + 1 < fields.length; i += 2) headers.push([fields[i], fields[i + 1]]);
@@ -25,12 +25,19 @@ export function makeInvocation(lines, body, batch, isAsync) {
     body: body.slice(),
     batch,
     async: isAsync,
+    inputInS3,
   };
 }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = makeInvocation)]
-    fn make_invocation(lines: &str, body: &[u8], batch: JsValue, is_async: bool) -> JsValue;
+    fn make_invocation(
+        lines: &str,
+        body: &[u8],
+        batch: JsValue,
+        is_async: bool,
+        input_in_s3: bool,
+    ) -> JsValue;
 }
 
 /// The `Invocation` object: its headers, then `extra_headers` (signatures).
@@ -58,5 +65,11 @@ pub(super) fn invocation_to_js(
         InvocationMode::Async => (JsValue::NULL, true),
         InvocationMode::Single => (JsValue::NULL, false),
     };
-    make_invocation(&lines, &invocation.body, batch, asynchronous)
+    make_invocation(
+        &lines,
+        &invocation.body,
+        batch,
+        asynchronous,
+        invocation.input_in_s3,
+    )
 }

@@ -1,0 +1,115 @@
+/**
+ * One request as it walks the function: its id, arrival time, caller, CORS
+ * headers and the one log record that describes it. Created at the entry,
+ * filled in as the request goes, and finished exactly once: the log line
+ * and the metrics sample are written from here and nowhere else.
+ *
+ * @module
+ */
+import type { Caller } from "./caller.ts";
+import { type InvocationLog, logLine } from "./log.ts";
+import { type MetricsSink, reportInvocation } from "./metrics.ts";
+import { type Problem, problemResponse } from "./problem.ts";
+import type { Invocation, NormalizedResult } from "./wasm_gateway.ts";
+
+/** What the context needs from the outside world. */
+export interface ContextDeps {
+  now(): number;
+  log(line: string): void;
+  metrics?: MetricsSink;
+}
+
+/** A request in flight. */
+export class RequestContext {
+  readonly requestId: string;
+  /** Arrival, ms since 1970: the deadline counts from here. */
+  readonly started: number;
+  /** CORS headers for the request's origin (possibly none). */
+  cors: Headers = new Headers();
+  /** The verified caller, once known. */
+  caller: Caller | null = null;
+  /** Endpoint names metrics may carry; any other is reported as "other". */
+  knownEndpoints: ReadonlySet<string> = new Set();
+  readonly #record: InvocationLog;
+  readonly #deps: ContextDeps;
+  readonly #reportMetrics: boolean;
+  #finished = false;
+
+  constructor(
+    functionName: string,
+    request: Request,
+    requestId: string,
+    deps: ContextDeps,
+  ) {
+    this.requestId = requestId;
+    this.started = deps.now();
+    this.#deps = deps;
+    // A CORS preflight is not a use of the function.
+    this.#reportMetrics = request.method !== "OPTIONS";
+    this.#record = {
+      request_id: requestId,
+      function: functionName,
+      method: request.method,
+      status: 500,
+      // Known once the body is validated; null when refused before that.
+      endpoint: null,
+      latency_ms: 0,
+    };
+  }
+
+  /** The SageMaker call the request became. */
+  noteInvocation(invocation: Invocation): void {
+    this.#record.endpoint = invocation.endpoint;
+    this.#record.variant = invocation.variant;
+  }
+
+  /** How the call to SageMaker (or S3) went. */
+  noteCall(call: { attempts: number; upstreamMs?: number; awsCode?: string | null }): void {
+    this.#record.attempts = call.attempts;
+    this.#record.retries = Math.max(0, call.attempts - 1);
+    if (call.upstreamMs !== undefined) this.#record.upstream_ms = call.upstreamMs;
+    if (call.awsCode) this.#record.aws_code = call.awsCode;
+  }
+
+  /** The prediction cache's answer, when caching is on for the function. */
+  noteCache(outcome: "hit" | "miss"): void {
+    this.#record.cache = outcome;
+  }
+
+  /** `Server-Timing` of an answer: the upstream's time and the gateway's own. */
+  serverTiming(upstream: "model" | "s3"): string {
+    const upstreamMs = this.#record.upstream_ms ?? 0;
+    if (upstream === "s3") return `s3;dur=${upstreamMs}`;
+    const gatewayMs = Math.max(0, this.#deps.now() - this.started - upstreamMs);
+    return `model;dur=${upstreamMs}, gateway;dur=${gatewayMs}`;
+  }
+
+  /**
+   * Logs and measures the answer, then returns it. `prediction` is only for
+   * the metrics' risk-level counts; it is never logged.
+   */
+  finish(response: Response, prediction?: NormalizedResult): Response {
+    if (this.#finished) return response;
+    this.#finished = true;
+    const record = this.#record;
+    record.status = response.status;
+    record.latency_ms = this.#deps.now() - this.started;
+    logLine(this.#deps.log, record);
+    if (this.#reportMetrics) {
+      reportInvocation(
+        this.#deps.metrics,
+        record,
+        prediction,
+        this.#deps.now(),
+        this.knownEndpoints,
+      );
+    }
+    return response;
+  }
+
+  /** Answers `problem` as problem+json, logging its code. */
+  fail(problem: Problem): Response {
+    this.#record.code = problem.code;
+    return this.finish(problemResponse(problem, this.requestId, this.cors));
+  }
+}
