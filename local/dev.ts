@@ -78,15 +78,22 @@ HealthNav local stack (no AWS account; the models are NON-CLINICAL stand-ins)
   anon key (public; identifies no one, so the functions refuse it):
     ${stack.anonKey}
   publishable key: ${stack.publishableKey}
-  signed-in patient: ${patient.email} / ${patient.password}
-    sub: ${patient.id}
-    access token (ES256, valid 1 h; sign in again for a new one):
-    ${session.access_token}
+  signed-in patient: ${patient.email} / ${patient.password} (sub ${patient.id})
 
-Try the guide's two calls as that patient:
+The patient's access token (ES256, valid 1 h) and the guide's two calls made with it:
   USER_TOKEN=${session.access_token}
-${curl("sagemaker-triage", '{"symptoms":["fever","cough"],"patient_data":{"age":35,"gender":"female"},"endpoint":"medical-triage-endpoint"}')}
-${curl("sagemaker-image-analysis", '{"image_data":"s3://bucket/image.jpg","image_type":"xray","endpoint":"medical-image-classifier"}')}
+${
+  curl(
+    "sagemaker-triage",
+    '{"symptoms":["fever","cough"],"patient_data":{"age":35,"gender":"female"},"endpoint":"medical-triage-endpoint"}',
+  )
+}
+${
+  curl(
+    "sagemaker-image-analysis",
+    '{"image_data":"s3://bucket/image.jpg","image_type":"xray","endpoint":"medical-image-classifier"}',
+  )
+}
 
 A fresh token: curl -X POST '${stack.url}/auth/v1/token?grant_type=password' -H "apikey: ${stack.publishableKey}" -d '{"email":"${patient.email}","password":"${patient.password}"}'
 `);

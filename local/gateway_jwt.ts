@@ -93,7 +93,10 @@ export class GatewayJwtVerifier {
     };
     if (alg === "HS256") {
       try {
-        await jwtVerify(token, this.#legacy, { ...options, algorithms: ["HS256"] });
+        await jwtVerify(token, this.#legacy, {
+          ...options,
+          algorithms: ["HS256"],
+        });
         return null;
       } catch {
         return { code: "UNAUTHORIZED_LEGACY_JWT", message: "Invalid JWT" };
@@ -101,7 +104,10 @@ export class GatewayJwtVerifier {
     }
     if (alg && ASYMMETRIC.includes(alg)) {
       try {
-        await jwtVerify(token, this.#asymmetric, { ...options, algorithms: ASYMMETRIC });
+        await jwtVerify(token, this.#asymmetric, {
+          ...options,
+          algorithms: ASYMMETRIC,
+        });
         return null;
       } catch {
         return { code: "UNAUTHORIZED_ASYMMETRIC_JWT", message: "Invalid JWT" };

@@ -53,6 +53,8 @@ export const FUNCTION_SLUGS: Record<string, FunctionName> = {
 
 /** The guide's example bucket (`s3://bucket/image.jpg`), allowed so its test call works. */
 export const GUIDE_BUCKET = "bucket";
+/** The stand-in's second triage endpoint, a raw XGBoost container. */
+export const STAND_IN_XGBOOST_TRIAGE = "medical-triage-xgboost";
 
 /** Builds the functions with the given deps (env, fetch, clock, log). */
 export function createFunctions(deps: EdgeDeps): Record<string, EdgeFunction> {
@@ -181,9 +183,11 @@ export async function startLocalStack(
     AWS_ENDPOINT_URL_S3: standIn.s3Url,
     ASYNC_RESULT_SECRET: randomSecret(),
     // What the local stack opens that a deployment keeps closed until its
-    // operator decides: the guide's example bucket, the stand-in's two arms.
+    // operator decides: the guide's example bucket, the stand-in's two arms
+    // and its second triage model (raw XGBoost output).
     IMAGE_S3_ALLOWED_BUCKETS: GUIDE_BUCKET,
     SAGEMAKER_CLIENT_VARIANTS: "model-v1,model-v2",
+    SAGEMAKER_TRIAGE_ALLOWED_ENDPOINTS: STAND_IN_XGBOOST_TRIAGE,
     // What Supabase gives every function.
     SUPABASE_ANON_KEY: keys.anon,
     SUPABASE_SERVICE_ROLE_KEY: keys.serviceRole,

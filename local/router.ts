@@ -208,7 +208,8 @@ async function withinWallClock(
     timer = setTimeout(() =>
       resolve(Response.json({
         code: "WORKER_LIMIT",
-        message: "Worker failed to respond due to a resource limit (please check logs)",
+        message:
+          "Worker failed to respond due to a resource limit (please check logs)",
       }, { status: 546 })), wallClockMs);
   });
   try {
@@ -220,7 +221,9 @@ async function withinWallClock(
 
 /** Paths outside the functions, with anything that could be an id cut off. */
 function loggedPath(pathname: string): string {
-  if (pathname.startsWith("/auth/v1/")) return "/auth/v1/" + pathname.split("/")[3];
+  if (pathname.startsWith("/auth/v1/")) {
+    return "/auth/v1/" + pathname.split("/")[3];
+  }
   return pathname.length > 64 ? pathname.slice(0, 64) + "…" : pathname;
 }
 

@@ -34,7 +34,9 @@ try {
   keys = jwks ? JSON.parse(jwks) : { keys: [] };
   if (!Array.isArray(keys?.keys)) throw new TypeError();
 } catch {
-  console.error('deno task serve: SUPABASE_JWKS must be a JWKS, {"keys": [...]}');
+  console.error(
+    'deno task serve: SUPABASE_JWKS must be a JWKS, {"keys": [...]}',
+  );
   Deno.exit(2);
 }
 

@@ -34,7 +34,6 @@
  */
 import { parseArgs } from "node:util";
 import { startLocalStack } from "../local/local_stack.ts";
-import { LOCAL_JWT_SECRET } from "../local/local_keys.ts";
 import { mulberry32 } from "../local/sagemaker_stand_in/prng.ts";
 import { instanceReplacements } from "../edge/_shared/wasm_gateway.ts";
 import {
@@ -530,14 +529,14 @@ export async function runSoak(
   const startWasm = wasmMemoryBytes();
   const stack = await startLocalStack({
     port: 0,
-    jwtSecret: LOCAL_JWT_SECRET,
     env: { ...STACK_ENV },
     faultRate: options.faultRate,
     faultSeed: options.seed,
     log,
   });
   const url = (slug: Slug) => `${stack.url}/functions/v1/${slug}`;
-  const authorization = `Bearer ${stack.anonKey}`;
+  // A signed-in patient, as the app calls; the token outlives any soak.
+  const authorization = `Bearer ${(await stack.signIn()).access_token}`;
 
   const outcomes: Record<string, number> = {};
   let validRequests = 0;

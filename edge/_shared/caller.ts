@@ -90,7 +90,9 @@ export class CallerVerifier {
       this.#keys = null;
     }
     const secrets = (this.#jwks?.keys ?? [])
-      .filter((key) => key.kty === "oct" && !key.kid && typeof key.k === "string")
+      .filter((key) =>
+        key.kty === "oct" && !key.kid && typeof key.k === "string"
+      )
       .map((key) => base64UrlBytes(key.k as string));
     if (settings.legacySecret) {
       secrets.push(new TextEncoder().encode(settings.legacySecret));
@@ -136,13 +138,23 @@ export class CallerVerifier {
         const keys = header.kid
           ? await this.#symmetricKey(header.kid)
           : this.#legacySecrets;
-        return await firstVerified(token, keys, { ...options, algorithms: ["HS256"] });
+        return await firstVerified(token, keys, {
+          ...options,
+          algorithms: ["HS256"],
+        });
       }
       if (!header.alg || !ASYMMETRIC.includes(header.alg) || !header.kid) {
-        throw invalid("The token's algorithm or key id is not one Supabase Auth issues.");
+        throw invalid(
+          "The token's algorithm or key id is not one Supabase Auth issues.",
+        );
       }
-      if (!this.#keys) throw invalid("No signing key is configured for this token.");
-      return (await jwtVerify(token, this.#keys, { ...options, algorithms: ASYMMETRIC }))
+      if (!this.#keys) {
+        throw invalid("No signing key is configured for this token.");
+      }
+      return (await jwtVerify(token, this.#keys, {
+        ...options,
+        algorithms: ASYMMETRIC,
+      }))
         .payload;
     } catch (error) {
       throw refusal(error);
@@ -206,7 +218,11 @@ function invalid(message: string): CallerRefused {
 function refusal(error: unknown): CallerRefused {
   if (error instanceof CallerRefused) return error;
   if (error instanceof errors.JWTExpired) {
-    return new CallerRefused(401, "expired_jwt", "The token has expired; refresh the session.");
+    return new CallerRefused(
+      401,
+      "expired_jwt",
+      "The token has expired; refresh the session.",
+    );
   }
   if (
     error instanceof errors.JWKSTimeout ||
@@ -220,7 +236,9 @@ function refusal(error: unknown): CallerRefused {
     );
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return invalid(`The token's "${error.claim}" claim is missing or not valid now.`);
+    return invalid(
+      `The token's "${error.claim}" claim is missing or not valid now.`,
+    );
   }
   if (error instanceof errors.JWKSNoMatchingKey) {
     return invalid("No signing key of this project has the token's key id.");
@@ -235,8 +253,13 @@ function parseJwks(json: string): JSONWebKeySet {
   } catch {
     throw new TypeError("SUPABASE_JWKS is not JSON");
   }
-  const keys = Array.isArray(parsed) ? parsed : (parsed as { keys?: unknown })?.keys;
-  if (!Array.isArray(keys) || keys.some((key) => typeof key !== "object" || key === null)) {
+  const keys = Array.isArray(parsed)
+    ? parsed
+    : (parsed as { keys?: unknown })?.keys;
+  if (
+    !Array.isArray(keys) ||
+    keys.some((key) => typeof key !== "object" || key === null)
+  ) {
     throw new TypeError('SUPABASE_JWKS must be {"keys": [...]}');
   }
   return { keys: keys as JWK[] };
@@ -247,7 +270,9 @@ function jwksUrl(supabaseUrl: string): URL {
   const url = new URL("/auth/v1/.well-known/jwks.json", supabaseUrl);
   const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-    throw new TypeError("SUPABASE_URL must be https (http only for a loopback host)");
+    throw new TypeError(
+      "SUPABASE_URL must be https (http only for a loopback host)",
+    );
   }
   return url;
 }

@@ -299,7 +299,10 @@ function readAuth(env: EnvReader): AuthSettings {
     );
   }
   if (auth.legacySecret !== undefined && auth.legacySecret.length < 32) {
-    throw new ConfigError(ENV.legacyJwtSecret, "must be at least 32 characters");
+    throw new ConfigError(
+      ENV.legacyJwtSecret,
+      "must be at least 32 characters",
+    );
   }
   return auth;
 }

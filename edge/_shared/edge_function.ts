@@ -6,18 +6,38 @@
  *
  * @module
  */
-import { BytesInFlight, type BytesLease, chargedBytes } from "./bytes_in_flight.ts";
+import {
+  BytesInFlight,
+  type BytesLease,
+  chargedBytes,
+} from "./bytes_in_flight.ts";
 import { CallerRefused, CallerVerifier } from "./caller.ts";
-import { ConfigError, type EdgeConfig, type EnvReader, readConfig } from "./config.ts";
+import {
+  ConfigError,
+  type EdgeConfig,
+  type EnvReader,
+  readConfig,
+} from "./config.ts";
 import { corsHeaders, preflightResponse } from "./cors.ts";
 import { answerAsyncResult } from "./async_result.ts";
 import { answerBatchOrAsync, withSlotErrors } from "./batch_or_async_call.ts";
 import { allowedMethods, methodHint, servesAsyncResults } from "./methods.ts";
-import { type CallDeps, NATIVE_HASH_THRESHOLD_BYTES, UpstreamError } from "./invoke_sagemaker.ts";
+import {
+  type CallDeps,
+  NATIVE_HASH_THRESHOLD_BYTES,
+  UpstreamError,
+} from "./invoke_sagemaker.ts";
 import { emfSink, type MetricsSink } from "./metrics.ts";
-import { type PredictionCache, predictionCacheFor } from "./prediction_cache.ts";
+import {
+  type PredictionCache,
+  predictionCacheFor,
+} from "./prediction_cache.ts";
 import type { Problem } from "./problem.ts";
-import { BodyReadError, BodyTooLargeError, readCappedBody } from "./request_body.ts";
+import {
+  BodyReadError,
+  BodyTooLargeError,
+  readCappedBody,
+} from "./request_body.ts";
 import { RequestContext } from "./request_context.ts";
 import { RetryBudget } from "./retry_policy.ts";
 import { answerSinglePrediction } from "./single_prediction_call.ts";
@@ -193,7 +213,10 @@ class BatchFailure extends Error {
   }
 }
 
-function prepare(functionName: FunctionName, deps: EdgeDeps): Isolate | Problem {
+function prepare(
+  functionName: FunctionName,
+  deps: EdgeDeps,
+): Isolate | Problem {
   let config: EdgeConfig;
   let verifier: CallerVerifier;
   try {
@@ -265,7 +288,8 @@ function busy(): Problem {
   return {
     status: 503,
     code: "gateway_busy",
-    detail: "The gateway is holding as many request bytes as it can; try again shortly.",
+    detail:
+      "The gateway is holding as many request bytes as it can; try again shortly.",
     headers: { "retry-after": "1" },
   };
 }
@@ -284,7 +308,8 @@ function noteFailedCall(context: RequestContext, error: unknown): void {
 }
 
 function isProblem(value: unknown): value is Problem {
-  return typeof value === "object" && value !== null && !(value instanceof Error) &&
+  return typeof value === "object" && value !== null &&
+    !(value instanceof Error) &&
     typeof (value as Problem).code === "string" &&
     typeof (value as Problem).status === "number";
 }

@@ -138,7 +138,9 @@ export function predictionCacheFor<V>(
   now: () => number,
 ): PredictionCache<V> | null {
   const short = functionName.replace(/^sagemaker-/, "");
-  return settings.functions.includes(short) ? new PredictionCache<V>(settings, now) : null;
+  return settings.functions.includes(short)
+    ? new PredictionCache<V>(settings, now)
+    : null;
 }
 
 /**

@@ -64,10 +64,14 @@ export class RequestContext {
   }
 
   /** How the call to SageMaker (or S3) went. */
-  noteCall(call: { attempts: number; upstreamMs?: number; awsCode?: string | null }): void {
+  noteCall(
+    call: { attempts: number; upstreamMs?: number; awsCode?: string | null },
+  ): void {
     this.#record.attempts = call.attempts;
     this.#record.retries = Math.max(0, call.attempts - 1);
-    if (call.upstreamMs !== undefined) this.#record.upstream_ms = call.upstreamMs;
+    if (call.upstreamMs !== undefined) {
+      this.#record.upstream_ms = call.upstreamMs;
+    }
     if (call.awsCode) this.#record.aws_code = call.awsCode;
   }
 

@@ -45,7 +45,9 @@ export function guarded<T>(call: () => T): T {
   try {
     return call();
   } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError || error instanceof RangeError) {
+    if (
+      error instanceof WebAssembly.RuntimeError || error instanceof RangeError
+    ) {
       pkg.reinstantiateAfterTrap();
       instanceGeneration++;
     }

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { errors, jwtVerify, type JWTPayload } from "jose";
+import { errors, type JWTPayload, jwtVerify } from "jose";
 import { publicJwks, type SigningKey, signWithKey } from "./signing_key.ts";
 
 /** Supabase Auth's default access token lifetime. */
@@ -114,7 +114,11 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       const user = await userOf(request.headers.get("authorization"));
       return user
         ? Response.json(userJson(user, Math.floor(now() / 1000)))
-        : authError(403, "bad_jwt", "invalid JWT: unable to parse or verify signature");
+        : authError(
+          403,
+          "bad_jwt",
+          "invalid JWT: unable to parse or verify signature",
+        );
     }
     if (route === "/logout" && request.method === "POST") {
       return new Response(null, { status: 204 });
@@ -142,9 +146,11 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       const id = refreshTokens.get(String(body.refresh_token ?? ""));
       refreshTokens.delete(String(body.refresh_token ?? ""));
       const user = options.users.find((u) => u.id === id);
-      return user
-        ? Response.json(await signIn(user))
-        : authError(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
+      return user ? Response.json(await signIn(user)) : authError(
+        400,
+        "refresh_token_not_found",
+        "Invalid Refresh Token: Refresh Token Not Found",
+      );
     }
     return authError(400, "validation_failed", "Unsupported grant_type");
   }

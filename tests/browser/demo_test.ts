@@ -18,7 +18,6 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { createDemoPageHandler } from "../../local/demo_page.ts";
-import { LOCAL_JWT_SECRET } from "../../local/local_keys.ts";
 import { type LocalStack, startLocalStack } from "../../local/local_stack.ts";
 import {
   LOCAL_CREDENTIALS,
@@ -61,7 +60,6 @@ Deno.test({
       null;
     const stack = await startLocalStack({
       port: 0,
-      jwtSecret: LOCAL_JWT_SECRET,
       log: (line) => logs.push(line),
       staticHandler: (request) => serveDemo ? serveDemo(request) : null,
     });

@@ -1,22 +1,24 @@
 /**
- * A/B testing and versioning: an explicit `variant` reaches SageMaker as
- * X-Amzn-SageMaker-Target-Variant, `model_version` falls back to the variant
- * that answered, and SAGEMAKER_STICKY_VARIANTS sends the same JWT `sub` to
- * the same variant by the documented hash (recomputed here independently with
- * node:crypto). Unit checks of the JWT decoding and pkg/, then end to end
- * against the stand-in (every endpoint has AllTraffic, model-v1, model-v2).
+ * A/B testing and versioning: a `variant` the operator lets clients choose
+ * (SAGEMAKER_CLIENT_VARIANTS) reaches SageMaker as
+ * X-Amzn-SageMaker-Target-Variant, any other is refused, a sticky arm of
+ * weight 0 never opens to a client, `model_version` falls back to the variant
+ * that answered, and SAGEMAKER_STICKY_VARIANTS sends the same verified JWT
+ * `sub` to the same variant by the documented hash (recomputed here
+ * independently with node:crypto). Unit checks of pkg/, then end to end
+ * against the stand-in (every endpoint has AllTraffic, model-v1, model-v2;
+ * the local stack lets clients choose model-v1 and model-v2).
  *
  * Run: deno test --allow-net=127.0.0.1 --allow-env --allow-read tests/deno/ab_variants_test.ts
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { SignJWT } from "jose";
-import { jwtSubject } from "../../edge/_shared/caller_id.ts";
 import { Gateway, type HealthNavError } from "../../pkg/mod.js";
 import { LOCAL_JWT_SECRET } from "../../local/local_keys.ts";
 import { TRIAGE_MODEL_VERSION } from "../../local/sagemaker_stand_in/mod.ts";
 import { harness } from "./helpers/edge_harness.ts";
 import { largePng, RISK_PATIENT } from "./helpers/payloads.ts";
+import { userToken as legacyUserToken } from "./helpers/tokens.ts";
 import { withStack } from "./helpers/stack.ts";
 
 const STICKY = "model-v1:50,model-v2:50";
@@ -50,20 +52,9 @@ function documentedVariant(
   throw new Error("unreachable");
 }
 
-/** An `authenticated` user's token, as Supabase Auth issues it. */
+/** A signed-in user's token, signed with the local stack's legacy secret. */
 function userToken(sub: string): Promise<string> {
-  return new SignJWT({ role: "authenticated", sub, iss: "supabase-demo" })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuedAt()
-    .setExpirationTime("1h")
-    .sign(encoder.encode(LOCAL_JWT_SECRET));
-}
-
-/** base64url of the UTF-8 JSON, as a JWT segment. */
-function b64url(value: unknown): string {
-  const bytes = encoder.encode(JSON.stringify(value));
-  return btoa(String.fromCharCode(...bytes)).replace(/=+$/, "")
-    .replace(/\+/g, "-").replace(/\//g, "_");
+  return legacyUserToken(sub, { secret: LOCAL_JWT_SECRET, nowMs: Date.now() });
 }
 
 function thrown(fn: () => unknown): HealthNavError {
@@ -75,39 +66,13 @@ function thrown(fn: () => unknown): HealthNavError {
   throw new Error("did not throw");
 }
 
-// ------------------------------------------------------------ caller id
-
-Deno.test("jwtSubject reads `sub` from a bearer JWT and nothing else", async () => {
-  const header = b64url({ alg: "HS256", typ: "JWT" });
-  const cases: [string | null, string | undefined][] = [
-    [`Bearer ${await userToken("user-1")}`, "user-1"],
-    [`bearer ${header}.${b64url({ sub: "ü-ñ" })}.sig`, "ü-ñ"],
-    // An unsigned token still has a readable payload (Supabase verified it).
-    [`Bearer ${header}.${b64url({ sub: "x" })}.`, "x"],
-    [`Bearer ${header}.${b64url({ role: "anon" })}.sig`, undefined],
-    [`Bearer ${header}.${b64url({ sub: "" })}.sig`, undefined],
-    [`Bearer ${header}.${b64url({ sub: 42 })}.sig`, undefined],
-    [`Bearer ${header}.${b64url(["sub"])}.sig`, undefined],
-    [`Bearer ${header}.${b64url(null)}.sig`, undefined],
-    [`Bearer ${header}.not-base64-json.sig`, undefined],
-    [`Bearer ${header}.${btoa("\xff\xfe")}.sig`, undefined],
-    [`Basic dXNlcjpwYXNz`, undefined],
-    ["Bearer a.b", undefined],
-    ["Bearer", undefined],
-    ["", undefined],
-    [null, undefined],
-  ];
-  for (const [authorization, expected] of cases) {
-    assert.equal(jwtSubject(authorization), expected, String(authorization));
-  }
-});
-
 // ----------------------------------------------------------------- pkg/
 
 Deno.test("pkg: buildInvocation routes a caller id by the documented hash", () => {
   const gateway = new Gateway({
     region: "us-east-1",
     stickyVariants: STICKY.split(","),
+    clientVariants: ["AllTraffic"],
   });
   const body = encoder.encode(JSON.stringify(RISK_BODY));
   const seen = new Set<string>();
@@ -131,7 +96,7 @@ Deno.test("pkg: buildInvocation routes a caller id by the documented hash", () =
     gateway.buildInvocation("risk-score", body, undefined).variant,
     null,
   );
-  // An explicit variant wins over the sticky one.
+  // An explicit variant clients may choose wins over the sticky one.
   const pinned = encoder.encode(
     JSON.stringify({ ...RISK_BODY, variant: "AllTraffic" }),
   );
@@ -193,9 +158,9 @@ Deno.test("SAGEMAKER_STICKY_VARIANTS malformed → 500 naming the variable, not 
 
 // ------------------------------------------------------ end to end
 
-Deno.test("e2e: an explicit variant reaches the stand-in and becomes model_version", async () => {
+Deno.test("e2e: an allowed variant reaches the stand-in and becomes model_version", async () => {
   await withStack({}, async ({ call }) => {
-    for (const variant of ["model-v1", "model-v2", "AllTraffic"]) {
+    for (const variant of ["model-v1", "model-v2"]) {
       const answer = await call(RISK, { ...RISK_BODY, variant });
       assert.equal(answer.status, 200, answer.text);
       // The raw XGBoost answer has no version: the invoked variant is used.
@@ -210,20 +175,58 @@ Deno.test("e2e: an explicit variant reaches the stand-in and becomes model_versi
   });
 });
 
-Deno.test("e2e: a malformed variant is 422; an unknown one is SageMaker's ValidationError", async () => {
+Deno.test("e2e: a malformed or unlisted variant is 422 and never reaches SageMaker", async () => {
   await withStack({}, async ({ stack, call }) => {
-    const malformed = await call(RISK, { ...RISK_BODY, variant: "model_v2" });
-    assert.equal(malformed.status, 422, malformed.text);
-    const errors = malformed.json?.errors as { path: string; code: string }[];
-    assert.deepEqual(errors.map((e) => [e.path, e.code]), [[
-      "variant",
-      "invalid_format",
-    ]]);
+    const cases = [
+      ["model_v2", "invalid_format"],
+      // SageMaker's own all-traffic name and an arm nobody listed.
+      ["AllTraffic", "not_allowed"],
+      ["model-v9", "not_allowed"],
+    ];
+    for (const [variant, code] of cases) {
+      const refused = await call(RISK, { ...RISK_BODY, variant });
+      assert.equal(refused.status, 422, refused.text);
+      const errors = refused.json?.errors as { path: string; code: string }[];
+      assert.deepEqual(errors.map((e) => [e.path, e.code]), [[
+        "variant",
+        code,
+      ]]);
+    }
     assert.equal(stack.standIn.stats().total, 0);
-    const unknown = await call(RISK, { ...RISK_BODY, variant: "model-v9" });
-    assert.equal(unknown.status, 502, unknown.text);
-    assert.equal(unknown.json?.code, "sagemaker_validation_error");
   });
+});
+
+Deno.test("e2e: a listed variant the endpoint lacks is SageMaker's ValidationError", async () => {
+  await withStack(
+    { env: { SAGEMAKER_CLIENT_VARIANTS: "model-v1,model-v9" } },
+    async ({ call }) => {
+      const unknown = await call(RISK, { ...RISK_BODY, variant: "model-v9" });
+      assert.equal(unknown.status, 502, unknown.text);
+      assert.equal(unknown.json?.code, "sagemaker_validation_error");
+    },
+  );
+});
+
+Deno.test("e2e: a sticky arm of weight 0 stays closed to clients even when listed", async () => {
+  await withStack(
+    {
+      env: {
+        SAGEMAKER_STICKY_VARIANTS: "model-v1:1,model-v2:0",
+        SAGEMAKER_CLIENT_VARIANTS: "model-v1,model-v2",
+      },
+    },
+    async ({ stack, call }) => {
+      const canary = await call(RISK, { ...RISK_BODY, variant: "model-v2" });
+      assert.equal(canary.status, 422, canary.text);
+      assert.equal(
+        (canary.json?.errors as { path: string }[])[0].path,
+        "variant",
+      );
+      assert.equal(stack.standIn.stats().total, 0);
+      const open = await call(RISK, { ...RISK_BODY, variant: "model-v1" });
+      assert.equal(open.json?.model_version, "model-v1");
+    },
+  );
 });
 
 Deno.test("e2e: sticky variants send each user to the same variant, by the documented hash", async () => {
@@ -254,7 +257,12 @@ Deno.test("e2e: sticky variants send each user to the same variant, by the docum
 
 Deno.test("e2e: sticky assignment yields to an explicit variant and needs a `sub`", async () => {
   await withStack(
-    { env: { SAGEMAKER_STICKY_VARIANTS: STICKY } },
+    {
+      env: {
+        SAGEMAKER_STICKY_VARIANTS: STICKY,
+        ALLOW_ANONYMOUS_CALLERS: "true",
+      },
+    },
     async ({ call, logs, stack }) => {
       const sub = "user-1";
       const token = await userToken(sub);
@@ -264,8 +272,11 @@ Deno.test("e2e: sticky assignment yields to an explicit variant and needs a `sub
         authorization: `Bearer ${token}`,
       });
       assert.equal(pinned.json?.model_version, other);
-      // The anon key has no `sub`: no sticky assignment.
-      const anonymous = await call(RISK, RISK_BODY);
+      // The anon key has no `sub` (and calls only because this operator
+      // allows anonymous callers): no sticky assignment.
+      const anonymous = await call(RISK, RISK_BODY, {
+        authorization: `Bearer ${stack.anonKey}`,
+      });
       assert.equal(anonymous.json?.model_version, "AllTraffic");
       const service = await call(RISK, RISK_BODY, {
         authorization: `Bearer ${stack.serviceRoleKey}`,

@@ -1,8 +1,10 @@
 /**
  * Asynchronous image analysis end to end: router (verify_jwt) → function →
- * InvokeEndpointAsync on the stand-in (SigV4) → 202 with a signed id; then
- * GET on the function → SigV4-signed S3 GetObject on the stand-in's S3 →
- * pending (202), the normalised result (200) or the failure's problem.
+ * InvokeEndpointAsync on the stand-in (SigV4) → 202 with an id signed for
+ * its caller; then GET on the function → SigV4-signed S3 GetObject on the
+ * stand-in's S3 → pending (202), the normalised result (200) or the failure's
+ * problem. Another patient, or the app's public key, gets the 404 of an
+ * unknown id, and no log line holds an id.
  *
  * Run: deno test --allow-net=127.0.0.1 --allow-env --allow-read tests/deno/async_image_e2e_test.ts
  */
@@ -11,7 +13,6 @@ import {
   IMAGE_CLASSES,
   imageClassProbabilities,
 } from "../../local/sagemaker_stand_in/models/medical_image_classifier.ts";
-import { LOCAL_JWT_SECRET } from "../../local/local_keys.ts";
 import { startLocalStack } from "../../local/local_stack.ts";
 import { pngBytes, round4 } from "./helpers/payloads.ts";
 import {
@@ -29,16 +30,17 @@ const SUBMIT = {
   async: true,
 };
 
-/** GET on the function through the router, with the anon key. */
+/** GET on the function through the router, as the first patient unless `init` says otherwise. */
 async function get(
   harness: StackHarness,
   path: string,
   init: RequestInit = {},
 ): Promise<HttpAnswer> {
+  const token = (await harness.stack.signIn()).access_token;
   const response = await fetch(`${harness.stack.url}${path}`, {
     ...init,
     headers: {
-      authorization: `Bearer ${harness.stack.anonKey}`,
+      authorization: `Bearer ${token}`,
       ...init.headers,
     },
   });
@@ -67,11 +69,15 @@ async function expectedResult(bytes: Uint8Array) {
   })).sort((a, b) => b.confidence - a.confidence);
 }
 
+/** The stand-in's bucket the tests upload to, allowed as an operator would. */
+const BUCKETS = { IMAGE_S3_ALLOWED_BUCKETS: "patient-images" };
+
 async function withAsyncStack(
   options: StackOptions,
   body: (harness: StackHarness) => Promise<void>,
 ) {
-  await withStack(options, async (harness) => {
+  const env = { ...BUCKETS, ...options.env };
+  await withStack({ ...options, env }, async (harness) => {
     await harness.stack.standIn.s3.putObject(
       "patient-images",
       "scans/p1.png",
@@ -161,16 +167,14 @@ Deno.test("async: a failed inference is the failure's problem, without its text"
 });
 
 Deno.test("async: missing, forged, altered and foreign ids are 4xx; S3 is never read for them", async () => {
-  const other = await startLocalStack({
-    jwtSecret: LOCAL_JWT_SECRET,
-    log: () => {},
-  });
+  const other = await startLocalStack({ log: () => {}, env: BUCKETS });
   let foreignId: string;
   try {
+    const token = (await other.signIn()).access_token;
     const response = await fetch(`${other.url}/functions/v1/${IMAGE}`, {
       method: "POST",
       headers: {
-        authorization: `Bearer ${other.anonKey}`,
+        authorization: `Bearer ${token}`,
         "content-type": "application/json",
       },
       body: JSON.stringify(SUBMIT),
@@ -223,6 +227,119 @@ Deno.test("async: missing, forged, altered and foreign ids are 4xx; S3 is never 
     assert.equal(anonymous.status, 401);
     await anonymous.body?.cancel();
   });
+});
+
+Deno.test("async: an id opens only for the patient who started it; it is in no log line", async () => {
+  await withAsyncStack(
+    { ...HOLD, env: { ALLOW_ANONYMOUS_CALLERS: "true" } },
+    async (harness) => {
+      const { stack, call, logs } = harness;
+      const submitted = await call(IMAGE, SUBMIT);
+      const id = submitted.json!.id as string;
+      await stack.standIn.asyncInvocations.completeAll();
+      const path = `/functions/v1/${IMAGE}/${id}`;
+      const own = await get(harness, path);
+      assert.equal(own.status, 200, own.text);
+      const unknown = await get(harness, `/functions/v1/${IMAGE}/v2.e30.AAAA`);
+      const s3Before = harness.records("stand-in").length;
+      const [, another] = stack.patients;
+      const strangers = [
+        `Bearer ${(await stack.signIn(another)).access_token}`,
+        // The app's public key, which this operator lets call.
+        `Bearer ${stack.anonKey}`,
+      ];
+      for (const authorization of strangers) {
+        const answer = await get(harness, path, { headers: { authorization } });
+        assertProblem(answer, 404, "unknown_async_id");
+        // Indistinguishable from an id that was never issued.
+        assert.equal(answer.json!.detail, unknown.json!.detail);
+      }
+      assert.equal(harness.records("stand-in").length, s3Before);
+      // Neither the router nor the function logs the id, even in part.
+      const [, payload, tag] = id.split(".");
+      for (const line of logs) {
+        assert.ok(!line.includes(payload) && !line.includes(tag), line);
+      }
+    },
+  );
+});
+
+Deno.test("async: a caller without a sub cannot start an inference", async () => {
+  await withAsyncStack(
+    { ...HOLD, env: { ALLOW_ANONYMOUS_CALLERS: "true" } },
+    async ({ call, stack }) => {
+      const answer = await call(IMAGE, SUBMIT, {
+        authorization: `Bearer ${stack.anonKey}`,
+      });
+      assertProblem(answer, 422, "validation_failed");
+      assert.deepEqual(
+        (answer.json!.errors as { path: string; code: string }[]).map((e) => [
+          e.path,
+          e.code,
+        ]),
+        [["async", "not_allowed"]],
+      );
+      assert.equal(stack.standIn.stats().total, 0);
+    },
+  );
+});
+
+Deno.test("s3 images: with a {sub} key prefix each patient reaches only their own uploads", async () => {
+  await withAsyncStack(
+    { ...HOLD, env: { IMAGE_S3_KEY_PREFIX: "patients/{sub}/" } },
+    async ({ call, stack }) => {
+      const [patient, another] = stack.patients;
+      const own = await call(IMAGE, {
+        ...SUBMIT,
+        image_data: `s3://patient-images/patients/${patient.id}/xray.png`,
+      });
+      assert.equal(own.status, 202, own.text);
+      for (
+        const key of [
+          `patients/${another.id}/xray.png`,
+          "scans/p1.png",
+          `patients/${patient.id}-x/xray.png`,
+        ]
+      ) {
+        const answer = await call(IMAGE, {
+          ...SUBMIT,
+          image_data: `s3://patient-images/${key}`,
+        });
+        assertProblem(answer, 422, "validation_failed");
+        const [error] = answer.json!.errors as { path: string; code: string }[];
+        assert.deepEqual([error.path, error.code], [
+          "image_data",
+          "not_allowed",
+        ]);
+      }
+      assert.equal(stack.standIn.stats().total, 1);
+    },
+  );
+});
+
+Deno.test("s3 images: buckets nobody listed are refused, the guide's own bucket included", async () => {
+  await withStack(
+    { env: { IMAGE_S3_ALLOWED_BUCKETS: "patient-images" } },
+    async ({ call, stack }) => {
+      for (
+        const uri of [
+          "s3://bucket/image.jpg",
+          "s3://other-patients-bucket/x.png",
+        ]
+      ) {
+        const answer = await call(IMAGE, {
+          image_data: uri,
+          image_type: "xray",
+        });
+        assertProblem(answer, 422, "validation_failed");
+        assert.equal(
+          (answer.json!.errors as { code: string }[])[0].code,
+          "not_allowed",
+        );
+      }
+      assert.equal(stack.standIn.stats().total, 0);
+    },
+  );
 });
 
 Deno.test("async: requests that cannot be asynchronous are 422", async () => {

@@ -26,9 +26,13 @@ export const MAX_BODY_BYTES = 6_291_456;
 /** The only bucket image_data may name in these tests. */
 export const ALLOWED_BUCKET = "healthnav-images";
 
-/** Env the stack under test needs for the bucket cases. */
+/** An extra triage endpoint the operator lists, for the accepted routing case. */
+export const EXTRA_TRIAGE_ENDPOINT = "medical-triage-xgboost";
+
+/** Env the stack under test needs for the bucket and routing cases. */
 export const STACK_ENV: Readonly<Record<string, string>> = {
   IMAGE_S3_ALLOWED_BUCKETS: ALLOWED_BUCKET,
+  SAGEMAKER_TRIAGE_ALLOWED_ENDPOINTS: EXTRA_TRIAGE_ENDPOINT,
 };
 
 // ------------------------------------------------------------- image bytes
@@ -474,6 +478,16 @@ function routingCases(slug: Slug): BadInputCase[] {
     endpoint("empty", "", "empty"),
     endpoint("a number", 7, "invalid_type"),
     endpoint("an array", ["medical-triage-endpoint"], "invalid_type"),
+    // Each function reaches its own endpoints only: another function's, or
+    // any name the guide's IAM pattern medical-* would have matched, is not.
+    ...([
+      "medical-triage-endpoint",
+      "medical-image-classifier",
+      "patient-risk-scorer",
+      "medical-anything",
+    ].filter((name) => !isDefaultEndpointOf(slug, name)).map((name) =>
+      endpoint(`${name} (not this function's)`, name, "not_allowed")
+    )),
     variant("with CRLF", "AllTraffic\r\nX-Injected: 1", "invalid_format"),
     variant("with a lone LF", "AllTraffic\nx", "invalid_format"),
     variant("with an underscore", "model_v1", "invalid_format"),
@@ -490,7 +504,18 @@ function routingCases(slug: Slug): BadInputCase[] {
     variant("empty", "", "empty"),
     variant("a number", 1, "invalid_type"),
     variant("an object", { name: "AllTraffic" }, "invalid_type"),
+    // Only the variants the operator lists (the local stack: model-v1, model-v2).
+    variant("AllTraffic (not listed)", "AllTraffic", "not_allowed"),
+    variant("a canary nobody listed", "model-v3-canary", "not_allowed"),
   ];
+}
+
+function isDefaultEndpointOf(slug: Slug, name: string): boolean {
+  return {
+    [TRIAGE]: "medical-triage-endpoint",
+    [IMAGE]: "medical-image-classifier",
+    [RISK]: "patient-risk-scorer",
+  }[slug] === name;
 }
 
 function triageCases(): BadInputCase[] {
@@ -1164,7 +1189,7 @@ export function acceptedCases(): AcceptedCase[] {
       name: "an allowed endpoint and variant",
       slug: TRIAGE,
       body: edited(TRIAGE, (b) => {
-        b.endpoint = "medical-triage-xgboost";
+        b.endpoint = EXTRA_TRIAGE_ENDPOINT;
         b.variant = "model-v1";
       }),
     },

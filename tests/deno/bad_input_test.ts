@@ -11,8 +11,8 @@
 import assert from "node:assert/strict";
 import { type LocalStack, startLocalStack } from "../../local/local_stack.ts";
 import { createFunctions } from "../../local/local_stack.ts";
-import { LOCAL_JWT_SECRET, localAnonKey } from "../../local/local_keys.ts";
 import { createRouter } from "../../local/router.ts";
+import { GatewayJwtVerifier } from "../../local/gateway_jwt.ts";
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -20,6 +20,7 @@ import {
 } from "../../local/sagemaker_stand_in/mod.ts";
 import { runtimeDeps } from "../../edge/_shared/edge_function.ts";
 import { wasmMemoryBytes } from "../../soak/wasm_memory.ts";
+import { PATIENT_ID, TEST_JWT_SECRET, userToken } from "./helpers/tokens.ts";
 import {
   acceptedCases,
   type Answer,
@@ -37,6 +38,8 @@ import {
 
 interface Harness {
   stack: LocalStack;
+  /** A signed-in patient's access token. */
+  token: string;
   /** Requests the functions sent towards SageMaker (any outcome). */
   upstreamCalls(): number;
   logs: string[];
@@ -51,7 +54,6 @@ async function withStack(
   const logs: string[] = [];
   const stack = await startLocalStack({
     port: 0,
-    jwtSecret: LOCAL_JWT_SECRET,
     env: { ...STACK_ENV, ...env },
     log: (line) => logs.push(line),
     deps: {
@@ -62,7 +64,8 @@ async function withStack(
     },
   });
   try {
-    await body({ stack, upstreamCalls: () => calls, logs });
+    const token = (await stack.signIn()).access_token;
+    await body({ stack, token, upstreamCalls: () => calls, logs });
   } finally {
     await stack.close();
   }
@@ -126,17 +129,17 @@ function assertRefused(answer: Answer, c: BadInputCase): void {
   }
 }
 
-async function sendCase(stack: LocalStack, c: BadInputCase) {
+async function sendCase(h: Harness, c: BadInputCase) {
   if (c.raw) {
     return await sendRaw(
-      stack.url,
-      stack.anonKey,
+      h.stack.url,
+      h.token,
       c.slug,
       c.raw,
       c.contentType,
     );
   }
-  return await send(stack.url, stack.anonKey, c.slug, {
+  return await send(h.stack.url, h.token, c.slug, {
     method: c.method,
     contentType: c.contentType,
     body: c.body,
@@ -147,7 +150,7 @@ async function sendCase(stack: LocalStack, c: BadInputCase) {
 async function assertNormalRequestsWork(h: Harness): Promise<void> {
   for (const slug of SLUGS) {
     const before = h.stack.standIn.stats().total;
-    const answer = await send(h.stack.url, h.stack.anonKey, slug, {
+    const answer = await send(h.stack.url, h.token, slug, {
       body: JSON.stringify(validPayload(slug)),
     });
     assert.equal(answer.status, 200, `${slug}: ${answer.text}`);
@@ -167,7 +170,7 @@ Deno.test(`${CASES.length} bad inputs are refused with their 4xx before SageMake
       await t.step(`${c.slug}: ${c.name} â†’ ${c.status} ${c.code}`, async () => {
         const before = h.stack.standIn.stats().total;
         const callsBefore = h.upstreamCalls();
-        const answer = await sendCase(h.stack, c);
+        const answer = await sendCase(h, c);
         assertRefused(answer, c);
         if (c.raw) {
           const { sentBodyBytes } = answer as RawAnswer;
@@ -203,7 +206,7 @@ Deno.test("deliberately accepted inputs (Unicode, parameters, wrapped base64) â†
     for (const c of acceptedCases()) {
       await t.step(`${c.slug}: ${c.name}`, async () => {
         const before = h.stack.standIn.stats().total;
-        const answer = await send(h.stack.url, h.stack.anonKey, c.slug, {
+        const answer = await send(h.stack.url, h.token, c.slug, {
           contentType: c.contentType,
           body: c.body,
         });
@@ -262,6 +265,7 @@ async function withInProcessRouter(
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: standIn.url,
+    LEGACY_JWT_SECRET: TEST_JWT_SECRET,
   };
   const router = createRouter({
     functions: createFunctions({
@@ -269,10 +273,13 @@ async function withInProcessRouter(
       env: (name) => env[name],
       log: () => {},
     }),
-    jwtSecret: LOCAL_JWT_SECRET,
+    jwt: new GatewayJwtVerifier({
+      jwks: { keys: [] },
+      legacySecret: TEST_JWT_SECRET,
+    }),
     log: () => {},
   });
-  const token = await localAnonKey(LOCAL_JWT_SECRET);
+  const token = await userToken(PATIENT_ID, { nowMs: Date.now() });
   try {
     await body(async (slug, init) => {
       const headers = new Headers(init.headers);
@@ -371,7 +378,7 @@ Deno.test("over a socket, Transfer-Encoding: chunked with a small Content-Length
       const before = h.upstreamCalls();
       const answer = await sendRaw(
         h.stack.url,
-        h.stack.anonKey,
+        h.token,
         slug,
         {
           offeredBytes: 256 * 1024 * 1024,
@@ -415,7 +422,7 @@ function uniqueKeysBody(bytes: number): string {
 Deno.test("huge structures cannot amplify the answer or the wasm memory", async (t) => {
   await withStack(async (h) => {
     const post = (slug: Slug, body: string) =>
-      send(h.stack.url, h.stack.anonKey, slug, { body });
+      send(h.stack.url, h.token, slug, { body });
     // Warm up: the first requests size the allocator's usual pools.
     await assertNormalRequestsWork(h);
     const baseline = wasmMemoryBytes();

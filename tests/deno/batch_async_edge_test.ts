@@ -22,7 +22,11 @@ import { RISK_PATIENT } from "./helpers/payloads.ts";
 
 const SECRET = "async-result-secret-marker-0123456789";
 const S3 = "http://127.0.0.1:54330";
-const ASYNC_ENV = { ASYNC_RESULT_SECRET: SECRET, AWS_ENDPOINT_URL_S3: S3 };
+const ASYNC_ENV = {
+  ASYNC_RESULT_SECRET: SECRET,
+  AWS_ENDPOINT_URL_S3: S3,
+  IMAGE_S3_ALLOWED_BUCKETS: "patient-images",
+};
 const OUTPUT = "s3://hn-async/output/9f1c.out";
 const FAILURE = "s3://hn-async/failures/9f1c-error.out";
 const SUBMIT = {
@@ -54,10 +58,6 @@ function noSuchKey(): Response {
     '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
     { status: 404, headers: { "content-type": "application/xml" } },
   );
-}
-
-function get(path: string, headers: Record<string, string> = {}): Request {
-  return new Request(`http://functions.local${path}`, { headers });
 }
 
 const PATIENT = { patient_data: RISK_PATIENT };
@@ -92,7 +92,7 @@ Deno.test("preflight lists GET only for image analysis", async () => {
 
 Deno.test("GET is 405 except on image analysis; other methods list GET there", async () => {
   for (const name of ["triage", "risk-score"] as const) {
-    const answer = await harness(name).send(get("/x?id=v1.a.b"));
+    const answer = await harness(name).get("/x?id=v2.a.b");
     assertProblem(answer, 405, "method_not_allowed");
     assert.equal(answer.headers.get("allow"), "POST, OPTIONS");
   }
@@ -101,6 +101,7 @@ Deno.test("GET is 405 except on image analysis; other methods list GET there", a
     const answer = await image.send(
       new Request("http://functions.local/sagemaker-image-analysis", {
         method,
+        headers: { authorization: await image.bearer() },
         body: "{}",
       }),
     );
@@ -199,7 +200,7 @@ Deno.test("async: submit → InvokeEndpointAsync → 202 with an id; GET reads S
   const submitted = await h.post(SUBMIT);
   assert.equal(submitted.status, 202, submitted.text);
   const id = submitted.json!.id as string;
-  assert.match(id, /^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+  assert.match(id, /^v2\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
   assert.equal(submitted.json!.status, "pending");
   assert.equal(submitted.json!.inference_id, "inf-1");
   assert.equal(
@@ -234,7 +235,7 @@ Deno.test("async: submit → InvokeEndpointAsync → 202 with an id; GET reads S
   );
 
   clock.advance(1_500);
-  const pending = await h.send(get(`/sagemaker-image-analysis/${id}`));
+  const pending = await h.get(`/sagemaker-image-analysis/${id}`);
   assert.equal(pending.status, 202, pending.text);
   assert.deepEqual(pending.json, { status: "pending", id });
   assert.equal(pending.headers.get("retry-after"), "2");
@@ -254,7 +255,7 @@ Deno.test("async: submit → InvokeEndpointAsync → 202 with an id; GET reads S
   }
 
   clock.advance(2_500);
-  const done = await h.send(get(`/sagemaker-image-analysis?id=${id}`));
+  const done = await h.get(`/sagemaker-image-analysis?id=${id}`);
   assert.equal(done.status, 200, done.text);
   assert.deepEqual(done.json, {
     predictions: [
@@ -284,7 +285,7 @@ Deno.test("async: the failure object becomes the problem, without its text", asy
     script: [accepted(), noSuchKey(), failure],
   });
   const id = (await h.post(SUBMIT)).json!.id as string;
-  const answer = await h.send(get(`/sagemaker-image-analysis/${id}`));
+  const answer = await h.get(`/sagemaker-image-analysis/${id}`);
   assertProblem(answer, 422, "model_rejected_input");
   h.assertNoLeaks(["zebra-marker", SECRET]);
 });
@@ -295,7 +296,7 @@ Deno.test("async: without a failure location a missing output is pending", async
     script: [accepted(null), noSuchKey()],
   });
   const id = (await h.post(SUBMIT)).json!.id as string;
-  const answer = await h.send(get(`/sagemaker-image-analysis/${id}`));
+  const answer = await h.get(`/sagemaker-image-analysis/${id}`);
   assert.equal(answer.status, 202);
   assert.equal(h.upstream.calls.length, 2);
 });
@@ -325,13 +326,15 @@ Deno.test("async: missing, forged and altered ids are refused before S3 is read"
     ["/sagemaker-image-analysis/not-an-id", 404, "unknown_async_id"],
   ];
   for (const [path, status, code] of cases) {
-    assertProblem(await h.send(get(path)), status, code);
+    assertProblem(await h.get(path), status, code);
   }
   assert.equal(h.upstream.calls.length, 1);
 });
 
 Deno.test("async: a deployment without ASYNC_RESULT_SECRET has none; a short one is named", async () => {
-  const off = harness("image-analysis");
+  const off = harness("image-analysis", {
+    env: { IMAGE_S3_ALLOWED_BUCKETS: "patient-images" },
+  });
   const submit = await off.post(SUBMIT);
   assertProblem(submit, 422, "validation_failed");
   assert.deepEqual(submit.json!.errors, [{
@@ -340,14 +343,14 @@ Deno.test("async: a deployment without ASYNC_RESULT_SECRET has none; a short one
     message: "asynchronous inference is not enabled on this deployment",
   }]);
   assertProblem(
-    await off.send(get("/sagemaker-image-analysis/v1.a.b")),
+    await off.get("/sagemaker-image-analysis/v2.a.b"),
     501,
     "async_not_enabled",
   );
   const short = harness("image-analysis", {
     env: { ASYNC_RESULT_SECRET: "short-marker" },
   });
-  const answer = await short.send(get("/sagemaker-image-analysis/v1.a.b"));
+  const answer = await short.get("/sagemaker-image-analysis/v2.a.b");
   assertProblem(answer, 500, "invalid_configuration");
   assert.match(answer.json!.detail as string, /ASYNC_RESULT_SECRET/);
   short.assertNoLeaks(["short-marker"]);

@@ -38,6 +38,7 @@ import {
   round4,
 } from "./helpers/payloads.ts";
 import { type HttpAnswer, withStack } from "./helpers/stack.ts";
+import type { LocalStack } from "../../local/local_stack.ts";
 
 const TRIAGE = "sagemaker-triage";
 const IMAGE = "sagemaker-image-analysis";
@@ -251,11 +252,27 @@ Deno.test("medical-triage-xgboost: multi:softprob output normalised to the guide
 
 // ------------------------------------------------------------ supabase-js
 
-Deno.test("supabase-js functions.invoke → data", async () => {
+/** supabase-js as the app uses it: the publishable key, then a patient's password sign-in. */
+async function signedInClient(stack: LocalStack) {
+  const supabase = createClient(stack.url, stack.publishableKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+  });
+  const [patient] = stack.patients;
+  const { error } = await supabase.auth.signInWithPassword({
+    email: patient.email,
+    password: patient.password,
+  });
+  assert.equal(error, null);
+  return supabase;
+}
+
+Deno.test("supabase-js: sign in, then functions.invoke → data", async () => {
   await withStack({}, async ({ stack }) => {
-    const supabase = createClient(stack.url, stack.anonKey, {
-      auth: { persistSession: false, autoRefreshToken: false },
-    });
+    const supabase = await signedInClient(stack);
+    const { data: { session } } = await supabase.auth.getSession();
+    assert.equal(session?.user.id, stack.patients[0].id);
+    // Supabase Auth's new signing keys: ES256 with a key id.
+    assert.match(session!.access_token, /^eyJhbGciOiJFUzI1NiIs/);
     const { data, error } = await supabase.functions.invoke(TRIAGE, {
       body: FEVER_COUGH,
     });
@@ -266,11 +283,25 @@ Deno.test("supabase-js functions.invoke → data", async () => {
   });
 });
 
-Deno.test("supabase-js: a validation failure is a FunctionsHttpError whose context is the 422 problem", async () => {
+Deno.test("supabase-js: without signing in, the app's key alone is refused", async () => {
   await withStack({}, async ({ stack }) => {
-    const supabase = createClient(stack.url, stack.anonKey, {
+    // The legacy anon key is a JWT: the gateway passes it, the function
+    // refuses it because it names no patient.
+    const anon = createClient(stack.url, stack.anonKey, {
       auth: { persistSession: false, autoRefreshToken: false },
     });
+    const refused = await anon.functions.invoke(TRIAGE, { body: FEVER_COUGH });
+    assert.ok(refused.error instanceof FunctionsHttpError);
+    const context = refused.error.context as Response;
+    assert.equal(context.status, 403);
+    assert.equal((await context.json()).code, "sign_in_required");
+    assert.equal(stack.standIn.stats().total, 0);
+  });
+});
+
+Deno.test("supabase-js: a validation failure is a FunctionsHttpError whose context is the 422 problem", async () => {
+  await withStack({}, async ({ stack }) => {
+    const supabase = await signedInClient(stack);
     const { data, error } = await supabase.functions.invoke(TRIAGE, {
       body: { symptoms: [], patient_data: { age: -1, gender: "female" } },
     });
@@ -440,7 +471,7 @@ Deno.test("a slow model within the attempt timeout is simply waited for", async 
 });
 
 Deno.test("SAGEMAKER_DEADLINE_MS bounds the whole call, retries included → 504", async () => {
-  const env = { SAGEMAKER_TIMEOUT_MS: "10000", SAGEMAKER_DEADLINE_MS: "150" };
+  const env = { SAGEMAKER_TIMEOUT_MS: "150", SAGEMAKER_DEADLINE_MS: "150" };
   // A 50 ms backoff cannot fit in what is left after the first attempt.
   const deps = { random: () => 0.5 };
   await withStack({ env, deps }, async ({ stack, call }) => {
@@ -454,7 +485,7 @@ Deno.test("SAGEMAKER_DEADLINE_MS bounds the whole call, retries included → 504
 
 // ------------------------------------------------------------ the router
 
-Deno.test("the router refuses missing, malformed, tampered, expired and alg-none JWTs with 401", async () => {
+Deno.test("the gateway refuses missing, malformed, tampered, expired and alg-none JWTs with Supabase's 401", async () => {
   await withStack({}, async ({ stack, call, records }) => {
     const [header, payload] = stack.anonKey.split(".");
     const claims = JSON.parse(
@@ -473,28 +504,35 @@ Deno.test("the router refuses missing, malformed, tampered, expired and alg-none
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .sign(encoder.encode("a-different-secret-of-at-least-32-characters"));
     const cases: [string, string | null, string][] = [
-      ["missing", null, "unauthorized"],
-      ["not bearer", `Basic ${btoa("a:b")}`, "unauthorized"],
-      ["malformed", "Bearer not.a-jwt", "invalid_jwt"],
-      ["tampered", `Bearer ${tampered}`, "invalid_jwt"],
-      ["other secret", `Bearer ${otherSecret}`, "invalid_jwt"],
-      ["expired", `Bearer ${expired}`, "expired_jwt"],
-      ["alg none", `Bearer ${algNone}`, "invalid_jwt"],
+      ["missing", null, "UNAUTHORIZED_NO_AUTH_HEADER"],
+      ["not bearer", `Basic ${btoa("a:b")}`, "UNAUTHORIZED_INVALID_JWT_FORMAT"],
+      ["malformed", "Bearer not.a-jwt", "UNAUTHORIZED_INVALID_JWT_FORMAT"],
+      ["tampered", `Bearer ${tampered}`, "UNAUTHORIZED_LEGACY_JWT"],
+      ["other secret", `Bearer ${otherSecret}`, "UNAUTHORIZED_LEGACY_JWT"],
+      ["expired", `Bearer ${expired}`, "UNAUTHORIZED_LEGACY_JWT"],
+      [
+        "alg none",
+        `Bearer ${algNone}`,
+        "UNAUTHORIZED_UNSUPPORTED_TOKEN_ALGORITHM",
+      ],
     ];
     for (const [what, authorization, code] of cases) {
       const answer = await call(TRIAGE, FEVER_COUGH, { authorization });
       assert.equal(answer.status, 401, `${what}: ${answer.text}`);
       assert.equal(answer.json!.code, code, what);
-      assert.equal(answer.headers.get("www-authenticate"), "Bearer", what);
+      assert.equal(answer.headers.get("sb-error-code"), code, what);
     }
     // None of them reached a function or the model.
     assert.equal(records("function").length, 0);
     assert.equal(stack.standIn.stats().total, 0);
-    // The service_role key is accepted too.
+    // The service_role key passes the gateway, but names no patient: the
+    // function refuses it.
     const service = await call(TRIAGE, FEVER_COUGH, {
       authorization: `Bearer ${stack.serviceRoleKey}`,
     });
-    assert.equal(service.status, 200, service.text);
+    assert.equal(service.status, 403, service.text);
+    assert.equal(service.json!.code, "sign_in_required");
+    assert.equal(stack.standIn.stats().total, 0);
   });
 });
 

@@ -18,8 +18,10 @@ import {
 } from "../../edge/_shared/metrics.ts";
 import { MetricsRegistry } from "../../local/metrics_registry.ts";
 import { createRouter } from "../../local/router.ts";
+import { GatewayJwtVerifier } from "../../local/gateway_jwt.ts";
 import { LOCAL_JWT_SECRET } from "../../local/local_keys.ts";
 import { BASE_ENV, FIXED_TIME } from "./helpers/edge_harness.ts";
+import { PATIENT_ID, userToken } from "./helpers/tokens.ts";
 import {
   awsError,
   FakeClock,
@@ -154,6 +156,8 @@ Deno.test("EMF: every declared metric has a value and every dimension a string",
   );
 });
 
+const KNOWN = new Set(["patient-risk-scorer", "medical-triage-endpoint"]);
+
 Deno.test("invocationSample: from the log record; risk level only from a successful result", () => {
   const record = {
     request_id: "req-1",
@@ -168,7 +172,7 @@ Deno.test("invocationSample: from the log record; risk level only from a success
     retries: 0,
   };
   assert.deepEqual(
-    invocationSample(record, { risk_level: "high" }, 5),
+    invocationSample(record, { risk_level: "high" }, 5, KNOWN),
     {
       timeMs: 5,
       function: "risk-score",
@@ -182,17 +186,18 @@ Deno.test("invocationSample: from the log record; risk level only from a success
     },
   );
   assert.equal(
-    invocationSample(record, { risk_level: "unheard-of" }, 5).riskLevel,
+    invocationSample(record, { risk_level: "unheard-of" }, 5, KNOWN).riskLevel,
     undefined,
   );
   assert.equal(
-    invocationSample(record, { predictions: [] }, 5).riskLevel,
+    invocationSample(record, { predictions: [] }, 5, KNOWN).riskLevel,
     undefined,
   );
   const hit = invocationSample(
     { ...record, attempts: 0, upstream_ms: 0, cache: "hit" },
     { risk_level: "low" },
     5,
+    KNOWN,
   );
   assert.equal(hit.upstreamMs, undefined);
   assert.equal(hit.cache, "hit");
@@ -200,9 +205,41 @@ Deno.test("invocationSample: from the log record; risk level only from a success
     { ...record, status: 422, endpoint: null, upstream_ms: undefined },
     undefined,
     5,
+    KNOWN,
   );
   assert.equal(refused.endpoint, "none");
   assert.equal(refused.riskLevel, undefined);
+});
+
+Deno.test("invocationSample: an endpoint the deployment did not configure is labelled other", () => {
+  const record = {
+    request_id: "req-1",
+    function: "triage",
+    method: "POST",
+    status: 502,
+    latency_ms: 3,
+  };
+  for (
+    const name of ["medical-made-up-1", "medical-made-up-2", "x".repeat(63)]
+  ) {
+    const sample = invocationSample(
+      { ...record, endpoint: name },
+      undefined,
+      5,
+      KNOWN,
+    );
+    assert.equal(sample.endpoint, "other", name);
+  }
+  assert.equal(
+    invocationSample(
+      { ...record, endpoint: "patient-risk-scorer" },
+      undefined,
+      5,
+      KNOWN,
+    )
+      .endpoint,
+    "patient-risk-scorer",
+  );
 });
 
 // --------------------------------------------------------------- handler
@@ -222,11 +259,16 @@ function handlerWith(script: Step[], sink: MetricsSink) {
     newRequestId: () => `req-${++requests}`,
     metrics: sink,
   });
-  const post = (body: unknown) =>
+  const post = async (body: unknown) =>
     fn.fetch(
       new Request("http://functions.local/sagemaker-triage", {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${await userToken(PATIENT_ID, {
+            nowMs: clock.now(),
+          })}`,
+        },
         body: JSON.stringify(body),
       }),
     );
@@ -386,7 +428,10 @@ Deno.test("router: GET /metrics serves the registry without a JWT; off without o
   registry.record(SAMPLE);
   const options = {
     functions: {},
-    jwtSecret: LOCAL_JWT_SECRET,
+    jwt: new GatewayJwtVerifier({
+      jwks: { keys: [] },
+      legacySecret: LOCAL_JWT_SECRET,
+    }),
     log: () => {},
   };
   const served = await createRouter({ ...options, metrics: registry })(

@@ -24,7 +24,12 @@ const bytes = (text: string): Uint8Array => encoder.encode(text);
 const json = (value: unknown): Uint8Array => bytes(JSON.stringify(value));
 
 const US_EAST_1 = "https://runtime.sagemaker.us-east-1.amazonaws.com";
-const gateway = new Gateway({ region: "us-east-1" });
+/** The guide's bucket and the variant the tests name are the operator's to allow. */
+const gateway = new Gateway({
+  region: "us-east-1",
+  allowedBuckets: ["bucket"],
+  clientVariants: ["blue"],
+});
 
 /** Runs `action`, which must throw a HealthNavError, and returns it. */
 function thrown(action: () => unknown): HealthNavError {
@@ -59,8 +64,10 @@ Deno.test("Gateway accepts good settings, with unset values as undefined or null
     {
       region: "eu-west-1",
       useFips: false,
-      allowedEndpoints: ["medical-*", "exact-name"],
+      allowedEndpoints: { triage: ["exact-name"], riskScore: [] },
       allowedBuckets: ["healthnav-images"],
+      s3KeyPrefix: "patients/{sub}/",
+      clientVariants: ["model-v1"],
       endpoints: { triage: "medical-triage-v2" },
       imageLabels: ["normal", "abnormal"],
       triageScoreMeaning: "probability",
@@ -87,7 +94,7 @@ Deno.test("bad settings throw invalid_configuration naming each setting", () => 
     new Gateway({
       region: "moon",
       endpointUrl: "http://example.com",
-      allowedEndpoints: ["bad pattern"],
+      allowedEndpoints: { imageAnalysis: ["medical-*"] },
       allowedBuckets: ["Not_A_Bucket"],
       endpoints: { triage: "bad_name", riskScore: "-r" },
       imageLabels: ["only-one"],
@@ -101,9 +108,9 @@ Deno.test("bad settings throw invalid_configuration naming each setting", () => 
   assert.deepEqual(pathsOf(error.errors), [
     "endpointUrl",
     "region",
-    "allowedEndpoints",
     "allowedBuckets",
     "endpoints.triage",
+    "allowedEndpoints.imageAnalysis",
     "endpoints.riskScore",
     "imageLabels",
   ]);
@@ -142,7 +149,7 @@ Deno.test("unknown and mistyped settings are named, not ignored", () => {
   ]);
   assert.equal(
     unknown.errors[1].message,
-    "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, endpoints, imageLabels, triageScoreMeaning, asyncInference, stickyVariants",
+    "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, s3KeyPrefix, clientVariants, endpoints, imageLabels, triageScoreMeaning, asyncInference, stickyVariants",
   );
 
   const mistyped = thrown(() =>
@@ -226,6 +233,7 @@ Deno.test("buildInvocation: the guide's triage and image calls", () => {
       url: `${US_EAST_1}/endpoints/medical-triage-endpoint/invocations`,
       batch: null,
       async: false,
+      inputInS3: false,
       headers: [
         ["content-type", "application/json"],
         ["accept", "application/json"],
@@ -245,6 +253,7 @@ Deno.test("buildInvocation: the guide's triage and image calls", () => {
     url: `${US_EAST_1}/endpoints/medical-image-classifier/invocations`,
     batch: null,
     async: false,
+    inputInS3: true,
     headers: [
       ["content-type", "application/json"],
       ["accept", "application/json"],
@@ -266,6 +275,7 @@ Deno.test("buildInvocation: risk CSV row, variant header and inline image bytes"
     url: `${US_EAST_1}/endpoints/patient-risk-scorer/invocations`,
     batch: null,
     async: false,
+    inputInS3: false,
     headers: [
       ["content-type", "text/csv"],
       ["accept", "text/csv"],
@@ -339,7 +349,8 @@ Deno.test("buildInvocation throws validation_failed with every field error", () 
     {
       path: "endpoint",
       code: "not_allowed",
-      message: "is not an allowed endpoint (allowed: medical-*)",
+      message:
+        "is not an endpoint of this function (allowed: medical-triage-endpoint)",
     },
   ]);
 });
@@ -764,7 +775,10 @@ Deno.test("prepareInvocation signs exactly as buildInvocation + signAwsRequest",
     secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
     sessionToken: "session-token-for-tests",
   };
-  const local = new Gateway({ region: "us-east-1" });
+  const local = new Gateway({
+    region: "us-east-1",
+    clientVariants: ["model-v2"],
+  });
   const body = json({
     symptoms: ["chest pain"],
     patient_data: { age: 45, gender: "male" },

@@ -1,8 +1,10 @@
 /**
- * The opt-in prediction cache (edge/_shared/prediction_cache.ts): LRU and TTL
- * on a fixed clock, errors never cached, the key's canonical input, the
+ * The opt-in prediction cache (edge/_shared/prediction_cache.ts): LRU, TTL
+ * (expired entries dropped without being read) and a byte bound on a fixed
+ * clock, errors never cached, the key's caller and canonical input, no
+ * caching across callers, for callers without an id or for S3 inputs, the
  * PREDICTION_CACHE_* settings, the handler's `x-cache` header, and end to end
- * the stand-in invoked once for two identical requests.
+ * the stand-in invoked once for two identical requests of one patient.
  *
  * Run: deno test --allow-net=127.0.0.1 --allow-env --allow-read tests/deno/prediction_cache_test.ts
  */
@@ -16,6 +18,7 @@ import {
 } from "../../edge/_shared/prediction_cache.ts";
 import { Gateway } from "../../pkg/mod.js";
 import { harness } from "./helpers/edge_harness.ts";
+import { OTHER_PATIENT_ID } from "./helpers/tokens.ts";
 import {
   FakeClock,
   jsonResponse,
@@ -44,12 +47,18 @@ const RICH_TRIAGE = {
 type Result = CallResult["result"];
 const result = (score: number) =>
   ({ risk_score: score, risk_level: "low" }) as unknown as Result;
+const limits = (maxEntries: number, ttlMs: number, maxBytes = 1 << 20) => ({
+  maxEntries,
+  ttlMs,
+  maxBytes,
+});
+const CALLER = "patient-a";
 
 // ---------------------------------------------------------------- LRU + TTL
 
 Deno.test("an entry lives for the TTL on the injected clock, then is gone", () => {
   const clock = new FakeClock(1_000);
-  const cache = new PredictionCache<Result>(10, 5_000, clock.now);
+  const cache = new PredictionCache<Result>(limits(10, 5_000), clock.now);
   cache.set("k", result(0.1));
   clock.advance(4_999);
   assert.deepEqual(cache.get("k"), result(0.1));
@@ -63,9 +72,47 @@ Deno.test("an entry lives for the TTL on the injected clock, then is gone", () =
   assert.deepEqual(cache.get("k"), result(0.2));
 });
 
+Deno.test("expired entries are dropped on any use, not only when read", () => {
+  const clock = new FakeClock(0);
+  const cache = new PredictionCache<Result>(limits(10, 1_000), clock.now);
+  cache.set("a", result(0.1));
+  cache.set("b", result(0.2));
+  clock.advance(500);
+  cache.set("c", result(0.3));
+  assert.equal(cache.size, 3);
+  clock.advance(500);
+  // Reading another key drops a and b, which nobody asked for again.
+  assert.equal(cache.get("unrelated"), undefined);
+  assert.equal(cache.size, 1);
+  assert.ok(cache.bytes > 0);
+  clock.advance(500);
+  cache.set("d", result(0.4));
+  assert.equal(cache.size, 1, "c expired too");
+});
+
+Deno.test("beyond maxBytes the least recently used entries are evicted", () => {
+  const entryBytes = JSON.stringify(result(0.1)).length * 2;
+  const cache = new PredictionCache<Result>(
+    limits(100, 60_000, entryBytes * 2),
+    () => 0,
+  );
+  cache.set("a", result(0.1));
+  cache.set("b", result(0.2));
+  assert.equal(cache.bytes, entryBytes * 2);
+  cache.set("c", result(0.3));
+  assert.equal(cache.size, 2);
+  assert.equal(cache.get("a"), undefined);
+  assert.ok(cache.bytes <= entryBytes * 2);
+  // A value larger than the whole bound is not stored at all.
+  const huge = { risk_score: 0.5, factors: ["x".repeat(entryBytes * 2)] };
+  cache.set("huge", huge as unknown as Result);
+  assert.equal(cache.get("huge"), undefined);
+  assert.equal(cache.size, 2);
+});
+
 Deno.test("beyond maxEntries the least recently used entry is evicted", () => {
   const clock = new FakeClock(0);
-  const cache = new PredictionCache<Result>(2, 60_000, clock.now);
+  const cache = new PredictionCache<Result>(limits(2, 60_000), clock.now);
   cache.set("a", result(0.1));
   cache.set("b", result(0.2));
   assert.ok(cache.get("a"), "a is now the most recently used");
@@ -83,7 +130,7 @@ Deno.test("beyond maxEntries the least recently used entry is evicted", () => {
 });
 
 Deno.test("the cache holds copies: a caller cannot change a stored result", () => {
-  const cache = new PredictionCache<Result>(2, 1_000, () => 0);
+  const cache = new PredictionCache<Result>(limits(2, 1_000), () => 0);
   const stored = result(0.1);
   cache.set("k", stored);
   (stored as unknown as { risk_score: number }).risk_score = 0.9;
@@ -92,26 +139,42 @@ Deno.test("the cache holds copies: a caller cannot change a stored result", () =
   assert.deepEqual(cache.get("k"), result(0.1));
 });
 
-Deno.test("a cache needs at least one entry and a positive TTL", () => {
-  for (const [max, ttl] of [[0, 1], [1, 0], [Number.NaN, 1]]) {
-    assert.throws(() => new PredictionCache(max, ttl, () => 0), RangeError);
+Deno.test("a cache needs at least one entry, one byte and a positive TTL", () => {
+  for (
+    const [max, ttl, bytes] of [[0, 1, 1], [1, 0, 1], [Number.NaN, 1, 1], [
+      1,
+      1,
+      0,
+    ]]
+  ) {
+    assert.throws(
+      () => new PredictionCache(limits(max, ttl, bytes), () => 0),
+      RangeError,
+    );
   }
 });
 
 // ------------------------------------------------------------ throughCache
 
-const gateway = new Gateway({ region: "us-east-1" });
+const gateway = new Gateway({
+  region: "us-east-1",
+  clientVariants: ["model-v2"],
+});
 const invocation = gateway.buildInvocation("risk-score", json(RISK_BODY));
+const s3Gateway = new Gateway({
+  region: "us-east-1",
+  allowedBuckets: ["bucket"],
+});
 
 Deno.test("errors are never cached; a success is, and then answers without a call", async () => {
-  const cache = new PredictionCache<Result>(10, 60_000, () => 0);
+  const cache = new PredictionCache<Result>(limits(10, 60_000), () => 0);
   let calls = 0;
   const failing = () => {
     calls++;
     return Promise.reject(new Error("throttled"));
   };
   await assert.rejects(
-    throughCache(cache, "risk-score", invocation, failing),
+    throughCache(cache, "risk-score", invocation, CALLER, failing),
     /throttled/,
   );
   assert.equal(cache.size, 0);
@@ -123,14 +186,26 @@ Deno.test("errors are never cached; a success is, and then answers without a cal
       upstreamMs: 40,
     });
   };
-  const miss = await throughCache(cache, "risk-score", invocation, succeeding);
+  const miss = await throughCache(
+    cache,
+    "risk-score",
+    invocation,
+    CALLER,
+    succeeding,
+  );
   assert.deepEqual(miss, {
     result: result(0.3),
     attempts: 2,
     upstreamMs: 40,
     cache: "miss",
   });
-  const hit = await throughCache(cache, "risk-score", invocation, succeeding);
+  const hit = await throughCache(
+    cache,
+    "risk-score",
+    invocation,
+    CALLER,
+    succeeding,
+  );
   assert.deepEqual(hit, {
     result: result(0.3),
     attempts: 0,
@@ -139,9 +214,42 @@ Deno.test("errors are never cached; a success is, and then answers without a cal
   });
   assert.equal(calls, 2);
   // Without a cache the call runs every time and no outcome is reported.
-  const plain = await throughCache(null, "risk-score", invocation, succeeding);
+  const plain = await throughCache(
+    null,
+    "risk-score",
+    invocation,
+    CALLER,
+    succeeding,
+  );
   assert.equal(plain.cache, undefined);
   assert.equal(calls, 3);
+});
+
+Deno.test("one caller's entry never answers another; no id or an S3 input is never cached", async () => {
+  const cache = new PredictionCache<Result>(limits(10, 60_000), () => 0);
+  let calls = 0;
+  const call = () => {
+    calls++;
+    return Promise.resolve({ result: result(0.3), attempts: 1, upstreamMs: 9 });
+  };
+  const through = (caller: string | null, inv = invocation) =>
+    throughCache(cache, "risk-score", inv, caller, call);
+  assert.equal((await through(CALLER)).cache, "miss");
+  assert.equal((await through(CALLER)).cache, "hit");
+  assert.equal((await through("patient-b")).cache, "miss");
+  assert.equal((await through("patient-b")).cache, "hit");
+  for (let i = 0; i < 2; i++) {
+    assert.equal((await through(null)).cache, undefined);
+  }
+  const s3Image = s3Gateway.buildInvocation(
+    "image-analysis",
+    json({ image_data: "s3://bucket/scan.png", image_type: "xray" }),
+  );
+  assert.ok(s3Image.inputInS3);
+  for (let i = 0; i < 2; i++) {
+    assert.equal((await through(CALLER, s3Image)).cache, undefined);
+  }
+  assert.equal(calls, 6);
 });
 
 Deno.test("predictionCacheFor: only listed functions get a cache", () => {
@@ -149,11 +257,13 @@ Deno.test("predictionCacheFor: only listed functions get a cache", () => {
     functions: ["triage", "risk-score"],
     ttlMs: 1_000,
     maxEntries: 5,
+    maxBytes: 4096,
   };
   const cache = predictionCacheFor("sagemaker-triage", settings, () => 0);
   assert.ok(cache);
-  assert.equal(cache.maxEntries, 5);
-  assert.equal(cache.ttlMs, 1_000);
+  assert.equal(cache.limits.maxEntries, 5);
+  assert.equal(cache.limits.ttlMs, 1_000);
+  assert.equal(cache.limits.maxBytes, 4096);
   assert.ok(predictionCacheFor("risk-score", settings, () => 0));
   assert.equal(predictionCacheFor("image-analysis", settings, () => 0), null);
 });
@@ -162,7 +272,11 @@ Deno.test("predictionCacheFor: only listed functions get a cache", () => {
 
 Deno.test("the key is the canonical model input: equivalent bodies share it", () => {
   const key = (body: string, fn: "triage" | "risk-score" = "risk-score") =>
-    predictionCacheKey(fn, gateway.buildInvocation(fn, encoder.encode(body)));
+    predictionCacheKey(
+      fn,
+      gateway.buildInvocation(fn, encoder.encode(body)),
+      CALLER,
+    );
   const reordered = JSON.stringify({
     patient_data: Object.fromEntries(Object.entries(RISK_PATIENT).reverse()),
   });
@@ -176,11 +290,16 @@ Deno.test("the key is the canonical model input: equivalent bodies share it", ()
   assert.notEqual(key(older), key(JSON.stringify(RISK_BODY)));
   const pinned = JSON.stringify({ ...RISK_BODY, variant: "model-v2" });
   assert.notEqual(key(pinned), key(JSON.stringify(RISK_BODY)));
-  const elsewhere = JSON.stringify({
-    ...RISK_BODY,
-    endpoint: "medical-risk-v2",
-  });
-  assert.notEqual(key(elsewhere), key(JSON.stringify(RISK_BODY)));
+  // The caller is part of the key, unambiguously.
+  const inv = gateway.buildInvocation("risk-score", json(RISK_BODY));
+  assert.notEqual(
+    predictionCacheKey("risk-score", inv, "a"),
+    predictionCacheKey("risk-score", inv, "b"),
+  );
+  assert.notEqual(
+    predictionCacheKey("risk-score", inv, "a\nrisk-score"),
+    predictionCacheKey("risk-score", inv, "a"),
+  );
 });
 
 Deno.test("the key ignores signatures but not the image's custom attributes", () => {
@@ -191,9 +310,10 @@ Deno.test("the key ignores signatures but not the image's custom attributes", ()
     predictionCacheKey(
       "risk-score",
       signer.prepareInvocation("risk-score", body, timeMs),
+      CALLER,
     );
   assert.equal(at(0), at(86_400_000));
-  assert.equal(at(0), predictionCacheKey("risk-score", invocation));
+  assert.equal(at(0), predictionCacheKey("risk-score", invocation, CALLER));
   // Same image bytes, different image_type: a different question.
   const dataUrl = `data:image/png;base64,${
     btoa(String.fromCharCode(...pngBytes()))
@@ -205,6 +325,7 @@ Deno.test("the key ignores signatures but not the image's custom attributes", ()
         "image-analysis",
         json({ image_data: dataUrl, image_type: imageType }),
       ),
+      CALLER,
     );
   assert.notEqual(image("xray"), image("ct"));
 });
@@ -221,6 +342,7 @@ Deno.test("PREDICTION_CACHE_* malformed → 500 naming the variable", async () =
     [{ PREDICTION_CACHE_TTL_MS: "0" }, "PREDICTION_CACHE_TTL_MS"],
     [{ PREDICTION_CACHE_TTL_MS: "5m" }, "PREDICTION_CACHE_TTL_MS"],
     [{ PREDICTION_CACHE_MAX_ENTRIES: "-1" }, "PREDICTION_CACHE_MAX_ENTRIES"],
+    [{ PREDICTION_CACHE_MAX_BYTES: "1" }, "PREDICTION_CACHE_MAX_BYTES"],
   ];
   for (const [env, variable] of cases) {
     const h = harness("triage", { env });
@@ -253,6 +375,20 @@ Deno.test("handler: the second identical request is a hit, with no upstream call
   assert.equal(hit.cache, "hit");
   assert.equal(hit.attempts, 0);
   assert.equal(hit.retries, 0);
+});
+
+Deno.test("handler: another patient's identical request is a miss: nothing tells them it was asked", async () => {
+  const h = harness("triage", {
+    env: { PREDICTION_CACHE_FUNCTIONS: "triage" },
+    script: [jsonResponse(RICH_TRIAGE), jsonResponse(RICH_TRIAGE)],
+  });
+  assert.equal((await h.post(TRIAGE_BODY)).headers.get("x-cache"), "miss");
+  const other = await h.post(TRIAGE_BODY, {
+    authorization: await h.bearer(OTHER_PATIENT_ID),
+  });
+  assert.equal(other.headers.get("x-cache"), "miss");
+  assert.equal(h.upstream.calls.length, 2);
+  assert.deepEqual(h.records().map((r) => r.attempts), [1, 1]);
 });
 
 Deno.test("handler: a failed call is not cached; the next identical request goes upstream", async () => {

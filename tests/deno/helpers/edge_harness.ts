@@ -18,6 +18,7 @@ import {
   type Step,
 } from "./fake_upstream.ts";
 import { assertNoneContain } from "./payloads.ts";
+import { PATIENT_ID, TEST_JWT_SECRET, userToken } from "./tokens.ts";
 
 /** 2026-01-15T12:34:56.000Z: the fixed "now" of every unit test. */
 export const FIXED_TIME = Date.UTC(2026, 0, 15, 12, 34, 56);
@@ -30,11 +31,12 @@ export const ACCESS_KEY_ID = "AKIDEXAMPLE";
 export const SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRETMARKER";
 export const SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKENMARKER";
 
-/** The smallest valid environment: region and credentials. */
+/** The smallest valid environment: region, credentials and the key callers are verified with. */
 export const BASE_ENV: Readonly<Record<string, string>> = {
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
   AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
+  LEGACY_JWT_SECRET: TEST_JWT_SECRET,
 };
 
 /** What a test may change. An env value of `undefined` removes the variable. */
@@ -57,8 +59,15 @@ export interface Harness {
   answers: Answer[];
   /** Sends a request and reads the answer. */
   send(request: Request): Promise<Answer>;
-  /** POSTs `body` (JSON-encoded unless a string) as application/json. */
+  /**
+   * POSTs `body` (JSON-encoded unless a string) as application/json, as the
+   * signed-in patient unless `headers` has its own `authorization`.
+   */
   post(body: unknown, headers?: Record<string, string>): Promise<Answer>;
+  /** GETs `path` as the signed-in patient unless `headers` has its own `authorization`. */
+  get(path: string, headers?: Record<string, string>): Promise<Answer>;
+  /** `Bearer <token>` of a signed-in user (default the patient), valid at the clock's now. */
+  bearer(sub?: string): Promise<string>;
   /** The log lines, parsed. */
   records(): Record<string, unknown>[];
   /** Fails if any response or log line contains the secret (or `extra`). */
@@ -96,6 +105,9 @@ export function harness(
     return answer;
   };
 
+  const bearer = async (sub = PATIENT_ID) =>
+    `Bearer ${await userToken(sub, { nowMs: clock.now() })}`;
+
   return {
     fn,
     upstream,
@@ -104,11 +116,22 @@ export function harness(
     logs,
     answers,
     send,
-    post: (body, headers = {}) =>
+    bearer,
+    get: async (path, headers = {}) =>
+      send(
+        new Request(`http://functions.local${path}`, {
+          headers: { authorization: await bearer(), ...headers },
+        }),
+      ),
+    post: async (body, headers = {}) =>
       send(
         new Request(`http://functions.local/${name}`, {
           method: "POST",
-          headers: { "content-type": "application/json", ...headers },
+          headers: {
+            "content-type": "application/json",
+            authorization: await bearer(),
+            ...headers,
+          },
           body: typeof body === "string" ? body : JSON.stringify(body),
         }),
       ),

@@ -11,7 +11,6 @@ import {
   type LocalStackOptions,
   startLocalStack,
 } from "../../../local/local_stack.ts";
-import { LOCAL_JWT_SECRET } from "../../../local/local_keys.ts";
 import { assertNoneContain } from "./payloads.ts";
 
 /** A response with its body read. */
@@ -22,7 +21,10 @@ export interface StackHarness {
   stack: LocalStack;
   /** Every line the router, the functions and the stand-in logged. */
   logs: string[];
-  /** POSTs `body` to /functions/v1/<slug> with the anon key unless `authorization` says otherwise. */
+  /**
+   * POSTs `body` to /functions/v1/<slug> as the first patient (a fresh
+   * session token), unless `authorization` says otherwise (null: none).
+   */
   call(
     slug: string,
     body: unknown,
@@ -40,7 +42,7 @@ export interface StackHarness {
 }
 
 /** What a test may change about the stack. */
-export type StackOptions = Omit<LocalStackOptions, "jwtSecret" | "log">;
+export type StackOptions = Omit<LocalStackOptions, "log">;
 
 /**
  * Starts a stack (ephemeral ports, the CLI's local JWT secret), runs `body`,
@@ -55,7 +57,6 @@ export async function withStack(
   const stack = await startLocalStack({
     port: 0,
     ...options,
-    jwtSecret: LOCAL_JWT_SECRET,
     log: (line) => logs.push(line),
     deps: { random: () => 0, ...options.deps },
   });
@@ -69,7 +70,7 @@ export async function withStack(
         ...callOptions.headers,
       });
       const authorization = callOptions.authorization === undefined
-        ? `Bearer ${stack.anonKey}`
+        ? `Bearer ${(await stack.signIn()).access_token}`
         : callOptions.authorization;
       if (authorization !== null) headers.set("authorization", authorization);
       const response = await fetch(`${stack.url}/functions/v1/${slug}`, {
