@@ -67,6 +67,7 @@ class Deployment:
     skipped_types: set[str]  # what moto logged it does not model
     admin: boto3.Session
     edge: boto3.Session
+    patient_image_uri: str
 
     def client(self, service: str, session: boto3.Session | None = None) -> Any:
         return (session or self.admin).client(service, endpoint_url=self.url, region_name=REGION)
@@ -191,6 +192,7 @@ def deployment() -> Deployment:
         skipped_types=watcher.types,
         admin=session(admin_key),
         edge=session(edge_key),
+        patient_image_uri=f"s3://{TEST_PARAMETERS['PatientImageBucket']}/{IMAGE_KEY}",
     )
     server.stop()
 
