@@ -79,7 +79,7 @@ class Template:
         return self._evaluate(self.body["Conditions"][name])
 
     def _evaluate(self, node: Any) -> bool:
-        (function, arg), = node.items()
+        ((function, arg),) = node.items()
         if function == "Fn::Equals":
             left, right = (self.resolve(item) for item in arg)
             return left == right
@@ -104,7 +104,7 @@ class Template:
     def resolve(self, node: Any, local: dict[str, Any] | None = None) -> Any:
         local = local or {}
         if isinstance(node, dict) and len(node) == 1:
-            (function, arg), = node.items()
+            ((function, arg),) = node.items()
             if function == "Ref":
                 return self._ref(arg, local)
             if function == "Fn::GetAtt":

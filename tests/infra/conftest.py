@@ -8,6 +8,7 @@ import json
 import logging
 import secrets
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import moto_server  # noqa: E402
 from cfn_template import FUNCTION_SECRETS, TEMPLATE_PATH, TEST_PARAMETERS, Template  # noqa: E402
-from gateway_process import start_gateway  # noqa: E402
 
 REGION = "us-east-1"
 STACK = "healthnav"
@@ -56,7 +56,7 @@ class _UnsupportedTypes(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if message.startswith(self.PREFIX):
-            self.types.add(message[len(self.PREFIX):])
+            self.types.add(message[len(self.PREFIX) :])
 
 
 @dataclass
@@ -112,10 +112,19 @@ DEPLOYMENT_REPORT: dict[str, Any] = {}
 
 
 @pytest.fixture(scope="session")
-def deployment() -> Deployment:
+def moto_url() -> Iterator[str]:
+    """The patched moto server (moto_server.py), stopped after the session."""
     server = moto_server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
+    try:
+        host, port = server.get_host_and_port()
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def deployment(moto_url: str) -> Deployment:
+    url = moto_url
     # Before IAM checks are on, any key works; "bootstrap" creates the users.
     bootstrap = boto3.Session(
         aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap", region_name=REGION
@@ -155,7 +164,10 @@ def deployment() -> Deployment:
         UserName="infra-test-admin",
         PolicyName="everything",
         PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+            }
         ),
     )
     admin_key = iam.create_access_key(UserName="infra-test-admin")["AccessKey"]
@@ -185,7 +197,7 @@ def deployment() -> Deployment:
         )
 
     DEPLOYMENT_REPORT.update(created=created, skipped_types=watcher.types)
-    yield Deployment(
+    return Deployment(
         url=url,
         outputs=outputs,
         created=created,
@@ -194,7 +206,6 @@ def deployment() -> Deployment:
         edge=session(edge_key),
         patient_image_uri=f"s3://{TEST_PARAMETERS['PatientImageBucket']}/{IMAGE_KEY}",
     )
-    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -220,18 +231,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     write = terminalreporter.write_line
     terminalreporter.section("what moto did with infra/healthnav.yaml")
 
-    def counted(types: list[str]) -> list[str]:
-        return [f"{types.count(t):4d} x {t}" for t in sorted(set(types))]
+    def counted(types: list[str]) -> list[tuple[str, str]]:
+        return [(f"{types.count(t):4d} x {t}", t) for t in sorted(set(types))]
 
     expected = Template.load().deployed_resources()
     created = DEPLOYMENT_REPORT["created"]
     write("created, and read back through moto's APIs:")
-    for line in counted(list(created.values())):
-        write(line + "".join(
-            f" (drops {', '.join(props)})"
-            for t, props in moto_server.PROPERTIES_MOTO_IGNORES.items() if line.endswith(t)
-        ))
+    for line, resource_type in counted(list(created.values())):
+        dropped = moto_server.PROPERTIES_MOTO_IGNORES.get(resource_type)
+        write(f"{line} (drops {', '.join(dropped)})" if dropped else line)
     write("not modelled (moto: 'No Moto CloudFormation support'), checked by test_template.py:")
-    for line in counted([t for lid, t in expected.items() if lid not in created]):
+    for line, _ in counted([t for lid, t in expected.items() if lid not in created]):
         write(line)
     write("moto's words: " + ", ".join(sorted(DEPLOYMENT_REPORT["skipped_types"])))

@@ -25,8 +25,16 @@ ROOT = Path(__file__).resolve().parents[2]
 # Variables the functions or the router read; none is inherited from the
 # machine, so the gateway sees only what the test sets.
 _GATEWAY_PREFIXES = (
-    "AWS_", "SAGEMAKER_", "IMAGE_", "ASYNC_", "PREDICTION_", "CORS_",
-    "TRIAGE_", "SUPABASE_", "LEGACY_JWT", "STANDIN_",
+    "AWS_",
+    "SAGEMAKER_",
+    "IMAGE_",
+    "ASYNC_",
+    "PREDICTION_",
+    "CORS_",
+    "TRIAGE_",
+    "SUPABASE_",
+    "LEGACY_JWT",
+    "STANDIN_",
 )
 
 

@@ -56,10 +56,7 @@ PROPERTIES_MOTO_IGNORES = {
 
 
 def endpoint_arn(region: str, account: str, name: str) -> str:
-    return (
-        f"arn:{get_partition(region)}:sagemaker:{region}:{account}"
-        f":endpoint/{name.lower()}"
-    )
+    return f"arn:{get_partition(region)}:sagemaker:{region}:{account}:endpoint/{name.lower()}"
 
 
 def _runtime_resource(self: SageMakerRuntimeResponse) -> str:
@@ -101,7 +98,7 @@ def _invoke_endpoint_async(
     name = str(mock_random.uuid4())
     output = f"{output_config['S3OutputPath'].rstrip('/')}/{name}.out"
     failure = f"{output_config['S3FailurePath'].rstrip('/')}/{name}-error.out"
-    bucket, _, key = (failure if is_failure else output)[len("s3://"):].partition("/")
+    bucket, _, key = (failure if is_failure else output)[len("s3://") :].partition("/")
     s3 = s3_backends[self.account_id][self.partition]
     s3.put_object(bucket, key, value=data.encode("utf-8"))
     return output, failure
@@ -109,9 +106,7 @@ def _invoke_endpoint_async(
 
 def apply_patches() -> None:
     SageMakerRuntimeResponse._determine_resource = _runtime_resource
-    SageMakerRuntimeResponse._authenticate_and_authorize_normal_action = (
-        _authorize_runtime_call
-    )
+    SageMakerRuntimeResponse._authenticate_and_authorize_normal_action = _authorize_runtime_call
     SageMakerRuntimeBackend.invoke_endpoint_async = _invoke_endpoint_async
     FakeEndpoint.cloudformation_name_type = staticmethod(lambda: "EndpointName")
 

@@ -96,8 +96,12 @@ def test_s3_beyond_the_result_prefixes_denied(edge, deployment, result_keys):
     capture_bucket = deployment.outputs["DataCaptureUri"].split("/")[2]
     patient_images = deployment.outputs["PatientImageBucket"]
     calls = {
-        "read beside the prefixes": lambda: s3.get_object(Bucket=bucket, Key=result_keys["elsewhere"]),
-        "write a result": lambda: s3.put_object(Bucket=bucket, Key=result_keys["output"], Body=b"x"),
+        "read beside the prefixes": lambda: s3.get_object(
+            Bucket=bucket, Key=result_keys["elsewhere"]
+        ),
+        "write a result": lambda: s3.put_object(
+            Bucket=bucket, Key=result_keys["output"], Body=b"x"
+        ),
         "delete a result": lambda: s3.delete_object(Bucket=bucket, Key=result_keys["output"]),
         "read data capture": lambda: s3.list_objects_v2(Bucket=capture_bucket),
         "read patient images": lambda: s3.get_object(Bucket=patient_images, Key="scans/p1.png"),

@@ -11,7 +11,6 @@ import json
 import re
 
 import pytest
-
 from gateway_process import start_gateway
 
 # Named by the guide's endpoint/medical-* pattern, not by the template's policy.

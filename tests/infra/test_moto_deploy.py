@@ -8,6 +8,7 @@ import json
 from cfn_template import TEMPLATE_PATH, TEST_PARAMETERS
 from moto_server import NOT_MODELLED_BY_MOTO
 
+
 def test_stack_creates_everything_moto_models(template, deployment):
     expected = template.deployed_resources()
     skipped = {lid: t for lid, t in expected.items() if lid not in deployment.created}
@@ -32,7 +33,9 @@ def test_endpoints_exist_under_their_names_with_their_configs(deployment):
         config = sagemaker.describe_endpoint_config(
             EndpointConfigName=endpoint["EndpointConfigName"]
         )
-        weights = {v["VariantName"]: v["InitialVariantWeight"] for v in config["ProductionVariants"]}
+        weights = {
+            v["VariantName"]: v["InitialVariantWeight"] for v in config["ProductionVariants"]
+        }
         assert weights == variants, name
         assert config["KmsKeyId"] == key_arn, name
 
@@ -186,8 +189,9 @@ def test_vpc_endpoint_is_created_when_a_vpc_is_given(deployment):
     assert endpoint["SubnetIds"] == [subnet]
     # moto keeps the policy as Python's repr of the document, not JSON.
     for name in ("vpc-triage", "vpc-image", "vpc-image-async", "vpc-risk"):
-        assert f"arn:aws:sagemaker:us-east-1:123456789012:endpoint/{name}'" in (
-            endpoint["PolicyDocument"]
+        assert (
+            f"arn:aws:sagemaker:us-east-1:123456789012:endpoint/{name}'"
+            in (endpoint["PolicyDocument"])
         )
 
 

@@ -5,8 +5,8 @@ loader; references resolve to the test parameters (cfn_template.py).
 """
 
 import re
-import pytest
 
+import pytest
 from cfn_template import FUNCTION_SECRETS, ROOT, Template
 
 # SageMaker reports ModelLatency in microseconds.
@@ -180,7 +180,8 @@ def test_audit_trail_records_object_access_to_patient_data(template):
     assert trail["EnableLogFileValidation"] is True
     assert trail["KMSKeyId"] == "{DataKey.Arn}"
     data = next(
-        s for s in trail["AdvancedEventSelectors"]
+        s
+        for s in trail["AdvancedEventSelectors"]
         if {"Field": "eventCategory", "Equals": ["Data"]} in s["FieldSelectors"]
     )
     arns = next(f for f in data["FieldSelectors"] if f["Field"] == "resources.ARN")
@@ -224,7 +225,9 @@ def test_scaling_tracks_invocations_per_instance_and_the_async_backlog(template)
             )
         else:
             predefined = tracking["PredefinedMetricSpecification"]
-            assert predefined["PredefinedMetricType"] == "SageMakerVariantInvocationsPerInstance", name
+            assert predefined["PredefinedMetricType"] == "SageMakerVariantInvocationsPerInstance", (
+                name
+            )
         assert tracking["TargetValue"] > 0
 
 
