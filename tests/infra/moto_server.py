@@ -18,8 +18,9 @@ nothing else in moto is changed.
    of a bodiless request (InvokeEndpointAsync) over its parsed headers
    instead of the empty body, so every such call fails SignatureDoesNotMatch;
    here the body is signed as sent. And a denial comes back in SageMaker
-   Runtime's own (restJson1) shape, AccessDeniedException in JSON, instead of
-   moto's XML AccessDenied of the query protocol.
+   Runtime's own (restJson1) shape, {"__type": "AccessDeniedException", ...}
+   (status 400, moto's default for JSON errors), instead of moto's XML
+   AccessDenied of the query protocol, which no AWS SDK reads for this API.
 
 Run alone for manual checks: python tests/infra/moto_server.py [port]
 """
@@ -28,6 +29,7 @@ import sys
 import time
 from urllib.parse import unquote, urlparse
 
+from botocore.awsrequest import AWSRequest
 from moto.core.exceptions import AccessDeniedError, JsonRESTError
 from moto.iam.access_control import IAMRequest
 from moto.moto_api._internal import mock_random
@@ -68,7 +70,7 @@ def _runtime_resource(self: SageMakerRuntimeResponse) -> str:
 
 
 class _RuntimeIAMRequest(IAMRequest):
-    def _create_aws_request(self):  # type: ignore[no-untyped-def]
+    def _create_aws_request(self) -> AWSRequest:
         request = super()._create_aws_request()
         request.data = self._body  # b"" stays b"", as the client signed it
         return request
