@@ -1,26 +1,22 @@
 """Fixtures: the template, a patched moto server on 127.0.0.1 with the stack
-deployed into its CloudFormation, IAM checks switched on once the stack is
-up, and the real gateway (`deno task serve`) pointed at it with the
+deployed into its CloudFormation and IAM checks switched on once the stack is
+up, and the gateway's settings taken from the stack's outputs with the
 credentials of the IAM user that holds only the template's policy.
 """
 
 import json
 import logging
 import secrets
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.request import Request, urlopen
 
 import boto3
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import moto_server  # noqa: E402
-from cfn_template import FUNCTION_SECRETS, TEMPLATE_PATH, TEST_PARAMETERS, Template  # noqa: E402
+import moto_server
+from cfn_template import FUNCTION_SECRETS, TEMPLATE_PATH, TEST_PARAMETERS, Template
 
 REGION = "us-east-1"
 STACK = "healthnav"

@@ -11,6 +11,7 @@ import json
 import re
 
 import pytest
+
 from gateway_process import start_gateway
 
 # Named by the guide's endpoint/medical-* pattern, not by the template's policy.

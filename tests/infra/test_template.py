@@ -7,6 +7,7 @@ loader; references resolve to the test parameters (cfn_template.py).
 import re
 
 import pytest
+
 from cfn_template import FUNCTION_SECRETS, ROOT, Template
 
 # SageMaker reports ModelLatency in microseconds.
