@@ -48,7 +48,6 @@ FUNCTION_SECRETS = {
     "ImageEndpointName": "SAGEMAKER_IMAGE_ENDPOINT",
     "RiskEndpointName": "SAGEMAKER_RISK_ENDPOINT",
     "ImageAsyncEndpointName": "SAGEMAKER_IMAGE_ASYNC_ENDPOINT",
-    "AllowedEndpoints": "SAGEMAKER_ALLOWED_ENDPOINTS",
     "PatientImageBucket": "IMAGE_S3_ALLOWED_BUCKETS",
 }
 

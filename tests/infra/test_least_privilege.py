@@ -14,8 +14,9 @@ import pytest
 
 from gateway_process import start_gateway
 
-# Named by the guide's endpoint/medical-* pattern, not by the template's policy.
-OUTSIDE_THE_POLICY = "medical-triage-experimental"
+# A risk model deployed beside the stack, which the template's policy does
+# not name (nor did the guide's endpoint/medical-*).
+OUTSIDE_THE_POLICY = "patient-risk-scorer-v2"
 
 TRIAGE_MODEL_ANSWER = {
     "urgency_score": 0.35,
@@ -32,12 +33,17 @@ IMAGE_MODEL_ANSWER = {"prediction": [0.05, 0.82, 0.06, 0.04, 0.03]}
 
 
 @pytest.fixture(scope="module")
-def gateway(deployment, gateway_settings):
-    allowed = gateway_settings["SAGEMAKER_ALLOWED_ENDPOINTS"]
-    # The gateway may name OUTSIDE_THE_POLICY; IAM must stop it.
-    process = start_gateway(
-        gateway_settings | {"SAGEMAKER_ALLOWED_ENDPOINTS": f"{allowed},{OUTSIDE_THE_POLICY}"}
-    )
+def gateway(gateway_settings):
+    process = start_gateway(gateway_settings)
+    yield process
+    process.stop()
+    process.log_path.unlink()
+
+
+@pytest.fixture(scope="module")
+def gateway_outside_the_policy(gateway_settings):
+    """The same credentials, its risk function pointed at OUTSIDE_THE_POLICY."""
+    process = start_gateway(gateway_settings | {"SAGEMAKER_RISK_ENDPOINT": OUTSIDE_THE_POLICY})
     yield process
     process.stop()
     process.log_path.unlink()
@@ -77,24 +83,24 @@ def test_image_analysis_of_an_s3_image_is_allowed(gateway, deployment):
     assert (top["condition"], top["confidence"]) == ("pneumonia", 0.82)
 
 
+RISK_REQUEST = {
+    "patient_data": {
+        "age": 67,
+        "gender": "male",
+        "heart_rate_bpm": 112,
+        "systolic_bp_mmhg": 165,
+        "diastolic_bp_mmhg": 95,
+        "respiratory_rate_per_min": 24,
+        "temperature_c": 38.4,
+        "spo2_percent": 91,
+    }
+}
+
+
 def test_risk_score_is_allowed(gateway, deployment):
     # Built-in XGBoost, binary:logistic, CSV: the probability of the event.
     deployment.queue_model_answer("0.8734\n", "text/csv", "AllTraffic")
-    answer = gateway.post(
-        "sagemaker-risk-score",
-        {
-            "patient_data": {
-                "age": 67,
-                "gender": "male",
-                "heart_rate_bpm": 112,
-                "systolic_bp_mmhg": 165,
-                "diastolic_bp_mmhg": 95,
-                "respiratory_rate_per_min": 24,
-                "temperature_c": 38.4,
-                "spo2_percent": 91,
-            }
-        },
-    )
+    answer = gateway.post("sagemaker-risk-score", RISK_REQUEST)
     assert_ok(answer)
     assert answer.json["risk_score"] == 0.8734
     assert answer.json["risk_level"] == "critical"
@@ -135,19 +141,8 @@ def test_async_failure_is_read_from_the_failure_prefix(gateway, deployment):
     assert "unreadable" not in answer.text
 
 
-def call_outside_the_policy(gateway):
-    return gateway.post(
-        "sagemaker-triage",
-        {
-            "symptoms": ["fever"],
-            "patient_data": {"age": 35, "gender": "female"},
-            "endpoint": OUTSIDE_THE_POLICY,
-        },
-    )
-
-
-def test_endpoint_outside_the_policy_is_denied_cleanly(gateway, deployment):
-    answer = call_outside_the_policy(gateway)
+def test_endpoint_outside_the_policy_is_denied_cleanly(gateway_outside_the_policy, deployment):
+    answer = gateway_outside_the_policy.post("sagemaker-risk-score", RISK_REQUEST)
     assert answer.status == 502, answer.text
     assert answer.headers["content-type"] == "application/problem+json"
     problem = answer.json
@@ -159,8 +154,11 @@ def test_endpoint_outside_the_policy_is_denied_cleanly(gateway, deployment):
         assert leak not in answer.text
 
 
-def test_gateway_logs_hold_no_secret_and_no_aws_message(gateway, gateway_settings):
-    assert call_outside_the_policy(gateway).json["code"] == "upstream_auth_failed"
+def test_gateway_logs_hold_no_secret_and_no_aws_message(
+    gateway_outside_the_policy, gateway_settings
+):
+    gateway = gateway_outside_the_policy
+    assert gateway.post("sagemaker-risk-score", RISK_REQUEST).status == 502
     log = gateway.log()
     assert "upstream_auth_failed" in log  # the denial is logged ...
     for secret in (
