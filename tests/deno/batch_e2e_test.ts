@@ -191,6 +191,44 @@ Deno.test("batch limits and the all-invalid batch are 422 without a SageMaker ca
   });
 });
 
+Deno.test("a small batch body cannot buy a huge answer: at most 100 field errors, then truncated", async () => {
+  await withStack({}, async ({ stack, call }) => {
+    // 99 patients with many invented, long, bidi-laden field names and one
+    // valid patient: about 90 KB of body, thousands of problems.
+    const invented = (i: number) => `\u202e${"x".repeat(60)}${i}`;
+    const bad = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [invented(i), 1]),
+    );
+    const patients = [
+      ...Array.from({ length: 99 }, () => ({ ...CHEST, ...bad })),
+      CHEST,
+    ];
+    const body = JSON.stringify({ patients });
+    assert.ok(body.length < 100_000, `${body.length} bytes`);
+    const answer = await call(TRIAGE, body);
+    assert.equal(answer.status, 200, answer.text.slice(0, 300));
+    const slots = answer.json!.results as {
+      ok: boolean;
+      errors?: { path: string }[];
+    }[];
+    const errors = slots.flatMap((slot) => slot.errors ?? []);
+    assert.equal(errors.length, 100);
+    assert.equal(answer.json!.truncated, true);
+    assert.ok(
+      slots.slice(0, 99).every((slot) => !slot.ok && slot.errors!.length > 0),
+    );
+    assert.ok(
+      answer.text.length < 40_000,
+      `${answer.text.length} bytes answered`,
+    );
+    for (const { path } of errors) {
+      assert.ok(!path.includes("\u202e"), path);
+      assert.ok(path.length <= "patients[99].".length + 41, path);
+    }
+    assert.equal(stack.standIn.stats().total, 1);
+  });
+});
+
 Deno.test("a batch the model fails as a whole: the SageMaker error plus the refused slots", async () => {
   await withStack({}, async ({ stack, call }) => {
     stack.standIn.faults.inject({

@@ -12,6 +12,8 @@ export interface RecordedCall {
   headers: Headers;
   body: Uint8Array;
   signal: AbortSignal | null;
+  /** The redirect mode asked for ("follow" when unset, as fetch's default). */
+  redirect: RequestRedirect;
 }
 
 /** What the fake answers one call with. */
@@ -45,6 +47,7 @@ export class FakeUpstream {
       headers: new Headers(init?.headers),
       body: new Uint8Array(await request.arrayBuffer()),
       signal: init?.signal ?? null,
+      redirect: init?.redirect ?? "follow",
     };
     this.calls.push(call);
     const step = this.#script.shift();
