@@ -1,9 +1,11 @@
 /**
  * What the e2e servers share: the stand-in's address and keys from the
- * environment, and a 127.0.0.1 listener that reports its URL on stderr.
+ * environment, the caller check every real function needs, and a 127.0.0.1
+ * listener that reports its URL on stderr.
  *
  * @module
  */
+import { CallerRefused, CallerVerifier } from "../../edge/_shared/caller.ts";
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -21,6 +23,36 @@ export function standInUrl(): string {
 /** The triage endpoint on the stand-in. */
 export function triageUrl(): string {
   return `${standInUrl()}/endpoints/medical-triage-endpoint/invocations`;
+}
+
+/** The project's JWKS the load generator's tokens verify against, given by bench/run.ts. */
+export function benchJwks(): string {
+  const jwks = Deno.env.get("BENCH_JWKS");
+  if (!jwks) throw new Error("BENCH_JWKS is not set");
+  return jwks;
+}
+
+/**
+ * `handler` behind the same caller check our functions run (a real function
+ * must verify its caller, whichever signer it uses): 401/403 without a
+ * verified signed-in caller.
+ */
+export function withVerifiedCaller(
+  handler: (request: Request) => Promise<Response>,
+): (request: Request) => Promise<Response> {
+  const verifier = new CallerVerifier({
+    jwksJson: benchJwks(),
+    allowAnonymous: false,
+  });
+  return async (request) => {
+    try {
+      await verifier.verify(request.headers.get("authorization"), Date.now());
+    } catch (error) {
+      if (!(error instanceof CallerRefused)) throw error;
+      return Response.json({ error: error.code }, { status: error.status });
+    }
+    return await handler(request);
+  };
 }
 
 /** Serves `handler` on 127.0.0.1 (an ephemeral port) and prints `ready <url>` on stderr. */

@@ -6,7 +6,13 @@
  * @module
  */
 import { AwsClient } from "aws4fetch";
-import { LOCAL_CREDENTIALS, LOCAL_REGION, serve, triageUrl } from "./_serve.ts";
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  serve,
+  triageUrl,
+  withVerifiedCaller,
+} from "./_serve.ts";
 
 const aws = new AwsClient({
   ...LOCAL_CREDENTIALS,
@@ -15,7 +21,7 @@ const aws = new AwsClient({
 });
 const url = triageUrl();
 
-serve(async (request) => {
+serve(withVerifiedCaller(async (request) => {
   let input: unknown;
   try {
     input = await request.json();
@@ -31,4 +37,4 @@ serve(async (request) => {
     status: upstream.ok ? 200 : 502,
     headers: { "content-type": "application/json" },
   });
-});
+}));

@@ -1,7 +1,8 @@
 /**
  * E2E, ours: the real triage function (createEdgeFunction("triage")), its
- * runtime deps, and an env overlay pointing it at the stand-in. It logs one
- * JSON line per request as in production (bench/run.ts discards stdout).
+ * runtime deps, and an env overlay pointing it at the stand-in. It verifies
+ * each caller's token itself and logs one JSON line per request as in
+ * production (bench/run.ts discards stdout).
  *
  * @module
  */
@@ -10,6 +11,7 @@ import {
   runtimeDeps,
 } from "../../edge/_shared/edge_function.ts";
 import {
+  benchJwks,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   serve,
@@ -21,6 +23,8 @@ const overlay: Record<string, string> = {
   AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
   AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: standInUrl(),
+  // The function verifies its callers itself, against the project's keys.
+  SUPABASE_JWKS: benchJwks(),
 };
 const triage = createEdgeFunction("triage", {
   ...runtimeDeps(),

@@ -15,6 +15,7 @@ import {
   LOCAL_REGION,
   serve,
   standInUrl,
+  withVerifiedCaller,
 } from "./_serve.ts";
 
 const client = new SageMakerRuntimeClient({
@@ -23,7 +24,7 @@ const client = new SageMakerRuntimeClient({
   endpoint: standInUrl(),
 });
 
-serve(async (request) => {
+serve(withVerifiedCaller(async (request) => {
   let input: unknown;
   try {
     input = await request.json();
@@ -46,4 +47,4 @@ serve(async (request) => {
   } catch {
     return Response.json({ error: "upstream_error" }, { status: 502 });
   }
-});
+}));

@@ -22,11 +22,11 @@ export interface LoadResult {
   latencies: Float64Array;
 }
 
-/** Sends `requests` POSTs of `body` to `url` with `concurrency` in flight. */
+/** Sends `requests` POSTs of `body` to `url` with `concurrency` in flight, as `authorization`. */
 export async function runLoad(
   url: string,
   body: string,
-  options: { concurrency: number; requests: number },
+  options: { concurrency: number; requests: number; authorization: string },
 ): Promise<LoadResult> {
   const latencies = new Float64Array(options.requests);
   let issued = 0;
@@ -39,7 +39,10 @@ export async function runLoad(
       try {
         const response = await fetch(url, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: {
+            "content-type": "application/json",
+            authorization: options.authorization,
+          },
           body,
         });
         const text = await response.text();

@@ -8,6 +8,11 @@
  */
 import { type ChildServer, startChild } from "./child.ts";
 import { combineLoads, type LoadResult, runLoad } from "./load.ts";
+import {
+  generateSigningKey,
+  publicJwks,
+  signWithKey,
+} from "../../local/supabase_auth/signing_key.ts";
 
 /** The e2e servers. */
 export const E2E_SERVERS = {
@@ -62,8 +67,15 @@ export async function runE2EPart(
 ): Promise<Record<E2EServer, E2EResult>> {
   const started: ChildServer[] = [];
   const names = Object.keys(E2E_SERVERS) as E2EServer[];
+  // Every request carries a signed-in patient's ES256 session token, which
+  // every server verifies against the project's JWKS before anything else.
+  const { jwks, authorization } = await sessionToken();
   const load = (url: string, requests: number) =>
-    runLoad(url, E2E_BODY, { concurrency: options.concurrency, requests });
+    runLoad(url, E2E_BODY, {
+      concurrency: options.concurrency,
+      requests,
+      authorization,
+    });
   try {
     const standIn = await startChild(["-A", "bench/e2e/stand_in.ts"], {
       cwd: options.root,
@@ -73,10 +85,10 @@ export async function runE2EPart(
     for (const name of names) {
       servers[name] = await startChild(["-A", E2E_SERVERS[name]], {
         cwd: options.root,
-        env: { BENCH_STANDIN_URL: standIn.url },
+        env: { BENCH_STANDIN_URL: standIn.url, BENCH_JWKS: jwks },
       });
       started.push(servers[name]);
-      await checkAnswer(name, servers[name].url);
+      await checkAnswer(name, servers[name].url, authorization);
     }
     const rssWarm = {} as Record<E2EServer, number>;
     for (const name of names) {
@@ -139,16 +151,51 @@ export async function runE2EPart(
   }
 }
 
-async function checkAnswer(name: string, url: string): Promise<void> {
+/** A project key, its public JWKS, and a patient's token valid for the run. */
+async function sessionToken(): Promise<
+  { jwks: string; authorization: string }
+> {
+  const key = await generateSigningKey();
+  const now = Math.floor(Date.now() / 1000);
+  const token = await signWithKey(key, {
+    sub: crypto.randomUUID(),
+    role: "authenticated",
+    aud: "authenticated",
+    iat: now,
+    exp: now + 6 * 3600,
+  });
+  return {
+    jwks: JSON.stringify(publicJwks(key)),
+    authorization: `Bearer ${token}`,
+  };
+}
+
+/** A server answers the triage to a signed-in patient, and refuses anyone else. */
+async function checkAnswer(
+  name: string,
+  url: string,
+  authorization: string,
+): Promise<void> {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization },
     body: E2E_BODY,
   });
   const text = await response.text();
   if (response.status !== 200 || !("urgency_score" in JSON.parse(text))) {
     throw new Error(
       `${name} did not answer the triage: ${response.status} ${text}`,
+    );
+  }
+  const anonymous = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: E2E_BODY,
+  });
+  await anonymous.body?.cancel();
+  if (anonymous.status !== 401) {
+    throw new Error(
+      `${name} answered an unverified caller: ${anonymous.status}`,
     );
   }
 }
