@@ -49,7 +49,7 @@ pub fn not_expressed(function: ModelFunction) -> Vec<NotExpressed> {
         ModelFunction::ImageAnalysis => rules.extend([
             rule(
                 "image_bytes",
-                "Inline image_data must decode to a JPEG (FF D8 FF), PNG or DICOM (DICM at byte 128) image, and a data: URL's declared type must be that format; the schema checks the base64 but cannot read the bytes.",
+                "Inline image_data must be base64 that decodes (whole groups of four, canonical padding, no stray bits) to a JPEG (FF D8 FF), PNG or DICOM (DICM at byte 128) image, and a data: URL's declared type must be that format; the schema checks the base64 alphabet and padding characters only.",
             ),
             rule(
                 "s3_key_bytes",
