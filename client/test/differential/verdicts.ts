@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Ajv2020 } from "npm:ajv@8.20.0/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { type FieldError, Gateway } from "../../../pkg/mod.js";
 
 /** The three functions by Supabase slug. */
