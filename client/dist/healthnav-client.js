@@ -271,7 +271,8 @@ function createHealthNavClient(supabase, options = {}) {
         retryAfterSeconds: answer.retryAfterSeconds
       };
     },
-    waitForImageAnalysis(job, o = {}) {
+    // async: a bad id rejects like every other failure, never throws.
+    async waitForImageAnalysis(job, o = {}) {
       var _a2, _b2, _c2;
       const { id, retryAfterSeconds: retryAfterSeconds2 } = typeof job === "string" ? { id: job, retryAfterSeconds: null } : job;
       const functionName = asyncResultFunction(id);
@@ -279,7 +280,7 @@ function createHealthNavClient(supabase, options = {}) {
         signal: o.signal,
         timeoutMs: o.requestTimeoutMs
       });
-      return result(waitForAnalysis(poll, retryAfterSeconds2, {
+      return await result(waitForAnalysis(poll, retryAfterSeconds2, {
         timeoutMs: (_a2 = o.timeoutMs) != null ? _a2 : 12e4,
         pollIntervalMs: (_b2 = o.pollIntervalMs) != null ? _b2 : 1e3,
         maxPollIntervalMs: (_c2 = o.maxPollIntervalMs) != null ? _c2 : 1e4,

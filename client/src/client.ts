@@ -178,7 +178,8 @@ export function createHealthNavClient(
       };
     },
 
-    waitForImageAnalysis(job, o = {}) {
+    // async: a bad id rejects like every other failure, never throws.
+    async waitForImageAnalysis(job, o = {}) {
       const { id, retryAfterSeconds } = typeof job === "string"
         ? { id: job, retryAfterSeconds: null }
         : job;
@@ -188,7 +189,7 @@ export function createHealthNavClient(
           signal: o.signal,
           timeoutMs: o.requestTimeoutMs,
         });
-      return result(waitForAnalysis(poll, retryAfterSeconds, {
+      return await result(waitForAnalysis(poll, retryAfterSeconds, {
         timeoutMs: o.timeoutMs ?? 120_000,
         pollIntervalMs: o.pollIntervalMs ?? 1_000,
         maxPollIntervalMs: o.maxPollIntervalMs ?? 10_000,

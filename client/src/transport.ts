@@ -20,10 +20,13 @@ export interface ResponseLike {
   text(): Promise<string>;
 }
 
-/** What `functions.invoke` takes. */
+/**
+ * What `functions.invoke` takes; as wide as supabase-js's own options, so
+ * its client is assignable (the client sends JSON objects, POST and GET).
+ */
 export interface InvokeOptions {
-  body?: Record<string, unknown>;
-  method?: "POST" | "GET";
+  body?: unknown;
+  method?: string;
   headers?: Record<string, string>;
   signal?: AbortSignalLike;
 }
