@@ -7,7 +7,7 @@
 /* global HealthNav, CLIENT_GLOBALS, stubSupabase, answers, abortable, print */
 
 // The web APIs the client must do without: absent in this VM, so the run proves it.
-var ABSENT_HERE = [
+const ABSENT_HERE = [
   "fetch",
   "TextEncoder",
   "TextDecoder",
@@ -24,7 +24,7 @@ var ABSENT_HERE = [
   "crypto",
 ];
 
-var scenarios = [];
+const scenarios = [];
 function scenario(name, run) {
   scenarios.push({ name: name, run: run });
 }
@@ -58,11 +58,11 @@ function checkError(error, status, code) {
   same([error.status, error.code], [status, code], "status and code");
 }
 
-var TRIAGE = {
+const TRIAGE = {
   symptoms: ["fever", "cough"],
   patient_data: { age: 35, gender: "female" },
 };
-var RESULT = {
+const RESULT = {
   urgency_score: 0.35,
   risk_level: "moderate",
   recommended_specialty: null,
@@ -71,7 +71,7 @@ var RESULT = {
   model_version: "1.2.0",
   inference_time_ms: 11,
 };
-var IMAGE_RESULT = {
+const IMAGE_RESULT = {
   predictions: [{
     condition: "pneumonia",
     confidence: 0.87,
@@ -80,7 +80,7 @@ var IMAGE_RESULT = {
   model_version: "2.0.1",
   inference_time_ms: 120,
 };
-var PROBLEM_422 = {
+const PROBLEM_422 = {
   type: "urn:healthnav:problem:validation_failed",
   title: "Unprocessable Content",
   status: 422,
@@ -113,10 +113,12 @@ scenario("every global the client reads exists here", function () {
 scenario(
   "triage: POST with the body as given, the result as answered",
   async function () {
-    var supabase = stubSupabase(function () {
+    const supabase = stubSupabase(function () {
       return answers.ok(200, RESULT);
     });
-    var result = await HealthNav.createHealthNavClient(supabase).triage(TRIAGE);
+    const result = await HealthNav.createHealthNavClient(supabase).triage(
+      TRIAGE,
+    );
     same(result, RESULT, "result");
     same(
       [
@@ -133,10 +135,10 @@ scenario(
 scenario(
   "a 422 problem is a HealthNavError with its field errors and request id",
   async function () {
-    var supabase = stubSupabase(function () {
+    const supabase = stubSupabase(function () {
       return answers.httpError(422, PROBLEM_422, { "x-request-id": "req-422" });
     });
-    var error = await rejection(
+    const error = await rejection(
       HealthNav.createHealthNavClient(supabase).triage(TRIAGE),
     );
     checkError(error, 422, "validation_failed");
@@ -153,12 +155,12 @@ scenario(
 scenario(
   "an answer that is not problem+json is http_<status>, with the header's request id",
   async function () {
-    var supabase = stubSupabase(function () {
+    const supabase = stubSupabase(function () {
       return answers.httpError(502, "<html>Bad Gateway</html>", {
         "x-request-id": "req-502",
       });
     });
-    var error = await rejection(
+    const error = await rejection(
       HealthNav.createHealthNavClient(supabase).riskScore({ patient_data: {} }),
     );
     checkError(error, 502, "http_502");
@@ -169,13 +171,13 @@ scenario(
 scenario(
   "a relay error and a network failure are HealthNavErrors too",
   async function () {
-    var relay = await rejection(
+    const relay = await rejection(
       HealthNav.createHealthNavClient(stubSupabase(function () {
         return answers.relayError(502);
       })).triage(TRIAGE),
     );
     checkError(relay, 502, "relay_error");
-    var offline = await rejection(
+    const offline = await rejection(
       HealthNav.createHealthNavClient(stubSupabase(function () {
         return answers.fetchError();
       })).triage(TRIAGE),
@@ -192,8 +194,8 @@ scenario(
 scenario(
   "429 with Retry-After is retried, at most maxRetries times; 503 without it is not",
   async function () {
-    var throttled = { status: 429, code: "throttled", detail: "Slow down." };
-    var twice = stubSupabase(function (name, options, n) {
+    const throttled = { status: 429, code: "throttled", detail: "Slow down." };
+    const twice = stubSupabase(function (_name, _options, n) {
       return n < 3
         ? answers.httpError(429, throttled, { "retry-after": "0" })
         : answers.ok(200, RESULT);
@@ -205,11 +207,11 @@ scenario(
     );
     same(twice.calls.length, 3, "calls");
 
-    var always = stubSupabase(function () {
-      var past = new Date(Date.now() - 5000).toUTCString(); // an HTTP date: wait 0 s
+    const always = stubSupabase(function () {
+      const past = new Date(Date.now() - 5000).toUTCString(); // an HTTP date: wait 0 s
       return answers.httpError(429, throttled, { "retry-after": past });
     });
-    var error = await rejection(
+    const error = await rejection(
       HealthNav.createHealthNavClient(always, { maxRetries: 1 }).triage(TRIAGE),
     );
     checkError(error, 429, "throttled");
@@ -219,7 +221,7 @@ scenario(
       "calls and Retry-After",
     );
 
-    var unavailable = stubSupabase(function () {
+    const unavailable = stubSupabase(function () {
       return answers.httpError(503, {
         status: 503,
         code: "sagemaker_unavailable",
@@ -240,8 +242,8 @@ scenario(
 scenario(
   "async: start gives a job; waiting polls GET, backing off while pending",
   async function () {
-    var id = "v1.eyJvIjoiczM6Ly9iL28ifQ.c2lnbmF0dXJl";
-    var supabase = stubSupabase(function (name, options, n) {
+    const id = "v1.eyJvIjoiczM6Ly9iL28ifQ.c2lnbmF0dXJl";
+    const supabase = stubSupabase(function (_name, _options, n) {
       if (n === 1) {
         return answers.ok(202, {
           status: "pending",
@@ -252,19 +254,19 @@ scenario(
       if (n < 4) return answers.ok(202, { status: "pending", id: id });
       return answers.ok(200, IMAGE_RESULT);
     });
-    var healthNav = HealthNav.createHealthNavClient(supabase);
-    var job = await healthNav.startImageAnalysis({
+    const healthNav = HealthNav.createHealthNavClient(supabase);
+    const job = await healthNav.startImageAnalysis({
       image_data: "s3://b/k.png",
       image_type: "xray",
     });
     same(job, { id: id, inferenceId: "inf-1", retryAfterSeconds: 0 }, "job");
     same(supabase.calls[0].options.body.async, true, "async flag sent");
-    var result = await healthNav.waitForImageAnalysis(job, {
+    const result = await healthNav.waitForImageAnalysis(job, {
       pollIntervalMs: 30,
       maxPollIntervalMs: 60,
     });
     same(result, IMAGE_RESULT, "result");
-    var polls = supabase.calls.slice(1);
+    const polls = supabase.calls.slice(1);
     same(
       polls.map(function (c) {
         return [c.name, c.options.method];
@@ -274,7 +276,7 @@ scenario(
       }),
       "polls",
     );
-    var gaps = [polls[1].at - polls[0].at, polls[2].at - polls[1].at];
+    const gaps = [polls[1].at - polls[0].at, polls[2].at - polls[1].at];
     check(
       gaps[0] >= 25 && gaps[1] >= 55,
       "gaps of about 30 then 60 ms, got " + gaps,
@@ -285,15 +287,15 @@ scenario(
 scenario(
   "a cancelled wait rejects with aborted, and stops polling",
   async function () {
-    var supabase = stubSupabase(function () {
+    const supabase = stubSupabase(function () {
       return answers.ok(202, { status: "pending", id: "v1.a.b" }, {
         "retry-after": "1",
       });
     });
-    var controller = abortable();
+    const controller = abortable();
     setTimeout(controller.abort, 50);
-    var started = Date.now();
-    var error = await rejection(
+    const started = Date.now();
+    const error = await rejection(
       HealthNav.createHealthNavClient(supabase).waitForImageAnalysis("v1.a.b", {
         signal: controller.signal,
       }),
@@ -307,7 +309,7 @@ scenario(
 scenario(
   "a call with no answer ends in timeout, without AbortController",
   async function () {
-    var healthNav = HealthNav.createHealthNavClient(
+    const healthNav = HealthNav.createHealthNavClient(
       stubSupabase(answers.never),
       { timeoutMs: 40 },
     );
@@ -318,7 +320,7 @@ scenario(
 scenario(
   "a malformed result id and a non-JSON answer are refused",
   async function () {
-    var healthNav = HealthNav.createHealthNavClient(stubSupabase(function () {
+    const healthNav = HealthNav.createHealthNavClient(stubSupabase(function () {
       return answers.ok(200, "plain text");
     }));
     checkError(
@@ -335,8 +337,8 @@ scenario(
 );
 
 (async function () {
-  var passed = 0;
-  for (var i = 0; i < scenarios.length; i++) {
+  let passed = 0;
+  for (let i = 0; i < scenarios.length; i++) {
     try {
       await scenarios[i].run();
       passed++;

@@ -5,10 +5,11 @@
 // Response) or FunctionsFetchError (context: the fetch failure). Responses are
 // plain objects: bare Hermes has no Response or Headers.
 
-/* exported stubSupabase, answers, abortable */
+// Used by scenarios.js, which the runner concatenates after this file.
+// deno-lint-ignore-file no-unused-vars
 
 function fakeResponse(status, headers, body) {
-  var lower = {};
+  const lower = {};
   Object.keys(headers).forEach(function (name) {
     lower[name.toLowerCase()] = headers[name];
   });
@@ -16,7 +17,7 @@ function fakeResponse(status, headers, body) {
     status: status,
     headers: {
       get: function (name) {
-        var value = lower[name.toLowerCase()];
+        const value = lower[name.toLowerCase()];
         return value === undefined ? null : value;
       },
     },
@@ -28,9 +29,9 @@ function fakeResponse(status, headers, body) {
   };
 }
 
-var answers = {
+const answers = {
   ok: function (status, data, headers) {
-    var response = fakeResponse(
+    const response = fakeResponse(
       status,
       Object.assign({ "content-type": "application/json" }, headers),
       data,
@@ -38,15 +39,15 @@ var answers = {
     return { data: data, error: null, response: response };
   },
   httpError: function (status, body, headers) {
-    var type = typeof body === "string"
+    const type = typeof body === "string"
       ? "text/html"
       : "application/problem+json";
-    var response = fakeResponse(
+    const response = fakeResponse(
       status,
       Object.assign({ "content-type": type }, headers),
       body,
     );
-    var error = {
+    const error = {
       name: "FunctionsHttpError",
       message: "Edge Function returned a non-2xx status code",
       context: response,
@@ -54,12 +55,12 @@ var answers = {
     return { data: null, error: error, response: response };
   },
   relayError: function (status) {
-    var response = fakeResponse(
+    const response = fakeResponse(
       status,
       { "x-relay-error": "true" },
       "relay failed",
     );
-    var error = {
+    const error = {
       name: "FunctionsRelayError",
       message: "Relay Error invoking the Edge Function",
       context: response,
@@ -67,8 +68,8 @@ var answers = {
     return { data: null, error: error, response: response };
   },
   fetchError: function () {
-    var cause = { name: "TypeError", message: "Network request failed" };
-    var error = {
+    const cause = { name: "TypeError", message: "Network request failed" };
+    const error = {
       name: "FunctionsFetchError",
       message: "Failed to send a request to the Edge Function",
       context: cause,
@@ -82,7 +83,7 @@ var answers = {
 
 /** A client whose invoke asks `route(name, options, callNumber)` and records every call. */
 function stubSupabase(route) {
-  var calls = [];
+  const calls = [];
   return {
     calls: calls,
     functions: {
@@ -96,13 +97,13 @@ function stubSupabase(route) {
 
 /** What React Native's AbortController gives; bare Hermes has none, so the test makes one. */
 function abortable() {
-  var listeners = [];
-  var signal = {
+  let listeners = [];
+  const signal = {
     aborted: false,
-    addEventListener: function (type, listener) {
+    addEventListener: function (_type, listener) {
       listeners.push(listener);
     },
-    removeEventListener: function (type, listener) {
+    removeEventListener: function (_type, listener) {
       listeners = listeners.filter(function (l) {
         return l !== listener;
       });

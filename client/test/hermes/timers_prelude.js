@@ -5,21 +5,21 @@
 // follows, so the scenarios see React Native's order and delays at once.
 
 (function () {
-  var nextJob = globalThis.setTimeout; // the VM's: after this job and its microtasks
-  var start = Date.now();
-  var now = 0;
-  var queue = [];
-  var lastId = 0;
-  var pending = false;
+  const nextJob = globalThis.setTimeout; // the VM's: after this job and its microtasks
+  const start = Date.now();
+  let now = 0;
+  let queue = [];
+  let lastId = 0;
+  let pending = false;
 
   function runEarliest() {
     pending = false;
     if (queue.length === 0) return;
-    var earliest = 0;
-    for (var i = 1; i < queue.length; i++) {
+    let earliest = 0;
+    for (let i = 1; i < queue.length; i++) {
       if (queue[i].due < queue[earliest].due) earliest = i;
     }
-    var timer = queue.splice(earliest, 1)[0];
+    const timer = queue.splice(earliest, 1)[0];
     now = Math.max(now, timer.due);
     timer.callback();
     schedule();
