@@ -53,6 +53,9 @@ run_deno_tests deno
 step "infra/healthnav.yaml: cfn-lint, static checks, moto deploy, gateway as the template's IAM user"
 bash scripts/test_infra.sh
 
+step "the app's client: schema/, client/dist, differential and Hermes tests"
+bash scripts/test_client.sh
+
 step "soak, short (2,000 requests; deno task soak runs 50,000)"
 deno task soak --requests 2000 --max-rss-growth-mib 128
 

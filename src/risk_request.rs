@@ -57,7 +57,8 @@ pub const CHRONIC_CONDITIONS: [&str; 9] = [
     "asthma",
 ];
 
-const PATIENT_FIELDS: [&str; 11] = [
+/// Every field of `patient_data`.
+pub const PATIENT_FIELDS: [&str; 11] = [
     "age",
     "gender",
     "heart_rate_bpm",

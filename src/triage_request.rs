@@ -22,7 +22,8 @@ pub const SYMPTOMS: (usize, usize, TextRule) = (1, 20, TextRule { max_chars: 100
 /// At most 30 history entries or medications of at most 100 characters each.
 pub const HISTORY: (usize, usize, TextRule) = (0, 30, TextRule { max_chars: 100 });
 
-const PATIENT_FIELDS: [&str; 4] = ["age", "gender", "medical_history", "current_medications"];
+/// Patient fields, flat beside `symptoms` or nested in `patient_data`.
+pub const PATIENT_FIELDS: [&str; 4] = ["age", "gender", "medical_history", "current_medications"];
 
 /// The guide's triage model input. Its texts are borrowed from the request
 /// body where they can be (see [`crate::plain_triage`]).
