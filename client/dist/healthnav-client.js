@@ -61,7 +61,7 @@ async function errorFromAnswer(response, fallbackCode) {
   var _a;
   const problem = await bodyOf(response);
   const code = typeof (problem == null ? void 0 : problem.code) === "string" ? problem.code : void 0;
-  const detail = typeof (problem == null ? void 0 : problem.detail) === "string" ? problem.detail : `The function answered HTTP ${response.status}.`;
+  const detail = typeof (problem == null ? void 0 : problem.detail) === "string" ? problem.detail : typeof (problem == null ? void 0 : problem.message) === "string" ? problem.message : `The function answered HTTP ${response.status}.`;
   const errors = Array.isArray(problem == null ? void 0 : problem.errors) ? problem.errors.filter(isFieldError) : [];
   const requestId = typeof (problem == null ? void 0 : problem.request_id) === "string" ? problem.request_id : response.headers.get("x-request-id");
   return new HealthNavError({

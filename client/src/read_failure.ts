@@ -45,9 +45,9 @@ async function bodyOf(
 }
 
 /**
- * The error of an answer with a 4xx/5xx status: its problem+json when it has
- * one (the gateway and the local router), else `http_<status>` (a proxy's
- * HTML page, a hosted gateway's `{"msg": …}`).
+ * The error of an answer with a 4xx/5xx status: the functions' problem+json,
+ * Supabase's gateway's `{code, message}` (e.g. `UNAUTHORIZED_INVALID_JWT_FORMAT`),
+ * else `http_<status>` (a proxy's HTML page).
  */
 export async function errorFromAnswer(
   response: ResponseLike,
@@ -57,6 +57,8 @@ export async function errorFromAnswer(
   const code = typeof problem?.code === "string" ? problem.code : undefined;
   const detail = typeof problem?.detail === "string"
     ? problem.detail
+    : typeof problem?.message === "string"
+    ? problem.message
     : `The function answered HTTP ${response.status}.`;
   const errors = Array.isArray(problem?.errors)
     ? problem.errors.filter(isFieldError)

@@ -31,7 +31,9 @@ async function withImageInS3(
   options: StackOptions,
   body: (harness: StackHarness) => Promise<void>,
 ): Promise<void> {
-  await withStack(options, async (harness) => {
+  // The stand-in's bucket, allowed as an operator would allow theirs.
+  const env = { IMAGE_S3_ALLOWED_BUCKETS: "patient-images", ...options.env };
+  await withStack({ ...options, env }, async (harness) => {
     await harness.stack.standIn.s3.putObject(
       "patient-images",
       "scans/p1.png",

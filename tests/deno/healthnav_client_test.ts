@@ -16,9 +16,9 @@ import {
   appClient,
   assertValidAnswer,
   rejection,
-  userAccessToken,
 } from "./helpers/app_client.ts";
 import { pngBytes } from "./helpers/payloads.ts";
+import { legacyToken } from "./helpers/tokens.ts";
 
 const TRIAGE = "sagemaker-triage";
 const IMAGE = "sagemaker-image-analysis";
@@ -82,7 +82,8 @@ Deno.test("client: triage, risk score and image analysis return the guide's resu
     const png = btoa(String.fromCharCode(...pngBytes()));
     for (
       const image_data of [
-        "s3://patient-images/scans/p1.png",
+        // The guide's own bucket, which the local stack allows.
+        "s3://bucket/image.jpg",
         `data:image/png;base64,${png}`,
       ]
     ) {
@@ -160,14 +161,24 @@ Deno.test("client: a 422 is a HealthNavError with every field error and the requ
   });
 });
 
-Deno.test("client: a refused token is a HealthNavError 401 from the gateway", async () => {
+Deno.test("client: a refused token is a HealthNavError with the gateway's or the function's code", async () => {
   await withStack({}, async ({ stack }) => {
-    const forged = await userAccessToken(
-      "not-the-project-secret-but-32-characters",
+    // Signed with the wrong secret: Supabase's gateway refuses it.
+    const forged = await legacyToken(
+      { sub: "someone", role: "authenticated" },
+      { secret: "not-the-project-secret-but-32-characters", nowMs: Date.now() },
     );
-    const healthNav = await appClient(stack, { token: forged });
-    const error = await rejection(healthNav.triage(GUIDE_TRIAGE));
-    assertHealthNavError(error, { status: 401, code: "invalid_jwt" });
+    const gateway = await appClient(stack, { token: forged });
+    const refused = await rejection(gateway.triage(GUIDE_TRIAGE));
+    assertHealthNavError(refused, {
+      status: 401,
+      code: "UNAUTHORIZED_LEGACY_JWT",
+    });
+    assert.equal(refused.detail, "Invalid JWT");
+    // The app's key without a sign-in: the function refuses it, with its request id.
+    const anonymous = await appClient(stack, { token: stack.anonKey });
+    const error = await rejection(anonymous.triage(GUIDE_TRIAGE));
+    assertHealthNavError(error, { status: 403, code: "sign_in_required" });
     assert.match(error.requestId ?? "", /^[0-9a-f-]{36}$/);
   });
 });

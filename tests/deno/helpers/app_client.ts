@@ -7,42 +7,30 @@
  */
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
-import { SignJWT } from "jose";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import {
   createHealthNavClient,
   type HealthNavClient,
   type HealthNavClientOptions,
 } from "../../../client/dist/healthnav-client.js";
-import { LOCAL_JWT_SECRET } from "../../../local/local_keys.ts";
 import type { LocalStack } from "../../../local/local_stack.ts";
 
 /**
- * The access token the app's Supabase client sends: a signed-in user's
- * session JWT (`sub`, role and audience `authenticated`, one hour), signed
- * like the local stack's keys. The one place that says how the tests
- * authenticate; switch it here when the functions change what they require.
+ * The access token the app's Supabase client sends after the patient signs
+ * in: an ES256 session token from the local stack's auth stand-in. The one
+ * place that says how the tests authenticate.
  */
-export async function userAccessToken(
-  secret: string = LOCAL_JWT_SECRET,
-): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return await new SignJWT({ role: "authenticated" })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject(crypto.randomUUID())
-    .setAudience("authenticated")
-    .setIssuedAt(now)
-    .setExpirationTime(now + 3600)
-    .sign(new TextEncoder().encode(secret));
+export async function userAccessToken(stack: LocalStack): Promise<string> {
+  return (await stack.signIn()).access_token;
 }
 
 /** The app's Supabase client for `url`, sending `token` as the user's session. */
 export function appSupabase(
-  stack: Pick<LocalStack, "anonKey">,
+  stack: Pick<LocalStack, "publishableKey">,
   url: string,
   token: string,
 ) {
-  return createClient(url, stack.anonKey, {
+  return createClient(url, stack.publishableKey, {
     global: { headers: { Authorization: `Bearer ${token}` } },
     auth: {
       persistSession: false,
@@ -57,7 +45,7 @@ export async function appClient(
   stack: LocalStack,
   options: HealthNavClientOptions & { url?: string; token?: string } = {},
 ): Promise<HealthNavClient> {
-  const token = options.token ?? await userAccessToken();
+  const token = options.token ?? await userAccessToken(stack);
   return createHealthNavClient(
     appSupabase(stack, options.url ?? stack.url, token),
     options,
