@@ -10,7 +10,11 @@ import type { FieldError } from "../../../pkg/mod.js";
 import { hasDuplicateKey } from "./duplicate_keys.ts";
 import { isAcceptedInlineImage } from "./inline_image.ts";
 import { pathSegments, valueAt } from "./json_paths.ts";
-import { ALLOWED_BUCKET, type FunctionSlug } from "./verdicts.ts";
+import {
+  ALLOWED_BUCKET,
+  CLIENT_VARIANTS,
+  type FunctionSlug,
+} from "./verdicts.ts";
 
 /** A body and what the schema side read from it. */
 export interface Judged {
@@ -30,6 +34,8 @@ const DEFAULT_ENDPOINTS: Record<FunctionSlug, string> = {
   "sagemaker-risk-score": "patient-risk-scorer",
 };
 
+const ASYNC_IMAGE_ENDPOINT = "medical-image-classifier-async";
+
 const at = (error: FieldError, judged: Judged) =>
   valueAt(judged.value, pathSegments(error.path));
 const field = (error: FieldError, name: string) =>
@@ -44,11 +50,22 @@ export const EXCEPTION_CHECKS: Record<string, Check> = {
   duplicate_keys: (error, judged) =>
     error.path === "" && error.code === "invalid_json" &&
     hasDuplicateKey(judged.text),
+  // The judging gateway lists no extra endpoints: only the default passes,
+  // and for an asynchronous request only the asynchronous endpoint.
   endpoint_allow_list: (error, judged) => {
     const name = at(error, judged);
+    const asynchronous =
+      (judged.value as Record<string, unknown> | null)?.async === true;
+    const allowed = asynchronous
+      ? ASYNC_IMAGE_ENDPOINT
+      : DEFAULT_ENDPOINTS[judged.slug];
     return field(error, "endpoint") && error.code === "not_allowed" &&
-      typeof name === "string" && !name.startsWith("medical-") &&
-      name !== DEFAULT_ENDPOINTS[judged.slug];
+      typeof name === "string" && name !== allowed;
+  },
+  variant_allow_list: (error, judged) => {
+    const name = at(error, judged);
+    return field(error, "variant") && error.code === "not_allowed" &&
+      typeof name === "string" && !CLIENT_VARIANTS.includes(name);
   },
   diastolic_below_systolic: (error, judged) => {
     const patient = valueAt(

@@ -19,14 +19,22 @@ export type FunctionSlug = typeof FUNCTIONS[number];
 /** The bucket the bad-input table's stack allows (its STACK_ENV). */
 export const ALLOWED_BUCKET = "healthnav-images";
 
+/** The variants the judging gateway lets clients choose. */
+export const CLIENT_VARIANTS = ["model-v1", "model-v2"];
+
+/** The signed-in caller the bodies are judged for. */
+const CALLER_ID = "differential-caller";
+
 /**
  * The gateway judging the corpus: the defaults, the bad-input table's bucket
- * allow-list, and asynchronous analysis on (so its rules are exercised).
- * The secret is a fixed test value; it signs nothing here.
+ * allow-list, the local stack's client variants, and asynchronous analysis
+ * on (so its rules are exercised). The secret is a fixed test value; it
+ * signs nothing here.
  */
 export const GATEWAY_SETTINGS = {
   region: "us-east-1",
   allowedBuckets: [ALLOWED_BUCKET],
+  clientVariants: CLIENT_VARIANTS,
   asyncInference: {
     resultSecret: "differential-test-secret-0123456789abcdef",
   },
@@ -79,5 +87,5 @@ export function gatewayJudge(): (
   bytes: Uint8Array,
 ) => FieldError[] {
   const gateway = new Gateway(GATEWAY_SETTINGS);
-  return (slug, bytes) => gateway.validateRequest(slug, bytes);
+  return (slug, bytes) => gateway.validateRequest(slug, bytes, CALLER_ID);
 }

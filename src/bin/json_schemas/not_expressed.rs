@@ -37,7 +37,11 @@ pub fn not_expressed(function: ModelFunction) -> Vec<NotExpressed> {
         ),
         rule(
             "endpoint_allow_list",
-            "endpoint must also be the function's default endpoint or match the deployment's SAGEMAKER_ALLOWED_ENDPOINTS (default medical-*).",
+            "endpoint must be the function's default endpoint or one the deployment lists for the function (SAGEMAKER_TRIAGE_ALLOWED_ENDPOINTS and its siblings; none by default).",
+        ),
+        rule(
+            "variant_allow_list",
+            "variant must be one the deployment lets clients choose (SAGEMAKER_CLIENT_VARIANTS; none by default), and never a sticky variant of weight 0.",
         ),
     ];
     match function {
@@ -57,11 +61,11 @@ pub fn not_expressed(function: ModelFunction) -> Vec<NotExpressed> {
             ),
             rule(
                 "bucket_allow_list",
-                "An s3:// bucket must be in the deployment's IMAGE_S3_ALLOWED_BUCKETS, when set.",
+                "An s3:// bucket must be in the deployment's IMAGE_S3_ALLOWED_BUCKETS (none by default), and its key under IMAGE_S3_KEY_PREFIX with the caller's id, when set.",
             ),
             rule(
                 "async_enabled",
-                "\"async\": true needs a deployment with ASYNC_RESULT_SECRET set.",
+                "\"async\": true needs a deployment with ASYNC_RESULT_SECRET set, and a signed-in caller.",
             ),
         ]),
     }
