@@ -50,6 +50,9 @@ async function boot() {
     {
       region: config?.region ?? "us-east-1",
       endpointUrl: config?.endpointUrl ?? undefined,
+      allowedBuckets: config?.allowedBuckets?.length
+        ? config.allowedBuckets
+        : undefined,
     },
     { region: config?.region ?? "us-east-1" },
     { region: "us-east-1" },

@@ -37,6 +37,11 @@ export interface DemoPageOptions {
   functionsUrl?: string;
   /** True when the models are the local non-clinical stand-ins: the page shows a banner. */
   nonClinicalStandIn?: boolean;
+  /**
+   * The S3 buckets the functions accept `image_data` from, so the page's own
+   * validation agrees with the server's. Default none.
+   */
+  allowedBuckets?: string[];
   /** Region the gateway signs for; the page signs its demo request for it. Default us-east-1. */
   region?: string;
   /**
@@ -51,6 +56,7 @@ export interface DemoPageOptions {
 export interface DemoConfig {
   anonKey: string;
   accessToken: string;
+  allowedBuckets: string[];
   functionsUrl: string;
   nonClinicalStandIn: boolean;
   region: string;
@@ -75,6 +81,7 @@ export function createDemoPageHandler(options: DemoPageOptions): StaticHandler {
       const config: DemoConfig = {
         anonKey: options.anonKey,
         accessToken: await options.accessToken(),
+        allowedBuckets: options.allowedBuckets ?? [],
         functionsUrl: options.functionsUrl?.replace(/\/+$/, "") ??
           `${url.origin}/functions/v1`,
         nonClinicalStandIn: options.nonClinicalStandIn ?? false,

@@ -56,6 +56,7 @@ const stack = await startLocalStack({
 demoPage = createDemoPageHandler({
   anonKey: stack.anonKey,
   accessToken: async () => (await stack.signIn()).access_token,
+  allowedBuckets: stack.functionsEnv.IMAGE_S3_ALLOWED_BUCKETS?.split(","),
   nonClinicalStandIn: true,
   region: LOCAL_REGION,
   endpointUrl: stack.standIn.url,

@@ -21,6 +21,7 @@ import { showSignedRequest, signedRequestText } from "./signed.js";
  * @typedef {object} DemoConfig
  * @property {string} anonKey the project's public key, sent as `apikey`
  * @property {string} accessToken a signed-in demo patient's token
+ * @property {string[]} [allowedBuckets] buckets the functions accept s3:// images from
  * @property {string} functionsUrl
  * @property {boolean} nonClinicalStandIn
  * @property {string} region

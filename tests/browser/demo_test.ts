@@ -46,6 +46,7 @@ interface SeenRequest {
   method: string;
   url: string;
   authorization: string | undefined;
+  apikey: string | undefined;
 }
 
 Deno.test({
@@ -65,6 +66,8 @@ Deno.test({
     });
     serveDemo = createDemoPageHandler({
       anonKey: stack.anonKey,
+      accessToken: async () => (await stack.signIn()).access_token,
+      allowedBuckets: ["bucket"],
       nonClinicalStandIn: true,
       region: LOCAL_REGION,
       endpointUrl: stack.standIn.url,
@@ -88,6 +91,7 @@ Deno.test({
             method: request.method(),
             url: request.url(),
             authorization: request.headers()["authorization"],
+            apikey: request.headers()["apikey"],
           });
         }
       });
@@ -143,6 +147,15 @@ Deno.test({
           );
           assert.equal(config.anonKey, stack.anonKey);
           assert.notEqual(config.anonKey, stack.serviceRoleKey);
+          // A signed-in demo patient's session: an ES256 token with a sub.
+          const claims = JSON.parse(atob(
+            config.accessToken.split(".")[1].replace(/-/g, "+").replace(
+              /_/g,
+              "/",
+            ),
+          ));
+          assert.equal(claims.sub, stack.patients[0].id);
+          assert.equal(claims.role, "authenticated");
         },
       );
 
@@ -238,7 +251,11 @@ Deno.test({
 
         assert.equal(seen.length, 1);
         assert.equal(seen[0].method, "POST");
-        assert.equal(seen[0].authorization, `Bearer ${stack.anonKey}`);
+        assert.match(
+          seen[0].authorization ?? "",
+          /^Bearer eyJhbGciOiJFUzI1NiIs/,
+        );
+        assert.equal(seen[0].apikey, stack.anonKey);
         const body = await response.json();
         assert.equal(body.risk_level, "moderate");
         assert.equal(
@@ -540,10 +557,11 @@ async function postJson(
   slug: string,
   body: unknown,
 ): Promise<{ status: number; json: Record<string, unknown> }> {
+  const token = (await stack.signIn()).access_token;
   const response = await fetch(`${stack.url}/functions/v1/${slug}`, {
     method: "POST",
     headers: {
-      authorization: `Bearer ${stack.anonKey}`,
+      authorization: `Bearer ${token}`,
       "content-type": "application/json",
     },
     body: JSON.stringify(body),

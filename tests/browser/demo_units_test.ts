@@ -9,10 +9,7 @@
 
 import assert from "node:assert/strict";
 import { Gateway, signAwsRequest } from "../../pkg/mod.js";
-import {
-  createDemoPageHandler,
-  demoPageHandler,
-} from "../../local/demo_page.ts";
+import { createDemoPageHandler } from "../../local/demo_page.ts";
 import {
   bytesToBase64,
   encodeJson,
@@ -33,7 +30,11 @@ import {
 } from "../../demo/lib/format.js";
 import { DEMO_CREDENTIALS, signedRequestText } from "../../demo/lib/signed.js";
 
-const gateway = new Gateway({ region: "us-east-1" });
+// As the page builds it from config.json: the deployment's buckets.
+const gateway = new Gateway({
+  region: "us-east-1",
+  allowedBuckets: ["scans-bucket"],
+});
 
 Deno.test("numberField: empty is left out, numbers parse, text stays text", () => {
   assert.equal(numberField(""), undefined);
@@ -255,6 +256,8 @@ Deno.test("the demo signed request carries a SigV4 signature, never the secret",
 Deno.test("demo page handler: config.json, files, CSP, nothing else", async () => {
   const handler = createDemoPageHandler({
     anonKey: "anon-key",
+    accessToken: () => Promise.resolve("session-token"),
+    allowedBuckets: ["bucket"],
     nonClinicalStandIn: true,
     region: "eu-west-1",
     endpointUrl: "http://127.0.0.1:54329",
@@ -267,6 +270,8 @@ Deno.test("demo page handler: config.json, files, CSP, nothing else", async () =
   assert.equal(config.headers.get("cache-control"), "no-store");
   assert.deepEqual(await config.json(), {
     anonKey: "anon-key",
+    accessToken: "session-token",
+    allowedBuckets: ["bucket"],
     functionsUrl: "http://127.0.0.1:9999/functions/v1",
     nonClinicalStandIn: true,
     region: "eu-west-1",
@@ -309,6 +314,7 @@ Deno.test("demo page handler: config.json, files, CSP, nothing else", async () =
 
   const elsewhere = createDemoPageHandler({
     anonKey: "k",
+    accessToken: () => Promise.resolve("t"),
     functionsUrl: "https://abc.supabase.co/functions/v1/",
   });
   const other = await elsewhere(new Request("http://127.0.0.1:9999/"));
@@ -325,9 +331,12 @@ Deno.test("demo page handler: config.json, files, CSP, nothing else", async () =
     "https://abc.supabase.co/functions/v1",
   );
 
-  assert.throws(() => createDemoPageHandler({ anonKey: "" }), TypeError);
-  assert.equal(
-    await demoPageHandler(new Request("http://127.0.0.1/demo/config.json")),
-    null,
+  assert.throws(
+    () =>
+      createDemoPageHandler({
+        anonKey: "",
+        accessToken: () => Promise.resolve("t"),
+      }),
+    TypeError,
   );
 });
