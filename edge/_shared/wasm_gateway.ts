@@ -30,7 +30,7 @@ export type {
   Invocation,
   NormalizedResult,
   UpstreamResponse,
-} from "../../pkg/mod.js";
+} from "../../pkg/mod.d.ts";
 
 /** Bumped each time the instance is replaced. */
 let instanceGeneration = 0;
