@@ -15,7 +15,8 @@ export interface CreatedContainer {
   image: string;
   env: string[];
   binds: string[];
-  entrypoint: string[];
+  /** Entrypoint and command, as one list. */
+  command: string[];
 }
 
 /** A running stand-in. */
@@ -61,7 +62,7 @@ export function startDockerEngine(): DockerEngine {
           image: body.Image,
           env: body.Env ?? [],
           binds: body.HostConfig?.Binds ?? [],
-          entrypoint: body.Entrypoint ?? [],
+          command: [...(body.Entrypoint ?? []), ...(body.Cmd ?? [])],
         };
         created.push(container);
         onCreated(container);
