@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# `deno task test`: everything, in the order a failure is cheapest to read.
-# Rust (fmt, clippy, tests) → pkg/ and bench/floor/pkg/ freshness → Deno (fmt, lint, check, tests)
-# on the current Deno and on Supabase's Deno 2.1 → the browser test.
+# Every test, in the order a failure is cheapest to read: Rust (fmt, clippy,
+# tests) → pkg/ freshness → Deno (fmt, lint, check, tests) → the real Supabase
+# CLI → infra → the app's client → soak, bench smoke, browser, fuzz → the Deno
+# suite again on Supabase's Deno 2.1. Run it through ./healthnav test, which
+# installs the tools first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Everything below must be present: a missing tool fails the run, it never skips a step.
 missing=()
-command -v cargo >/dev/null || missing+=("Rust: https://rustup.rs")
+command -v deno >/dev/null || missing+=("deno")
+command -v cargo >/dev/null || missing+=("cargo (Rust: https://rustup.rs)")
 command -v wasm-pack >/dev/null || missing+=("wasm-pack")
-command -v wasm-bindgen >/dev/null || missing+=("wasm-bindgen CLI")
-[ -x tools/binaryen/node_modules/.bin/wasm-opt ] || missing+=("binaryen")
+command -v wasm-bindgen >/dev/null || missing+=("wasm-bindgen")
+command -v chromium >/dev/null || missing+=("chromium")
+[ -x tools/binaryen/node_modules/.bin/wasm-opt ] || missing+=("binaryen (tools/binaryen)")
+[ -x "${HEALTHNAV_DENO_SUPABASE:-}" ] || missing+=("HEALTHNAV_DENO_SUPABASE (Deno 2.1.4)")
+[ -x "${HEALTHNAV_SUPABASE_CLI:-}" ] || missing+=("HEALTHNAV_SUPABASE_CLI (supabase CLI)")
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "test: missing ${missing[*]}; installing with scripts/install_tools.sh" >&2
-  eval "$(bash scripts/install_tools.sh)"
+  printf 'test: missing %s\n' "${missing[@]}" >&2
+  echo "test: run ./healthnav test, which installs them (scripts/install_tools.sh test)" >&2
+  exit 1
 fi
+supabase_deno="$HEALTHNAV_DENO_SUPABASE"
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -42,13 +51,16 @@ fi
 step "deno fmt, lint, check ($(deno --version | head -1))"
 deno fmt --check
 deno lint
-deno check edge/ local/ tests/deno/ demo/ tests/browser/ bench/ soak/
+deno check edge/ local/ tests/deno/ tests/supabase_cli/ demo/ tests/browser/ bench/ soak/
 
 run_deno_tests() {
   "$1" test --allow-net=127.0.0.1 --allow-env --allow-read --allow-write=tests/artifacts --allow-run tests/deno/
 }
 step "deno test ($(deno --version | head -1))"
 run_deno_tests deno
+
+step "the real Supabase CLI: deploy to a Management API stand-in, the uploaded tree on Deno 2.1.4, serve's mounts"
+deno test -A tests/supabase_cli/
 
 step "infra/healthnav.yaml: cfn-lint, static checks, moto deploy, gateway as the template's IAM user"
 bash scripts/test_infra.sh
@@ -69,13 +81,8 @@ deno test -A tests/browser/
 step "fuzz, short (5 s per target; fuzz/run.sh 300 for a long run)"
 bash fuzz/run.sh 5
 
-supabase_deno="${HEALTHNAV_DENO_SUPABASE:-}"
-if [ -n "$supabase_deno" ] && [ -x "$supabase_deno" ]; then
-  step "deno test ($("$supabase_deno" --version | head -1), as on Supabase)"
-  # Deno 2.1 reads extra CA certificates only from DENO_CERT.
-  export DENO_CERT="${DENO_CERT:-${SSL_CERT_FILE:-}}"
-  run_deno_tests "$supabase_deno"
-  "$supabase_deno" run --allow-net=127.0.0.1 --allow-env --allow-read soak/run.ts --requests 2000 --max-rss-growth-mib 128
-else
-  echo "skipping Deno 2.1: set HEALTHNAV_DENO_SUPABASE or run via .ci/run" >&2
-fi
+step "deno test ($("$supabase_deno" --version | head -1), as on Supabase)"
+# Deno 2.1 reads extra CA certificates only from DENO_CERT.
+export DENO_CERT="${DENO_CERT:-${SSL_CERT_FILE:-}}"
+run_deno_tests "$supabase_deno"
+"$supabase_deno" run --allow-net=127.0.0.1 --allow-env --allow-read soak/run.ts --requests 2000 --max-rss-growth-mib 128

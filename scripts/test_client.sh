@@ -11,7 +11,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 for tool in cargo deno node npm git; do
   command -v "$tool" >/dev/null || {
-    echo "test_client: $tool is missing (deno task test installs what it needs)" >&2
+    echo "test_client: $tool is missing (./healthnav test installs what it needs)" >&2
     exit 1
   }
 done

@@ -19,25 +19,17 @@ wanted="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$wanted" ]; then
   say "installing cfn-lint, moto[server] and pytest ($REQUIREMENTS) into $VENV"
   rm -rf "$VENV"
-  if ! python3 -m venv "$VENV" 2>/dev/null; then
-    # Debian's python3 has no venv module without python3-venv.
-    if [ "$(id -u)" = 0 ]; then
-      say "installing python3-venv from Debian's packages"
-      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv) >&2
-      rm -rf "$VENV"
-      python3 -m venv "$VENV"
-    else
-      say "python3 cannot make a venv: run 'sudo apt-get install -y python3-venv'"
-      exit 1
-    fi
+  if ! python3 -m venv "$VENV"; then
+    say "python3 cannot make a venv (./healthnav test installs Debian's python3-venv)"
+    exit 1
   fi
   "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS" >&2
   echo "$wanted" >"$STAMP"
 fi
 
 if ! command -v deno >/dev/null; then
-  say "deno is missing; installing the project's tools with scripts/install_tools.sh"
-  eval "$(bash scripts/install_tools.sh)"
+  say "deno is missing (./healthnav test installs it)"
+  exit 1
 fi
 
 echo "cfn-lint $("$VENV/bin/cfn-lint" --version | cut -d' ' -f2) infra/healthnav.yaml"

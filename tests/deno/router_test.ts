@@ -220,8 +220,20 @@ const REJECTED: RejectCase[] = [
     code: "UNAUTHORIZED_LEGACY_JWT",
   },
   {
-    name: "ES256: signed by another project's key with the same kid shape",
+    name: "ES256: signed by another project's key (its kid is not in the JWKS)",
     auth: async () => `Bearer ${await session(user, OTHER_KEY)}`,
+    code: "UNAUTHORIZED_ASYMMETRIC_JWT",
+  },
+  {
+    name: "ES256: the project's key, but a kid the JWKS does not list",
+    auth: async () =>
+      `Bearer ${await session(user, { ...KEY, kid: crypto.randomUUID() })}`,
+    code: "UNAUTHORIZED_ASYMMETRIC_JWT",
+  },
+  {
+    name: "ES256: another project's key claiming this project's kid",
+    auth: async () =>
+      `Bearer ${await session(user, { ...OTHER_KEY, kid: KEY.kid })}`,
     code: "UNAUTHORIZED_ASYMMETRIC_JWT",
   },
   {

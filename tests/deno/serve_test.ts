@@ -7,6 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { LOCAL_JWT_SECRET } from "../../local/local_keys.ts";
+import {
+  generateSigningKey,
+  publicJwks,
+  signWithKey,
+} from "../../local/supabase_auth/signing_key.ts";
 
 const SERVE = new URL("../../local/serve.ts", import.meta.url).pathname;
 
@@ -57,19 +62,75 @@ Deno.test("serve refuses to start without a JWT secret of the operator's own", a
   }
 });
 
+/** Starts serve and resolves to its base URL once it listens. */
+async function listening(
+  child: Deno.ChildProcess,
+): Promise<{ base: string; reader: ReadableStreamDefaultReader<string> }> {
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let printed = "";
+  while (!/http:\/\/127\.0\.0\.1:\d+/.test(printed)) {
+    const { value, done } = await reader.read();
+    assert.ok(!done, "serve exited before listening");
+    printed += value;
+  }
+  return { base: printed.match(/http:\/\/127\.0\.0\.1:\d+/)![0], reader };
+}
+
+Deno.test("an ES256 session token from the JWKS in SUPABASE_JWKS reaches the function, which verifies it too", async () => {
+  const projectKey = await generateSigningKey();
+  const child = serve({
+    SUPABASE_JWT_SECRET: "a-project-secret-that-is-long-enough-1234",
+    SUPABASE_JWKS: JSON.stringify(publicJwks(projectKey)),
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE01",
+    AWS_SECRET_ACCESS_KEY: "not-used-the-request-is-refused-first",
+  });
+  const { base, reader } = await listening(child);
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      sub: "0f1e2d3c-patient",
+      role: "authenticated",
+      aud: "authenticated",
+      exp: now + 600,
+    };
+    const call = async (token: string) => {
+      const res = await fetch(`${base}/functions/v1/sagemaker-triage`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ symptoms: [] }),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    // The function's own answer: the caller passed both checks and the
+    // body is judged (no model is called for an invalid body).
+    const accepted = await call(await signWithKey(projectKey, claims));
+    assert.equal(accepted.status, 422);
+    assert.equal(accepted.body.code, "validation_failed");
+
+    const stranger = await generateSigningKey();
+    const refused = await call(
+      await signWithKey({ ...stranger, kid: projectKey.kid }, claims),
+    );
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.code, "UNAUTHORIZED_ASYMMETRIC_JWT");
+  } finally {
+    await reader.cancel();
+    child.kill("SIGTERM");
+    await child.status;
+    await child.stderr.cancel();
+  }
+});
+
 Deno.test("serve starts on the operator's secret and answers on loopback names only", async () => {
   const child = serve({
     SUPABASE_JWT_SECRET: "a-project-secret-that-is-long-enough-1234",
   });
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const { base, reader } = await listening(child);
   try {
-    let printed = "";
-    while (!/http:\/\/127\.0\.0\.1:\d+/.test(printed)) {
-      const { value, done } = await reader.read();
-      assert.ok(!done, "serve exited before listening");
-      printed += value;
-    }
-    const base = printed.match(/http:\/\/127\.0\.0\.1:\d+/)![0];
     const health = await fetch(`${base}/health`);
     assert.equal(health.status, 200);
     await health.body?.cancel();
