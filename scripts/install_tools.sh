@@ -82,6 +82,10 @@ deno_is() { # binary, version
   "$1" --version | grep -q "^deno $2 "
 }
 
+supabase_cli_is() { # binary, version
+  [ "$("$1" --version 2>/dev/null)" = "$2" ]
+}
+
 # --- dev: Deno ------------------------------------------------------------
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
 npm_install "$TOOLS/deno-current" "deno@$DENO_CURRENT_VERSION" \
@@ -93,7 +97,7 @@ echo "export PATH=\"$TOOLS/deno-current/node_modules/deno:\$PATH\""
 npm_install "$TOOLS/deno-2.1" "deno@$DENO_SUPABASE_VERSION" \
   deno_is "$TOOLS/deno-2.1/node_modules/deno/deno" "$DENO_SUPABASE_VERSION"
 npm_install "$TOOLS/supabase-cli" "supabase@$SUPABASE_CLI_VERSION" \
-  grep -qx "$SUPABASE_CLI_VERSION" <("$TOOLS/supabase-cli/node_modules/.bin/supabase" --version)
+  supabase_cli_is "$TOOLS/supabase-cli/node_modules/.bin/supabase" "$SUPABASE_CLI_VERSION"
 
 # A C toolchain links the Rust tools' build scripts; curl fetches rustup.
 debian_missing=()
@@ -109,13 +113,15 @@ if ! command -v rustup >/dev/null && [ -x "$HOME/.cargo/bin/rustup" ]; then
   echo "export PATH=\"\$HOME/.cargo/bin:\$PATH\""
 fi
 if ! command -v rustup >/dev/null; then
-  say "installing Rust $RUST_VERSION with rustup (https://sh.rustup.rs)"
+  say "installing Rust $RUST_VERSION with rustup (rustup-init from static.rust-lang.org)"
   rustup_init=$(mktemp)
-  if ! curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs -o "$rustup_init"; then
+  rustup_url="https://static.rust-lang.org/rustup/dist/$(uname -m)-unknown-linux-gnu/rustup-init"
+  if ! curl --proto '=https' --tlsv1.2 -sSf "$rustup_url" -o "$rustup_init"; then
     say "could not download rustup: install Rust $RUST_VERSION or later (https://rustup.rs), then run this again"
     exit 1
   fi
-  quietly sh "$rustup_init" -y --no-modify-path --profile minimal \
+  chmod +x "$rustup_init"
+  quietly "$rustup_init" -y --no-modify-path --profile minimal \
     --default-toolchain "$RUST_VERSION" --component rustfmt,clippy
   rm -f "$rustup_init"
   export PATH="$HOME/.cargo/bin:$PATH"
