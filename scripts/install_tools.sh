@@ -114,7 +114,8 @@ if ! command -v rustup >/dev/null && [ -x "$HOME/.cargo/bin/rustup" ]; then
 fi
 if ! command -v rustup >/dev/null; then
   say "installing Rust $RUST_VERSION with rustup (rustup-init from static.rust-lang.org)"
-  rustup_init=$(mktemp)
+  # rustup-init knows what it is by its file name.
+  rustup_init="$(mktemp -d)/rustup-init"
   rustup_url="https://static.rust-lang.org/rustup/dist/$(uname -m)-unknown-linux-gnu/rustup-init"
   if ! curl --proto '=https' --tlsv1.2 -sSf "$rustup_url" -o "$rustup_init"; then
     say "could not download rustup: install Rust $RUST_VERSION or later (https://rustup.rs), then run this again"
@@ -123,7 +124,7 @@ if ! command -v rustup >/dev/null; then
   chmod +x "$rustup_init"
   quietly "$rustup_init" -y --no-modify-path --profile minimal \
     --default-toolchain "$RUST_VERSION" --component rustfmt,clippy
-  rm -f "$rustup_init"
+  rm -rf "$(dirname "$rustup_init")"
   export PATH="$HOME/.cargo/bin:$PATH"
   echo "export PATH=\"\$HOME/.cargo/bin:\$PATH\""
 fi
