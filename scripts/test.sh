@@ -23,6 +23,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 1
 fi
 supabase_deno="$HEALTHNAV_DENO_SUPABASE"
+# Deno 2.1 (which the Supabase CLI tests also run) reads extra CA
+# certificates only from DENO_CERT; newer Denos read SSL_CERT_FILE too.
+if [ -z "${DENO_CERT:-}" ] && [ -n "${SSL_CERT_FILE:-}" ]; then
+  export DENO_CERT="$SSL_CERT_FILE"
+fi
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -82,7 +87,5 @@ step "fuzz, short (5 s per target; fuzz/run.sh 300 for a long run)"
 bash fuzz/run.sh 5
 
 step "deno test ($("$supabase_deno" --version | head -1), as on Supabase)"
-# Deno 2.1 reads extra CA certificates only from DENO_CERT.
-export DENO_CERT="${DENO_CERT:-${SSL_CERT_FILE:-}}"
 run_deno_tests "$supabase_deno"
 "$supabase_deno" run --allow-net=127.0.0.1 --allow-env --allow-read soak/run.ts --requests 2000 --max-rss-growth-mib 128
