@@ -11,6 +11,7 @@ import { createChipGroup } from "./lib/chips.js";
 import { byId, part } from "./lib/dom.js";
 import { humanize, percent } from "./lib/format.js";
 import { setupPanel } from "./lib/panel.js";
+import { DEMO_CREDENTIALS } from "./lib/signed.js";
 import { buildPanels } from "./lib/panel_template.js";
 import {
   bytesToBase64,
@@ -43,7 +44,7 @@ try {
 async function boot() {
   const config = await loadConfig();
   // Dynamic, so a failure to load the wasm is shown on the page.
-  const { Gateway, signAwsRequest } = await import("../pkg/mod.js");
+  const { Gateway } = await import("../pkg/mod.js");
   // The deployment's settings when the page knows them; a setting the wasm
   // refuses falls back to the defaults rather than leaving the page dead.
   const candidates = [
@@ -57,20 +58,37 @@ async function boot() {
     { region: config?.region ?? "us-east-1" },
     { region: "us-east-1" },
   ];
-  let gateway = null;
-  let region = "us-east-1";
+  /** @type {PanelContext["gateways"] | null} */
+  let gateways = null;
   for (const settings of candidates) {
     try {
-      gateway = new Gateway(settings);
-      region = settings.region;
+      // One gateway per function, as each function builds its own; the
+      // demo credentials sign the request the page shows.
+      gateways = {
+        "sagemaker-triage": new Gateway(
+          settings,
+          "sagemaker-triage",
+          DEMO_CREDENTIALS,
+        ),
+        "sagemaker-image-analysis": new Gateway(
+          settings,
+          "sagemaker-image-analysis",
+          DEMO_CREDENTIALS,
+        ),
+        "sagemaker-risk-score": new Gateway(
+          settings,
+          "sagemaker-risk-score",
+          DEMO_CREDENTIALS,
+        ),
+      };
       break;
     } catch (error) {
       console.warn("gateway settings refused", settings, error);
     }
   }
-  if (!gateway) throw new Error("the gateway module refused every setting");
+  if (!gateways) throw new Error("the gateway module refused every setting");
   /** @type {PanelContext} */
-  const context = { gateway, sign: signAwsRequest, config, region };
+  const context = { gateways, config };
 
   if (config?.nonClinicalStandIn) {
     byId("stand-in-banner", HTMLElement).hidden = false;
@@ -143,8 +161,7 @@ function setupTriage(context) {
 
   setupPanel(context, {
     section,
-    fn: "triage",
-    slug: "sagemaker-triage",
+    fn: "sagemaker-triage",
     collect: () =>
       triagePayload({
         symptoms: symptoms.values(),
@@ -243,8 +260,7 @@ function setupImage(context) {
 
   setupPanel(context, {
     section,
-    fn: "image-analysis",
-    slug: "sagemaker-image-analysis",
+    fn: "sagemaker-image-analysis",
     collect: () =>
       imagePayload({
         imageData: fileRadio.checked
@@ -322,8 +338,7 @@ function setupRisk(context) {
 
   setupPanel(context, {
     section,
-    fn: "risk-score",
-    slug: "sagemaker-risk-score",
+    fn: "sagemaker-risk-score",
     collect: () =>
       riskPayload({
         numbers: Object.fromEntries(

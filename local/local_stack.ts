@@ -14,7 +14,7 @@ import {
   runtimeDeps,
 } from "../edge/_shared/edge_function.ts";
 import { combineSinks, emfSink } from "../edge/_shared/metrics.ts";
-import type { FunctionName } from "../edge/_shared/wasm_gateway.ts";
+import { FUNCTION_NAMES } from "../edge/_shared/functions.ts";
 import { GatewayJwtVerifier } from "./gateway_jwt.ts";
 import {
   LOCAL_JWT_SECRET,
@@ -44,13 +44,6 @@ import {
   publicJwks,
 } from "./supabase_auth/signing_key.ts";
 
-/** The three functions by Supabase slug. */
-export const FUNCTION_SLUGS: Record<string, FunctionName> = {
-  "sagemaker-triage": "triage",
-  "sagemaker-image-analysis": "image-analysis",
-  "sagemaker-risk-score": "risk-score",
-};
-
 /** The guide's example bucket (`s3://bucket/image.jpg`), allowed so its test call works. */
 export const GUIDE_BUCKET = "bucket";
 /** The stand-in's second triage endpoint, a raw XGBoost container. */
@@ -59,9 +52,7 @@ export const STAND_IN_XGBOOST_TRIAGE = "medical-triage-xgboost";
 /** Builds the functions with the given deps (env, fetch, clock, log). */
 export function createFunctions(deps: EdgeDeps): Record<string, EdgeFunction> {
   return Object.fromEntries(
-    Object.entries(FUNCTION_SLUGS).map((
-      [slug, name],
-    ) => [slug, createEdgeFunction(name, deps)]),
+    FUNCTION_NAMES.map((name) => [name, createEdgeFunction(name, deps)]),
   );
 }
 

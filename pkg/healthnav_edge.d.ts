@@ -1,10 +1,8 @@
 /* tslint:disable */
 /* eslint-disable */
 
-/** A function by short name or Supabase slug. */
-export type FunctionName =
-| "triage" | "image-analysis" | "risk-score"
-| "sagemaker-triage" | "sagemaker-image-analysis" | "sagemaker-risk-score";
+/** A function, by its Supabase slug. */
+export type FunctionName = "sagemaker-triage" | "sagemaker-image-analysis" | "sagemaker-risk-score";
 
 /** Gateway settings, usually read from env by the edge shim. */
 export interface GatewaySettings {
@@ -42,8 +40,8 @@ export interface GatewaySettings {
     };
     /**
      * Sticky A/B weights, e.g. ["model-v1:50", "model-v2:50"]: a caller id given
-     * to buildInvocation/prepareInvocation always reaches the same variant when
-     * the request names none. Off when unset.
+     * to prepare always reaches the same variant when the request names none.
+     * Off when unset.
      */
     stickyVariants?: string[];
 }
@@ -55,18 +53,22 @@ export interface AwsCredentials {
     sessionToken?: string;
 }
 
-/** An unsigned SageMaker InvokeEndpoint request. */
+/** A SageMaker InvokeEndpoint(Async) call, built and ready to sign. */
 export interface Invocation {
     endpoint: string;
     variant: string | null;
     method: "POST";
     url: string;
-    /** Lower-case header names, to be signed and sent. */
+    /** Lower-case header names, sent with every attempt (unsigned: signAttempt adds the signature). */
     headers: [string, string][];
     body: Uint8Array;
-    /** For a batch: the slot plan to pass to normalizeBatchResponse. */
+    /** SHA-256 of body, hex; null for a large body: hash it natively before signAttempt. */
+    payloadSha256: string | null;
+    /** The headers that sign the first attempt at prepare's timeMs (null when payloadSha256 is). */
+    firstAttemptSignature: [string, string][] | null;
+    /** For a batch: the slot plan to pass to normalizeBatch. */
     batch: BatchPlan | null;
-    /** InvokeEndpointAsync: read the answer with acceptAsyncResponse. */
+    /** InvokeEndpointAsync: read the answer with acceptAsync. */
     async: boolean;
     /** The model reads its input from S3 (an s3:// image): equal bodies may not be equal inputs. */
     inputInS3: boolean;
@@ -93,7 +95,7 @@ export interface UpstreamDetails {
 export interface HealthNavError extends Error {
     name: "HealthNavError";
     /** Stable machine code, e.g. "validation_failed" or "throttled". */
-    code: string;
+    code: ErrorCode;
     /** HTTP status for the client. */
     status: number;
     /** Whether sending the same request again is safe. */
@@ -179,7 +181,7 @@ export interface BatchSlot {
     errors?: FieldError[];
 }
 
-/** Where each patient of a batch went; pass it back to normalizeBatchResponse. */
+/** Where each patient of a batch went; pass it back to normalizeBatch. */
 export interface BatchPlan {
     slots: BatchSlot[];
     /** True when the slots list fewer errors than were found (at most 100 in all). */
@@ -196,6 +198,17 @@ export interface BatchResult {
     results: BatchSlotResult[];
     /** True when the refused slots list fewer errors than were found (at most 100 in all). */
     truncated?: boolean;
+}
+
+
+
+/** One row of the error-code table. */
+export interface ErrorCodeInfo {
+    code: ErrorCode;
+    /** The HTTP status a client gets with this code. */
+    status: number;
+    /** Whether sending the same request again is safe and may succeed. */
+    retryable: boolean;
 }
 
 
@@ -220,9 +233,51 @@ export interface AsyncResultLocation {
 }
 
 
+/** Every stable code the gateway answers with (see errorCodeTable). */
+export type ErrorCode =
+| "validation_failed"
+| "invalid_json"
+| "empty_body"
+| "body_too_large"
+| "method_not_allowed"
+| "unsupported_media_type"
+| "client_closed_request"
+| "unauthorized"
+| "invalid_jwt"
+| "expired_jwt"
+| "sign_in_required"
+| "auth_unavailable"
+| "gateway_busy"
+| "async_not_enabled"
+| "missing_async_id"
+| "unknown_async_id"
+| "async_id_expired"
+| "throttled"
+| "model_not_ready"
+| "model_timeout"
+| "model_rejected_input"
+| "model_error"
+| "invalid_model_output"
+| "sagemaker_internal_failure"
+| "sagemaker_unavailable"
+| "sagemaker_dependency_failure"
+| "sagemaker_validation_error"
+| "upstream_auth_failed"
+| "upstream_unavailable"
+| "upstream_error"
+| "upstream_timeout"
+| "upstream_unreachable"
+| "upstream_redirect"
+| "upstream_response_too_large"
+| "invalid_configuration"
+| "invalid_signing_request"
+| "invalid_argument"
+| "internal_error";
+
+
 
 /**
- * Validates, builds and normalises for one deployment's settings.
+ * Validates, builds, signs and normalises for one function.
  */
 export class Gateway {
     free(): void;
@@ -232,30 +287,28 @@ export class Gateway {
      * a result id only `callerId` (the verified JWT `sub`) can open, or the
      * mapped error.
      */
-    acceptAsyncResponse(response: UpstreamResponse, timeMs: number, callerId: string): AsyncAccepted;
-    /**
-     * Validates a client body and builds the unsigned SageMaker request.
-     * `callerId` (e.g. the JWT `sub`) picks the sticky variant, if configured.
-     */
-    buildInvocation(functionName: FunctionName, body: Uint8Array | number[], callerId?: string | null): Invocation;
+    acceptAsync(response: UpstreamResponse, timeMs: number, callerId: string): AsyncAccepted;
     /**
      * Every endpoint name this deployment can call (the asynchronous one
      * included), for metric labels: anything else is reported as `other`.
      */
     endpointNames(): string[];
     /**
-     * Checks the settings once; throws `invalid_configuration` naming each bad setting.
+     * Checks the settings once and binds the gateway to `functionName`;
+     * throws `invalid_configuration` naming each bad setting, or
+     * `invalid_signing_request` naming each bad credential field.
+     * Credentials let `prepare` sign and `signAttempt` work.
      */
-    constructor(settings: GatewaySettings);
+    constructor(settings: GatewaySettings, functionName: FunctionName, credentials: AwsCredentials | undefined);
     /**
      * Maps a batch answer to one result per patient, in request order, or
      * throws the stable error (a count mismatch is `invalid_model_output`).
      */
-    normalizeBatchResponse(functionName: FunctionName, response: UpstreamResponse, batch: BatchPlan): BatchResult;
+    normalizeBatch(response: UpstreamResponse, batch: BatchPlan): BatchResult;
     /**
      * Turns a SageMaker answer into the guide's output, or throws its stable error.
      */
-    normalizeResponse(functionName: FunctionName, response: UpstreamResponse): NormalizedResult;
+    normalize(response: UpstreamResponse): NormalizedResult;
     /**
      * Checks the result id in a GET's path or query (`/<slug>/<id>` or
      * `?id=`) for `callerId` and returns the S3 URLs to read; throws
@@ -264,14 +317,11 @@ export class Gateway {
      */
     openAsyncResult(pathAndQuery: string, timeMs: number, callerId?: string | null): AsyncResultLocation;
     /**
-     * Validates, builds and signs in one call (service `sagemaker`, the
-     * payload hashed in wasm, the signing key derived once per UTC day): the
-     * fast path for small bodies. Its headers include `x-amz-date`,
-     * `authorization` and, with temporary credentials, `x-amz-security-token`,
-     * exactly as `signAwsRequest` would sign them. For large bodies use
-     * `buildInvocation`, hash natively and call `signAwsRequest` with `bodySha256`.
+     * Validates a client body and builds its SageMaker call; for a small
+     * body it also hashes the payload and signs the first attempt at
+     * `timeMs`. `callerId` is the verified caller (the JWT `sub`).
      */
-    prepareInvocation(functionName: FunctionName, body: Uint8Array | number[], timeMs: number, callerId?: string | null): Invocation;
+    prepare(body: Uint8Array | number[], timeMs: number, callerId?: string | null): Invocation;
     /**
      * The S3 answer for the failure object: returns while it does not exist
      * (still pending); throws the failure it reports, or the S3 error.
@@ -283,23 +333,35 @@ export class Gateway {
      */
     readAsyncOutput(response: UpstreamResponse): ImageResult | null;
     /**
-     * Keeps credentials in this Gateway for `prepareInvocation`, so the hot
-     * path neither converts nor checks them on every request, and derives
-     * the signing key once a day. Throws `invalid_signing_request` naming
-     * each bad credential field.
+     * The headers that sign one attempt of `invocation` at `timeMs`
+     * (`x-amz-date`, `authorization`, and `x-amz-security-token` with
+     * temporary credentials). `invocation.payloadSha256` must be set.
      */
-    setCredentials(credentials: AwsCredentials): void;
+    signAttempt(invocation: Invocation, timeMs: number): [string, string][];
     /**
      * Every field problem of a client body, or an empty array when it is valid.
      * Body-level problems (not JSON, empty, too large) come back with path "".
      * `callerId` is the signed-in caller the body would be sent as.
      */
-    validateRequest(functionName: FunctionName, body: Uint8Array | number[], callerId?: string | null): FieldError[];
+    validate(body: Uint8Array | number[], callerId?: string | null): FieldError[];
+    /**
+     * The function this gateway serves.
+     */
+    readonly functionName: FunctionName;
 }
 
+export function __wbg_reset_state(): void;
+
 /**
- * Signs any AWS request with SigV4 and returns the headers to add
- * (`x-amz-date`, `authorization`, and `x-amz-security-token` / `x-amz-content-sha256` when they apply).
+ * Every code the gateway answers with, its status and retryability.
+ */
+export function errorCodeTable(): ErrorCodeInfo[];
+
+/**
+ * Signs any AWS request with SigV4 and returns the headers to set
+ * (`x-amz-date`, `authorization`, and `x-amz-security-token` /
+ * `x-amz-content-sha256` when they apply); they replace any the request
+ * already carries from an earlier attempt.
  */
 export function signAwsRequest(request: AwsRequestToSign): Record<string, string>;
 
@@ -308,18 +370,19 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_gateway_free: (a: number, b: number) => void;
-    readonly gateway_acceptAsyncResponse: (a: number, b: any, c: number, d: number, e: number) => [number, number, number];
-    readonly gateway_buildInvocation: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number, number];
+    readonly errorCodeTable: () => [number, number, number];
+    readonly gateway_acceptAsync: (a: number, b: any, c: number, d: number, e: number) => [number, number, number];
     readonly gateway_endpointNames: (a: number) => [number, number, number];
-    readonly gateway_new: (a: any) => [number, number, number];
-    readonly gateway_normalizeBatchResponse: (a: number, b: number, c: number, d: any, e: any) => [number, number, number];
-    readonly gateway_normalizeResponse: (a: number, b: number, c: number, d: any) => [number, number, number];
+    readonly gateway_functionName: (a: number) => [number, number];
+    readonly gateway_new: (a: any, b: number, c: number, d: any) => [number, number, number];
+    readonly gateway_normalize: (a: number, b: any) => [number, number, number];
+    readonly gateway_normalizeBatch: (a: number, b: any, c: any) => [number, number, number];
     readonly gateway_openAsyncResult: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
-    readonly gateway_prepareInvocation: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => [number, number, number];
+    readonly gateway_prepare: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
     readonly gateway_readAsyncFailure: (a: number, b: any) => [number, number];
     readonly gateway_readAsyncOutput: (a: number, b: any) => [number, number, number];
-    readonly gateway_setCredentials: (a: number, b: any) => [number, number];
-    readonly gateway_validateRequest: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number, number];
+    readonly gateway_signAttempt: (a: number, b: any, c: number) => [number, number, number];
+    readonly gateway_validate: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
     readonly signAwsRequest: (a: any) => [number, number, number];
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
@@ -352,6 +415,3 @@ export function initSync(module: { module: SyncInitInput } | SyncInitInput): Ini
  * @returns {Promise<InitOutput>}
  */
 export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;
-
-/** Replaces a trapped instance with a fresh one of the same compiled module. */
-export function reinstantiateAfterTrap(): void;

@@ -3,7 +3,7 @@ import { makeInvocation } from './snippets/healthnav-edge-4e7faa20aa0ec506/inlin
 
 
 /**
- * Validates, builds and normalises for one deployment's settings.
+ * Validates, builds, signs and normalises for one function.
  */
 export class Gateway {
     __destroy_into_raw() {
@@ -14,7 +14,9 @@ export class Gateway {
     }
     free() {
         const ptr = this.__destroy_into_raw();
+        __wbg_call_guard();
         wasm.__wbg_gateway_free(ptr, 0);
+
     }
     /**
      * SageMaker's answer to InvokeEndpointAsync → the client's 202 body with
@@ -25,40 +27,16 @@ export class Gateway {
      * @param {string} callerId
      * @returns {AsyncAccepted}
      */
-    acceptAsyncResponse(response, timeMs, callerId) {
+    acceptAsync(response, timeMs, callerId) {
+        if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
+            throw new Error('Invalid stale object from previous Wasm instance');
+        }
         const val2 = +timeMs;
         const ptr0 = passStringToWasm0(callerId, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
         const len0 = WASM_VECTOR_LEN;
-        const ret = wasm.gateway_acceptAsyncResponse(this.__wbg_ptr, response, val2, ptr0, len0);
-        if (ret[2]) {
-            throw takeFromExternrefTable0(ret[1]);
-        }
-        return takeFromExternrefTable0(ret[0]);
-    }
-    /**
-     * Validates a client body and builds the unsigned SageMaker request.
-     * `callerId` (e.g. the JWT `sub`) picks the sticky variant, if configured.
-     * @param {FunctionName} functionName
-     * @param {Uint8Array | number[]} body
-     * @param {string | null} [callerId]
-     * @returns {Invocation}
-     */
-    buildInvocation(functionName, body, callerId) {
-        let ptr0, len0, ptr1, len1, ptr2, len2;
-        try {
-            ptr0 = passStringToWasm0(functionName, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-            len0 = WASM_VECTOR_LEN;
-            ptr1 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
-            len1 = WASM_VECTOR_LEN;
-            ptr2 = isLikeNone(callerId) ? 0 : passStringToWasm0(callerId, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-            len2 = WASM_VECTOR_LEN;
-        } catch (e) {
-            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
-            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
-            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
-            throw e;
-        }
-        const ret = wasm.gateway_buildInvocation(this.__wbg_ptr, ptr0, len0, ptr1, len1, ptr2, len2);
+        let ret;
+        __wbg_call_guard();
+        ret = wasm.gateway_acceptAsync(this.__wbg_ptr, response, val2, ptr0, len0);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -70,37 +48,76 @@ export class Gateway {
      * @returns {string[]}
      */
     endpointNames() {
-        const ret = wasm.gateway_endpointNames(this.__wbg_ptr);
+        if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
+            throw new Error('Invalid stale object from previous Wasm instance');
+        }
+        let ret;
+        __wbg_call_guard();
+        ret = wasm.gateway_endpointNames(this.__wbg_ptr);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
         return takeFromExternrefTable0(ret[0]);
     }
     /**
-     * Checks the settings once; throws `invalid_configuration` naming each bad setting.
-     * @param {GatewaySettings} settings
+     * The function this gateway serves.
+     * @returns {FunctionName}
      */
-    constructor(settings) {
-        const ret = wasm.gateway_new(settings);
+    get functionName() {
+        let deferred1_0;
+        let deferred1_1;
+        try {
+            if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
+                throw new Error('Invalid stale object from previous Wasm instance');
+            }
+            let ret;
+            __wbg_call_guard();
+            ret = wasm.gateway_functionName(this.__wbg_ptr);
+            deferred1_0 = ret[0];
+            deferred1_1 = ret[1];
+            return getStringFromWasm0(ret[0], ret[1]);
+        } finally {
+            __wbg_call_guard();
+            wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+        }
+    }
+    /**
+     * Checks the settings once and binds the gateway to `functionName`;
+     * throws `invalid_configuration` naming each bad setting, or
+     * `invalid_signing_request` naming each bad credential field.
+     * Credentials let `prepare` sign and `signAttempt` work.
+     * @param {GatewaySettings} settings
+     * @param {FunctionName} functionName
+     * @param {AwsCredentials | undefined} credentials
+     */
+    constructor(settings, functionName, credentials) {
+        const ptr0 = passStringToWasm0(functionName, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        let ret;
+        __wbg_call_guard();
+        ret = wasm.gateway_new(settings, ptr0, len0, credentials);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
         this.__wbg_ptr = ret[0];
-        GatewayFinalization.register(this, this.__wbg_ptr, this);
+        Object.defineProperty(this, '__wbg_inst', { value: __wbg_instance_id, writable: true });
+        GatewayFinalization.register(this, { ptr: ret[0], instance: __wbg_instance_id }, this);
         return this;
     }
     /**
      * Maps a batch answer to one result per patient, in request order, or
      * throws the stable error (a count mismatch is `invalid_model_output`).
-     * @param {FunctionName} functionName
      * @param {UpstreamResponse} response
      * @param {BatchPlan} batch
      * @returns {BatchResult}
      */
-    normalizeBatchResponse(functionName, response, batch) {
-        const ptr0 = passStringToWasm0(functionName, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-        const len0 = WASM_VECTOR_LEN;
-        const ret = wasm.gateway_normalizeBatchResponse(this.__wbg_ptr, ptr0, len0, response, batch);
+    normalizeBatch(response, batch) {
+        if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
+            throw new Error('Invalid stale object from previous Wasm instance');
+        }
+        let ret;
+        __wbg_call_guard();
+        ret = wasm.gateway_normalizeBatch(this.__wbg_ptr, response, batch);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -108,14 +125,16 @@ export class Gateway {
     }
     /**
      * Turns a SageMaker answer into the guide's output, or throws its stable error.
-     * @param {FunctionName} functionName
      * @param {UpstreamResponse} response
      * @returns {NormalizedResult}
      */
-    normalizeResponse(functionName, response) {
-        const ptr0 = passStringToWasm0(functionName, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-        const len0 = WASM_VECTOR_LEN;
-        const ret = wasm.gateway_normalizeResponse(this.__wbg_ptr, ptr0, len0, response);
+    normalize(response) {
+        if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
+            throw new Error('Invalid stale object from previous Wasm instance');
+        }
+        let ret;
+        __wbg_call_guard();
+        ret = wasm.gateway_normalize(this.__wbg_ptr, response);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -132,6 +151,9 @@ export class Gateway {
      * @returns {AsyncResultLocation}
      */
     openAsyncResult(pathAndQuery, timeMs, callerId) {
+        if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
+            throw new Error('Invalid stale object from previous Wasm instance');
+        }
         const val3 = +timeMs;
         let ptr0, len0, ptr1, len1;
         try {
@@ -144,42 +166,42 @@ export class Gateway {
             if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
             throw e;
         }
-        const ret = wasm.gateway_openAsyncResult(this.__wbg_ptr, ptr0, len0, val3, ptr1, len1);
+        let ret;
+        __wbg_call_guard();
+        ret = wasm.gateway_openAsyncResult(this.__wbg_ptr, ptr0, len0, val3, ptr1, len1);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
         return takeFromExternrefTable0(ret[0]);
     }
     /**
-     * Validates, builds and signs in one call (service `sagemaker`, the
-     * payload hashed in wasm, the signing key derived once per UTC day): the
-     * fast path for small bodies. Its headers include `x-amz-date`,
-     * `authorization` and, with temporary credentials, `x-amz-security-token`,
-     * exactly as `signAwsRequest` would sign them. For large bodies use
-     * `buildInvocation`, hash natively and call `signAwsRequest` with `bodySha256`.
-     * @param {FunctionName} functionName
+     * Validates a client body and builds its SageMaker call; for a small
+     * body it also hashes the payload and signs the first attempt at
+     * `timeMs`. `callerId` is the verified caller (the JWT `sub`).
      * @param {Uint8Array | number[]} body
      * @param {number} timeMs
      * @param {string | null} [callerId]
      * @returns {Invocation}
      */
-    prepareInvocation(functionName, body, timeMs, callerId) {
-        const val4 = +timeMs;
-        let ptr0, len0, ptr1, len1, ptr2, len2;
+    prepare(body, timeMs, callerId) {
+        if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
+            throw new Error('Invalid stale object from previous Wasm instance');
+        }
+        const val3 = +timeMs;
+        let ptr0, len0, ptr1, len1;
         try {
-            ptr0 = passStringToWasm0(functionName, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            ptr0 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
             len0 = WASM_VECTOR_LEN;
-            ptr1 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
+            ptr1 = isLikeNone(callerId) ? 0 : passStringToWasm0(callerId, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
             len1 = WASM_VECTOR_LEN;
-            ptr2 = isLikeNone(callerId) ? 0 : passStringToWasm0(callerId, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-            len2 = WASM_VECTOR_LEN;
         } catch (e) {
-            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
             if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
             if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
             throw e;
         }
-        const ret = wasm.gateway_prepareInvocation(this.__wbg_ptr, ptr0, len0, ptr1, len1, val4, ptr2, len2);
+        let ret;
+        __wbg_call_guard();
+        ret = wasm.gateway_prepare(this.__wbg_ptr, ptr0, len0, val3, ptr1, len1);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -191,7 +213,12 @@ export class Gateway {
      * @param {UpstreamResponse} response
      */
     readAsyncFailure(response) {
-        const ret = wasm.gateway_readAsyncFailure(this.__wbg_ptr, response);
+        if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
+            throw new Error('Invalid stale object from previous Wasm instance');
+        }
+        let ret;
+        __wbg_call_guard();
+        ret = wasm.gateway_readAsyncFailure(this.__wbg_ptr, response);
         if (ret[1]) {
             throw takeFromExternrefTable0(ret[0]);
         }
@@ -203,50 +230,63 @@ export class Gateway {
      * @returns {ImageResult | null}
      */
     readAsyncOutput(response) {
-        const ret = wasm.gateway_readAsyncOutput(this.__wbg_ptr, response);
+        if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
+            throw new Error('Invalid stale object from previous Wasm instance');
+        }
+        let ret;
+        __wbg_call_guard();
+        ret = wasm.gateway_readAsyncOutput(this.__wbg_ptr, response);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
         return takeFromExternrefTable0(ret[0]);
     }
     /**
-     * Keeps credentials in this Gateway for `prepareInvocation`, so the hot
-     * path neither converts nor checks them on every request, and derives
-     * the signing key once a day. Throws `invalid_signing_request` naming
-     * each bad credential field.
-     * @param {AwsCredentials} credentials
+     * The headers that sign one attempt of `invocation` at `timeMs`
+     * (`x-amz-date`, `authorization`, and `x-amz-security-token` with
+     * temporary credentials). `invocation.payloadSha256` must be set.
+     * @param {Invocation} invocation
+     * @param {number} timeMs
+     * @returns {[string, string][]}
      */
-    setCredentials(credentials) {
-        const ret = wasm.gateway_setCredentials(this.__wbg_ptr, credentials);
-        if (ret[1]) {
-            throw takeFromExternrefTable0(ret[0]);
+    signAttempt(invocation, timeMs) {
+        if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
+            throw new Error('Invalid stale object from previous Wasm instance');
         }
+        let ret;
+        __wbg_call_guard();
+        ret = wasm.gateway_signAttempt(this.__wbg_ptr, invocation, timeMs);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
     }
     /**
      * Every field problem of a client body, or an empty array when it is valid.
      * Body-level problems (not JSON, empty, too large) come back with path "".
      * `callerId` is the signed-in caller the body would be sent as.
-     * @param {FunctionName} functionName
      * @param {Uint8Array | number[]} body
      * @param {string | null} [callerId]
      * @returns {FieldError[]}
      */
-    validateRequest(functionName, body, callerId) {
-        let ptr0, len0, ptr1, len1, ptr2, len2;
+    validate(body, callerId) {
+        if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
+            throw new Error('Invalid stale object from previous Wasm instance');
+        }
+        let ptr0, len0, ptr1, len1;
         try {
-            ptr0 = passStringToWasm0(functionName, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            ptr0 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
             len0 = WASM_VECTOR_LEN;
-            ptr1 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
+            ptr1 = isLikeNone(callerId) ? 0 : passStringToWasm0(callerId, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
             len1 = WASM_VECTOR_LEN;
-            ptr2 = isLikeNone(callerId) ? 0 : passStringToWasm0(callerId, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-            len2 = WASM_VECTOR_LEN;
         } catch (e) {
-            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
             if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
             if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
             throw e;
         }
-        const ret = wasm.gateway_validateRequest(this.__wbg_ptr, ptr0, len0, ptr1, len1, ptr2, len2);
+        let ret;
+        __wbg_call_guard();
+        ret = wasm.gateway_validate(this.__wbg_ptr, ptr0, len0, ptr1, len1);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -255,14 +295,44 @@ export class Gateway {
 }
 if (Symbol.dispose) Gateway.prototype[Symbol.dispose] = Gateway.prototype.free;
 
+export function __wbg_reset_state () {
+    __wbg_instance_id++;
+    cachedDataViewMemory0 = null;
+    cachedUint8ArrayMemory0 = null;
+    if (typeof numBytesDecoded !== 'undefined') numBytesDecoded = 0;
+    if (typeof WASM_VECTOR_LEN !== 'undefined') WASM_VECTOR_LEN = 0;
+    __wbg_reinit_scheduled = false;
+    wasmInstance = new WebAssembly.Instance(wasmModule, __wbg_get_imports());
+    wasm = wasmInstance.exports;
+    wasm.__wbindgen_start();
+}
+
 /**
- * Signs any AWS request with SigV4 and returns the headers to add
- * (`x-amz-date`, `authorization`, and `x-amz-security-token` / `x-amz-content-sha256` when they apply).
+ * Every code the gateway answers with, its status and retryability.
+ * @returns {ErrorCodeInfo[]}
+ */
+export function errorCodeTable() {
+    let ret;
+    __wbg_call_guard();
+    ret = wasm.errorCodeTable();
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+}
+
+/**
+ * Signs any AWS request with SigV4 and returns the headers to set
+ * (`x-amz-date`, `authorization`, and `x-amz-security-token` /
+ * `x-amz-content-sha256` when they apply); they replace any the request
+ * already carries from an earlier attempt.
  * @param {AwsRequestToSign} request
  * @returns {Record<string, string>}
  */
 export function signAwsRequest(request) {
-    const ret = wasm.signAwsRequest(request);
+    let ret;
+    __wbg_call_guard();
+    ret = wasm.signAwsRequest(request);
     if (ret[2]) {
         throw takeFromExternrefTable0(ret[1]);
     }
@@ -436,7 +506,7 @@ function __wbg_get_imports() {
             const ret = arg0.length;
             return ret;
         },
-        __wbg_makeInvocation_6a1e1ef41d5adcbd: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6) {
+        __wbg_makeInvocation_30a6c7538e94b760: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6) {
             const ret = makeInvocation(getStringFromWasm0(arg0, arg1), getArrayU8FromWasm0(arg2, arg3), arg4, arg5 !== 0, arg6 !== 0);
             return ret;
         },
@@ -519,9 +589,20 @@ function __wbg_get_imports() {
     };
 }
 
+function __wbg_call_guard() {
+    if (__wbg_reinit_scheduled) {
+        __wbg_reset_state();
+        return;
+    }
+}
+
+
+let __wbg_instance_id = 0;
 const GatewayFinalization = (typeof FinalizationRegistry === 'undefined')
     ? { register: () => {}, unregister: () => {} }
-    : new FinalizationRegistry(ptr => wasm.__wbg_gateway_free(ptr, 1));
+    : new FinalizationRegistry(({ ptr, instance }) => {
+    if (instance === __wbg_instance_id) wasm.__wbg_gateway_free(ptr, 1);
+});
 
 function addToExternrefTable0(obj) {
     const idx = wasm.__externref_table_alloc();
@@ -670,6 +751,8 @@ function passStringToWasm0(arg, malloc, realloc) {
     return ptr;
 }
 
+let __wbg_reinit_scheduled = false;
+
 function takeFromExternrefTable0(idx) {
     const value = wasm.__wbindgen_externrefs.get(idx);
     wasm.__externref_table_dealloc(idx);
@@ -810,11 +893,3 @@ async function __wbg_init_once(module_or_path) {
 }
 
 export { initSync, __wbg_init as default };
-
-// Appended by scripts/build_pkg.sh.
-/** Replaces a trapped instance with a fresh one of the same compiled module. */
-export function reinstantiateAfterTrap() {
-    const module = wasmModule;
-    wasm = undefined;
-    initSync({ module });
-}

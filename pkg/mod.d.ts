@@ -4,8 +4,9 @@
 // comment, so that the Supabase CLI, which uploads and mounts what import
 // statements name, ships them with the functions that type-check against them.
 export {
+  __wbg_reset_state as resetAfterTrap,
+  errorCodeTable,
   Gateway,
-  reinstantiateAfterTrap,
   signAwsRequest,
 } from "./healthnav_edge.d.ts";
 export type {
@@ -17,6 +18,8 @@ export type {
   BatchResult,
   BatchSlot,
   BatchSlotResult,
+  ErrorCode,
+  ErrorCodeInfo,
   FieldError,
   FunctionName,
   GatewaySettings,

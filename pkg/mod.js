@@ -7,7 +7,8 @@ import { wasmBytes } from "./healthnav_edge_wasm.js";
 initSync({ module: wasmBytes() });
 
 export {
+  __wbg_reset_state as resetAfterTrap,
+  errorCodeTable,
   Gateway,
-  reinstantiateAfterTrap,
   signAwsRequest,
 } from "./healthnav_edge.js";

@@ -12,30 +12,18 @@ cd "$(dirname "$0")/.."
 export RUSTFLAGS="--remap-path-prefix=$PWD=/healthnav-edge --remap-path-prefix=$HOME/.cargo=/cargo -C target-feature=+simd128"
 export SOURCE_DATE_EPOCH=0
 
+# wasm-pack builds (cargo for wasm32, then wasm-bindgen). It cannot pass
+# wasm-bindgen's flags through (wasm-pack#1092), so wasm-bindgen runs once
+# more on the same wasm with --experimental-reset-state-function: the glue's
+# documented way to replace an instance after a trap (a Rust panic aborts).
 wasm-pack --quiet build --release --target web --out-dir pkg --out-name healthnav_edge --no-pack --no-opt
+wasm-bindgen --target web --out-dir pkg --out-name healthnav_edge \
+  --experimental-reset-state-function \
+  target/wasm32-unknown-unknown/release/healthnav_edge.wasm
 rm -f pkg/.gitignore pkg/README.md pkg/package.json
 
 bash scripts/optimize_wasm.sh pkg/healthnav_edge_bg.wasm
 node scripts/embed_wasm.mjs pkg/healthnav_edge_bg.wasm pkg/healthnav_edge_wasm.js
-
-# A Rust panic aborts, which traps the instance and leaves its memory in an
-# unknown state. wasm-pack cannot ask wasm-bindgen for its reset function, so
-# the glue gets a small one: a new instance of the already compiled module.
-cat >> pkg/healthnav_edge.js <<'JS'
-
-// Appended by scripts/build_pkg.sh.
-/** Replaces a trapped instance with a fresh one of the same compiled module. */
-export function reinstantiateAfterTrap() {
-    const module = wasmModule;
-    wasm = undefined;
-    initSync({ module });
-}
-JS
-cat >> pkg/healthnav_edge.d.ts <<'TS'
-
-/** Replaces a trapped instance with a fresh one of the same compiled module. */
-export function reinstantiateAfterTrap(): void;
-TS
 
 # The entry module: instantiate once per isolate from the embedded bytes.
 cat > pkg/mod.js <<'JS'
@@ -48,8 +36,9 @@ import { wasmBytes } from "./healthnav_edge_wasm.js";
 initSync({ module: wasmBytes() });
 
 export {
+  __wbg_reset_state as resetAfterTrap,
+  errorCodeTable,
   Gateway,
-  reinstantiateAfterTrap,
   signAwsRequest,
 } from "./healthnav_edge.js";
 JS
@@ -60,8 +49,9 @@ cat > pkg/mod.d.ts <<'TS'
 // comment, so that the Supabase CLI, which uploads and mounts what import
 // statements name, ships them with the functions that type-check against them.
 export {
+  __wbg_reset_state as resetAfterTrap,
+  errorCodeTable,
   Gateway,
-  reinstantiateAfterTrap,
   signAwsRequest,
 } from "./healthnav_edge.d.ts";
 export type {
@@ -73,6 +63,8 @@ export type {
   BatchResult,
   BatchSlot,
   BatchSlotResult,
+  ErrorCode,
+  ErrorCodeInfo,
   FieldError,
   FunctionName,
   GatewaySettings,

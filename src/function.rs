@@ -1,4 +1,5 @@
-//! The three HealthNav functions and their fixed facts.
+//! The three HealthNav functions and their fixed facts. A function is named
+//! one way everywhere: by its Supabase slug, `sagemaker-triage`.
 
 /// One of the guide's three edge functions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,15 +16,9 @@ impl ModelFunction {
     /// Every function, in a fixed order.
     pub const ALL: [ModelFunction; 3] = [Self::Triage, Self::ImageAnalysis, Self::RiskScore];
 
-    /// Accepts the short name (`triage`) or the Supabase function slug (`sagemaker-triage`).
-    pub fn from_name(name: &str) -> Option<Self> {
-        let short = name.strip_prefix("sagemaker-").unwrap_or(name);
-        match short {
-            "triage" => Some(Self::Triage),
-            "image-analysis" => Some(Self::ImageAnalysis),
-            "risk-score" => Some(Self::RiskScore),
-            _ => None,
-        }
+    /// The function of a Supabase slug, e.g. `sagemaker-triage`.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|function| function.slug() == slug)
     }
 
     /// The Supabase function slug.
@@ -44,8 +39,8 @@ impl ModelFunction {
         }
     }
 
-    /// The key under `endpoints` in the settings.
-    pub fn config_key(self) -> &'static str {
+    /// The function's key under `endpoints` and `allowedEndpoints` in the settings.
+    pub fn settings_key(self) -> &'static str {
         match self {
             Self::Triage => "triage",
             Self::ImageAnalysis => "imageAnalysis",

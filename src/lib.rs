@@ -1,10 +1,23 @@
 //! HealthNav edge core: validates patient payloads for the three SageMaker
-//! functions, SigV4-signs SageMaker Runtime requests with aws-sigv4 and
-//! normalises what the models return into the integration guide's formats.
+//! functions, SigV4-signs SageMaker Runtime requests and normalises what the
+//! models return into the integration guide's formats.
 //!
 //! Everything here is pure and deterministic (no clock, network, env or
-//! randomness) and runs natively under `cargo test`; `wasm` is the only
-//! module that speaks to JavaScript.
+//! randomness) and runs natively under `cargo test`. The layers, each using
+//! only the ones below it:
+//!
+//! | layer | what it does |
+//! | --- | --- |
+//! | [`wasm`](crate) | the only face to JavaScript (wasm32 builds) |
+//! | [`FunctionGateway`] | one function's gateway: the API the face wraps |
+//! | `signing`, `invocation`, `response`, `async_result` | signing, the SageMaker call, reading its answer, asynchronous results |
+//! | `request` | client bodies → checked values |
+//! | `config` | the operator's settings, checked once |
+//! | `error`, `function`, `limits`, `text` | codes, names and limits everything shares |
+//!
+//! The layers are private; the `internals` feature opens them to the fuzz
+//! crate and the schema generator. `tests/module_layers.rs` keeps the
+//! direction.
 
 #![deny(missing_docs)]
 #![deny(
@@ -23,42 +36,37 @@
     )
 )]
 
-pub mod async_config;
-pub mod async_invocation;
-pub mod async_result;
-pub mod async_result_id;
-pub mod batch_request;
-pub mod config;
-pub mod endpoint_url;
-pub mod error;
-pub mod fields;
-pub mod function;
-pub mod image_bytes;
-pub mod image_request;
-pub mod invocation;
-pub mod invocation_signer;
-pub mod json_body;
-pub mod limits;
-pub mod names;
-pub mod normalize;
-pub mod plain_triage;
-pub mod risk_request;
-pub mod routing;
-pub mod s3_access;
-pub mod s3_endpoint;
-pub mod s3_uri;
-pub mod sagemaker_error;
-pub mod signing;
-pub mod sticky_variant;
-pub mod triage_request;
+/// A layer module: private, or public with the `internals` feature.
+macro_rules! layer {
+    ($($name:ident),* $(,)?) => {$(
+        #[cfg(feature = "internals")]
+        pub mod $name;
+        #[cfg(not(feature = "internals"))]
+        mod $name;
+    )*};
+}
+
+layer!(error, function, limits, text);
+layer!(config);
+layer!(request);
+layer!(async_result, invocation, response, signing);
+layer!(gateway);
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+// The public API: one function's gateway, what goes in and out of it, and
+// the general SigV4 signer.
+pub use async_result::accepted::AsyncAccepted;
+pub use async_result::AsyncResultUrls;
+pub use config::async_settings::DEFAULT_ASYNC_IMAGE_ENDPOINT;
 pub use config::{GatewayConfig, GatewaySettings};
-pub use error::{FieldError, GatewayError};
+pub use error::{ErrorCode, FieldError, GatewayError, UpstreamDetails};
 pub use function::ModelFunction;
-pub use invocation::{build_invocation, Invocation};
-pub use invocation_signer::InvocationSigner;
-pub use normalize::{normalize_response, NormalizedResult, UpstreamResponse};
-pub use signing::{sign_request, Credentials, PayloadHash, SigningRequest};
+pub use gateway::{FunctionGateway, PreparedCall, HASHED_HERE_MAX_BYTES};
+pub use invocation::{Invocation, InvocationMode};
+pub use request::batch::{BatchPlan, BatchSlot, MAX_BATCH_PATIENTS};
+pub use response::batch::{BatchResult, SlotResult};
+pub use response::results::{ImagePrediction, ImageResult, RiskResult, TriageResult};
+pub use response::{NormalizedResult, UpstreamResponse};
+pub use signing::sigv4::{sign_request, Credentials, PayloadHash, SigningRequest};

@@ -6,19 +6,19 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use healthnav_edge::async_config::DEFAULT_ASYNC_IMAGE_ENDPOINT;
-use healthnav_edge::async_invocation::{
+use healthnav_edge::config::async_settings::DEFAULT_ASYNC_IMAGE_ENDPOINT;
+use healthnav_edge::invocation::async_call::{
     accept_async_response, content_type_for_key, AsyncAccepted,
 };
 use healthnav_edge::async_result::{
     open_async_result, read_async_failure, read_async_output, AsyncResultUrls,
 };
-use healthnav_edge::async_result_id::{
+use healthnav_edge::async_result::result_id::{
     issue_async_id, open_async_id, AsyncIdKey, AsyncResultLocation, MAX_ID_AGE_MS,
 };
 use healthnav_edge::invocation::InvocationMode;
-use healthnav_edge::normalize::UpstreamResponse;
-use healthnav_edge::s3_uri::S3Location;
+use healthnav_edge::response::UpstreamResponse;
+use healthnav_edge::config::s3_location::S3Location;
 use healthnav_edge::{build_invocation, GatewayConfig, GatewayError, Invocation, ModelFunction};
 use serde_json::{json, Value};
 

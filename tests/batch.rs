@@ -3,10 +3,10 @@
 //! (the exact `{"results": [...]}`), with every prediction of a model answer
 //! read by `parse_model_outputs`.
 
-use healthnav_edge::batch_request::{BatchPlan, BatchSlot, SlotError, MAX_BATCH_PATIENTS};
+use healthnav_edge::request::batch::{BatchPlan, BatchSlot, SlotError, MAX_BATCH_PATIENTS};
 use healthnav_edge::invocation::InvocationMode;
-use healthnav_edge::normalize::model_output::{parse_model_outputs, ModelOutput};
-use healthnav_edge::normalize::{normalize_batch_response, UpstreamResponse};
+use healthnav_edge::response::model_output::{parse_model_outputs, ModelOutput};
+use healthnav_edge::response::{normalize_batch_response, UpstreamResponse};
 use healthnav_edge::{build_invocation, GatewayConfig, GatewayError, Invocation, ModelFunction};
 use serde_json::{json, Value};
 

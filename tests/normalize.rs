@@ -3,7 +3,7 @@
 //! result; unusable output becomes `invalid_model_output` (never a guess); and
 //! every SageMaker error, by header or by body, becomes its stable code.
 
-use healthnav_edge::normalize::{ImagePrediction, ImageResult, RiskResult, TriageResult};
+use healthnav_edge::response::{ImagePrediction, ImageResult, RiskResult, TriageResult};
 use healthnav_edge::{
     normalize_response, GatewayConfig, GatewayError, ModelFunction, NormalizedResult,
     UpstreamResponse,

@@ -30,17 +30,14 @@ import { showSignedRequest, signedRequestText } from "./signed.js";
 
 /**
  * @typedef {object} PanelContext
- * @property {Gateway} gateway
- * @property {typeof import("../../pkg/mod.js").signAwsRequest} sign
+ * @property {Record<FunctionName, Gateway>} gateways one per function
  * @property {DemoConfig | null} config null when /demo/config.json could not be read
- * @property {string} region
  */
 
 /**
  * @typedef {object} PanelSpec
  * @property {HTMLElement} section the panel's `<section>`
  * @property {FunctionName} fn
- * @property {string} slug
  * @property {() => Promise<void>} [prepare] awaited before `collect` on submit
  *   (e.g. a file still being read)
  * @property {() => unknown} collect the request body from the form
@@ -75,7 +72,7 @@ export function setupPanel(context, spec) {
 
   const check = () => {
     const body = encodeJson(spec.collect());
-    return { body, errors: context.gateway.validateRequest(spec.fn, body) };
+    return { body, errors: context.gateways[spec.fn].validate(body) };
   };
 
   const recheck = () => {
@@ -109,14 +106,7 @@ export function setupPanel(context, spec) {
     try {
       showSignedRequest(
         signed,
-        signedRequestText(
-          context.gateway,
-          context.sign,
-          spec.fn,
-          body,
-          context.region,
-          Date.now(),
-        ),
+        await signedRequestText(context.gateways[spec.fn], body, Date.now()),
       );
     } catch (error) {
       // Showing the signed request is an extra; it must not block the call.
@@ -145,7 +135,7 @@ export function setupPanel(context, spec) {
     result.setAttribute("aria-busy", "true");
     announce.textContent = "Sending…";
     try {
-      const call = await callFunction(context.config, spec.slug, body);
+      const call = await callFunction(context.config, spec.fn, body);
       if (call.ok && call.body && typeof call.body === "object") {
         result.replaceChildren(spec.render(call.body, call));
         announce.textContent = spec.announce(call.body);

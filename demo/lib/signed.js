@@ -2,10 +2,11 @@
 /// <reference lib="dom" />
 /**
  * "What the gateway signs (demo credentials)": the browser has no AWS
- * credentials, so it cannot show the gateway's real signature. It builds the
- * same SageMaker request with `buildInvocation` and signs it with
- * `signAwsRequest` from the same wasm, using AWS's published example key pair
- * and the current time. The secret key is never put on screen.
+ * credentials, so it cannot show the gateway's real signature. The page's
+ * gateways (the same wasm, one per function) hold AWS's published example
+ * key pair instead: `prepare` builds and signs the SageMaker request exactly
+ * as the function does, at the current time. The secret key is never put on
+ * screen.
  *
  * @module
  */
@@ -22,38 +23,32 @@ export const DEMO_CREDENTIALS = Object.freeze({
 });
 
 /** @typedef {import("../../pkg/mod.js").Gateway} Gateway */
-/** @typedef {import("../../pkg/mod.js").FunctionName} FunctionName */
-/** @typedef {typeof import("../../pkg/mod.js").signAwsRequest} SignAwsRequest */
 
 /**
  * The text of the signed request: request line, headers (host first, as
  * signed), a blank line and the body (or a note on its size).
  *
- * @param {Gateway} gateway
- * @param {SignAwsRequest} sign
- * @param {FunctionName} fn
+ * @param {Gateway} gateway the function's gateway, holding DEMO_CREDENTIALS
  * @param {Uint8Array} body the client body, already valid
- * @param {string} region
  * @param {number} timeMs
  */
-export function signedRequestText(gateway, sign, fn, body, region, timeMs) {
-  const invocation = gateway.buildInvocation(fn, body);
-  const signature = sign({
-    method: invocation.method,
-    url: invocation.url,
-    headers: invocation.headers,
-    body: invocation.body,
-    region,
-    service: "sagemaker",
-    credentials: { ...DEMO_CREDENTIALS },
+export async function signedRequestText(gateway, body, timeMs) {
+  const invocation = gateway.prepare(body, timeMs);
+  // A large body (an inline image) is hashed outside wasm, as the function does.
+  const signature = invocation.firstAttemptSignature ?? gateway.signAttempt(
+    {
+      ...invocation,
+      payloadSha256: invocation.payloadSha256 ??
+        await sha256Hex(invocation.body),
+    },
     timeMs,
-  });
+  );
   const url = new URL(invocation.url);
   /** @type {[string, string][]} */
   const headers = [
     ["host", url.host],
     ...invocation.headers,
-    ...Object.entries(signature),
+    ...signature,
   ];
   const contentType =
     invocation.headers.find(([name]) => name === "content-type")?.[1] ?? "";
@@ -70,6 +65,14 @@ export function signedRequestText(gateway, sign, fn, body, region, timeMs) {
     throw new Error("refusing to show a secret key");
   }
   return { text, url: invocation.url };
+}
+
+/** @param {Uint8Array} bytes */
+async function sha256Hex(bytes) {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", /** @type {BufferSource} */ (bytes)),
+  );
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**

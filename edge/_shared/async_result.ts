@@ -8,12 +8,11 @@
  *
  * @module
  */
-import type { EdgeConfig } from "./config.ts";
 import type { CallDeps } from "./invoke_sagemaker.ts";
+import type { Isolate } from "./isolate.ts";
 import { jsonAnswer } from "./json_answer.ts";
 import type { RequestContext } from "./request_context.ts";
 import { getS3Object } from "./s3_get.ts";
-import type { ResilientGateway } from "./wasm_gateway.ts";
 
 /** Supabase serves functions under this prefix (and strips it before the function sees the path). */
 export const PUBLIC_FUNCTIONS_PREFIX = "/functions/v1";
@@ -25,15 +24,15 @@ export function asyncResultPath(id: string): string {
   return `${PUBLIC_FUNCTIONS_PREFIX}/sagemaker-image-analysis/${id}`;
 }
 
-/** Answers a GET; throws pkg's error or an UpstreamError for the problem. */
+/** Answers a GET; throws a GatewayFailure for the problem. */
 export async function answerAsyncResult(
   request: Request,
-  setup: { config: EdgeConfig; gateway: ResilientGateway },
+  isolate: Isolate,
   deps: CallDeps,
   context: RequestContext,
 ): Promise<Response> {
   await request.body?.cancel().catch(() => {});
-  const { config, gateway } = setup;
+  const { config, gateway } = isolate;
   const url = new URL(request.url);
   const location = gateway.openAsyncResult(
     url.pathname + url.search,

@@ -35,6 +35,7 @@ import {
   type JWTVerifyGetKey,
 } from "jose";
 import type { AuthSettings } from "./config.ts";
+import { GatewayFailure } from "./gateway_failure.ts";
 
 /** A verified caller. */
 export interface Caller {
@@ -42,23 +43,6 @@ export interface Caller {
   id: string | null;
   /** The JWT `role` claim, when it has one. */
   role: string | null;
-}
-
-/** Why a caller was refused, as the problem the client gets. */
-export class CallerRefused extends Error {
-  constructor(
-    readonly status: 401 | 403 | 503,
-    readonly code:
-      | "unauthorized"
-      | "invalid_jwt"
-      | "expired_jwt"
-      | "sign_in_required"
-      | "auth_unavailable",
-    message: string,
-  ) {
-    super(message);
-    this.name = "CallerRefused";
-  }
 }
 
 /** Algorithms Supabase Auth signs with. */
@@ -102,7 +86,8 @@ export class CallerVerifier {
 
   /**
    * The caller of a request with this `Authorization` header at `nowMs`;
-   * throws CallerRefused.
+   * throws a GatewayFailure (unauthorized, invalid_jwt, expired_jwt,
+   * sign_in_required or auth_unavailable).
    */
   async verify(authorization: string | null, nowMs: number): Promise<Caller> {
     const token = bearerToken(authorization);
@@ -112,8 +97,7 @@ export class CallerVerifier {
       : null;
     const role = typeof claims.role === "string" ? claims.role : null;
     if (sub === null && !this.#allowAnonymous) {
-      throw new CallerRefused(
-        403,
+      throw new GatewayFailure(
         "sign_in_required",
         "This function serves signed-in users: send the user's access token, not the app's key.",
       );
@@ -194,8 +178,7 @@ async function firstVerified(
 function bearerToken(authorization: string | null): string {
   const match = /^Bearer[ ]+(\S+)$/i.exec(authorization?.trim() ?? "");
   if (!match) {
-    throw new CallerRefused(
-      401,
+    throw new GatewayFailure(
       "unauthorized",
       "Send the signed-in user's access token as Authorization: Bearer <token>.",
     );
@@ -210,16 +193,15 @@ function bearerToken(authorization: string | null): string {
   return token;
 }
 
-function invalid(message: string): CallerRefused {
-  return new CallerRefused(401, "invalid_jwt", message);
+function invalid(message: string): GatewayFailure {
+  return new GatewayFailure("invalid_jwt", message);
 }
 
 /** jose's verdicts as the client sees them; never the token or its claims. */
-function refusal(error: unknown): CallerRefused {
-  if (error instanceof CallerRefused) return error;
+function refusal(error: unknown): GatewayFailure {
+  if (error instanceof GatewayFailure) return error;
   if (error instanceof errors.JWTExpired) {
-    return new CallerRefused(
-      401,
+    return new GatewayFailure(
       "expired_jwt",
       "The token has expired; refresh the session.",
     );
@@ -229,10 +211,10 @@ function refusal(error: unknown): CallerRefused {
     error instanceof errors.JWKSInvalid ||
     (error instanceof TypeError && !(error instanceof errors.JOSEError))
   ) {
-    return new CallerRefused(
-      503,
+    return new GatewayFailure(
       "auth_unavailable",
       "The project's signing keys could not be fetched; try again shortly.",
+      { headers: { "retry-after": "5" } },
     );
   }
   if (error instanceof errors.JWTClaimValidationFailed) {

@@ -8,7 +8,12 @@
  *
  * @module
  */
-import type { AwsCredentials, GatewaySettings } from "./wasm_gateway.ts";
+import { FUNCTION_NAMES } from "./functions.ts";
+import type {
+  AwsCredentials,
+  FunctionName,
+  GatewaySettings,
+} from "./wasm_gateway.ts";
 
 /** Reads one environment variable. */
 export type EnvReader = (name: string) => string | undefined;
@@ -49,8 +54,8 @@ export interface AuthSettings {
 
 /** Which functions cache predictions, for how long, and how much. */
 export interface PredictionCacheSettings {
-  /** Short function names ("triage", …); empty: caching is off everywhere. */
-  functions: string[];
+  /** Functions that cache ("sagemaker-triage", …); empty: caching is off everywhere. */
+  functions: FunctionName[];
   ttlMs: number;
   maxEntries: number;
   maxBytes: number;
@@ -307,16 +312,15 @@ function readAuth(env: EnvReader): AuthSettings {
   return auth;
 }
 
-/** Short function names, accepting Supabase slugs too ("sagemaker-triage"). */
-function readFunctionList(env: EnvReader, name: string): string[] {
-  const known = ["triage", "image-analysis", "risk-score"];
-  const names = (readList(env, name) ?? []).map((item) =>
-    item.replace(/^sagemaker-/, "")
-  );
-  if (names.some((item) => !known.includes(item))) {
+/** Functions by name, as deployed ("sagemaker-triage"). */
+function readFunctionList(env: EnvReader, name: string): FunctionName[] {
+  const names = readList(env, name) ?? [];
+  const known = (item: string): item is FunctionName =>
+    (FUNCTION_NAMES as readonly string[]).includes(item);
+  if (!names.every(known)) {
     throw new ConfigError(
       name,
-      `must list functions among: ${known.join(", ")}`,
+      `must list functions by name, among: ${FUNCTION_NAMES.join(", ")}`,
     );
   }
   return names;

@@ -1,53 +1,31 @@
 /**
- * The request handler every HealthNav function shares:
- * CORS preflight → verify the caller → method → reserve the body's bytes and
- * read it with a cap → pkg validates and builds the SageMaker call → signed
- * fetch with retries → pkg normalises → JSON, or problem+json for any error.
+ * The request handler every HealthNav function shares, a pipeline each
+ * request walks once: CORS preflight → verify the caller → method → reserve
+ * the body's bytes and read it with a cap → pkg validates and builds the
+ * SageMaker call → signed transport with retries → pkg reads the answer →
+ * JSON, or problem+json for any failure. One RequestContext, created at the
+ * entry, carries the request and writes its one log line and metrics sample.
  *
  * @module
  */
-import {
-  BytesInFlight,
-  type BytesLease,
-  chargedBytes,
-} from "./bytes_in_flight.ts";
-import { CallerRefused, CallerVerifier } from "./caller.ts";
-import {
-  ConfigError,
-  type EdgeConfig,
-  type EnvReader,
-  readConfig,
-} from "./config.ts";
-import { corsHeaders, preflightResponse } from "./cors.ts";
 import { answerAsyncResult } from "./async_result.ts";
-import { answerBatchOrAsync, withSlotErrors } from "./batch_or_async_call.ts";
-import { allowedMethods, methodHint, servesAsyncResults } from "./methods.ts";
-import {
-  type CallDeps,
-  NATIVE_HASH_THRESHOLD_BYTES,
-  UpstreamError,
-} from "./invoke_sagemaker.ts";
+import { answerBatchOrAsync } from "./batch_or_async_call.ts";
+import { type BytesLease, chargedBytes } from "./bytes_in_flight.ts";
+import type { EnvReader } from "./config.ts";
+import { corsHeaders, preflightResponse } from "./cors.ts";
+import { allowedMethods, methodHint, servesAsyncResults } from "./functions.ts";
+import { GatewayFailure } from "./gateway_failure.ts";
+import type { CallDeps, CallPolicy } from "./invoke_sagemaker.ts";
+import { type Isolate, setUpIsolate } from "./isolate.ts";
 import { emfSink, type MetricsSink } from "./metrics.ts";
-import {
-  type PredictionCache,
-  predictionCacheFor,
-} from "./prediction_cache.ts";
-import type { Problem } from "./problem.ts";
 import {
   BodyReadError,
   BodyTooLargeError,
   readCappedBody,
 } from "./request_body.ts";
 import { RequestContext } from "./request_context.ts";
-import { RetryBudget } from "./retry_policy.ts";
 import { answerSinglePrediction } from "./single_prediction_call.ts";
-import {
-  type FunctionName,
-  type HealthNavError,
-  isHealthNavError,
-  type NormalizedResult,
-  ResilientGateway,
-} from "./wasm_gateway.ts";
+import type { FunctionName } from "./wasm_gateway.ts";
 
 /** SageMaker's request limit; larger bodies are refused before parsing. */
 export const MAX_REQUEST_BYTES = 6_291_456;
@@ -80,26 +58,14 @@ export interface EdgeFunction {
   fetch(request: Request): Promise<Response>;
 }
 
-/** What one isolate keeps between requests. */
-interface Isolate {
-  config: EdgeConfig;
-  gateway: ResilientGateway;
-  verifier: CallerVerifier;
-  knownEndpoints: ReadonlySet<string>;
-  retryBudget: RetryBudget;
-  bytesInFlight: BytesInFlight;
-  /** Null when PREDICTION_CACHE_FUNCTIONS does not list this function. */
-  cache: PredictionCache<NormalizedResult> | null;
-}
-
-/** Builds the handler for one of the three functions. */
+/** Builds the handler of one of the three functions. */
 export function createEdgeFunction(
   functionName: FunctionName,
   deps: EdgeDeps = runtimeDeps(),
 ): EdgeFunction {
-  // Read once per isolate; a bad setting is reported on every request until fixed.
-  let isolate: Isolate | Problem | undefined;
-  const setUp = () => (isolate ??= prepare(functionName, deps));
+  // Set up on the first request; a bad setting is reported on every request until fixed.
+  let isolate: Isolate | GatewayFailure | undefined;
+  const setUp = () => (isolate ??= setUpIsolate(functionName, deps));
 
   return {
     async fetch(request: Request): Promise<Response> {
@@ -110,7 +76,7 @@ export function createEdgeFunction(
         deps,
       );
       const ready = setUp();
-      if (!("config" in ready)) {
+      if (ready instanceof GatewayFailure) {
         if (request.method === "OPTIONS") {
           return context.finish(preflightResponse(request, [], ""));
         }
@@ -140,22 +106,15 @@ export function createEdgeFunction(
             await answerAsyncResult(request, ready, deps, context),
           );
         }
-        if (request.method !== "POST") {
-          throw methodNotAllowed(functionName);
-        }
-        const contentType = request.headers.get("content-type") ?? "";
-        if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-          throw unsupportedMediaType();
-        }
+        checkMethodAndType(request, functionName);
         lease = ready.bytesInFlight.reserve(
           chargedBytes(request, MAX_REQUEST_BYTES),
         );
         if (lease === null) throw busy();
-        return await answerPost(request, functionName, ready, deps, context);
+        return await answerPost(request, ready, deps, context);
       } catch (error) {
         await request.body?.cancel().catch(() => {});
-        noteFailedCall(context, error);
-        return context.fail(toProblem(error, ready.config));
+        return context.fail(asFailure(error));
       } finally {
         lease?.release();
       }
@@ -163,213 +122,85 @@ export function createEdgeFunction(
   };
 }
 
-/** A POST: read, validate, call, answer. */
+/** A POST: read, validate and build, call, answer. */
 async function answerPost(
   request: Request,
-  functionName: FunctionName,
-  ready: Isolate,
+  isolate: Isolate,
   deps: EdgeDeps,
   context: RequestContext,
 ): Promise<Response> {
-  const { config, gateway } = ready;
   const body = await readCappedBody(request, MAX_REQUEST_BYTES);
-  const callerId = context.caller?.id ?? undefined;
-  // Small bodies take the one-call path (validated, built and signed in
-  // wasm); large ones are hashed natively before signing.
-  const invocation = body.byteLength < NATIVE_HASH_THRESHOLD_BYTES
-    ? gateway.prepareInvocation(functionName, body, deps.now(), callerId)
-    : gateway.buildInvocation(functionName, body, callerId);
+  const invocation = isolate.gateway.prepare(
+    body,
+    deps.now(),
+    context.caller?.id ?? undefined,
+  );
   context.noteInvocation(invocation);
-  const call = {
-    functionName,
-    invocation,
-    config,
-    gateway,
-    retryBudget: ready.retryBudget,
+  const policy: CallPolicy = {
+    attemptTimeoutMs: isolate.config.attemptTimeoutMs,
+    deadlineAt: context.started + isolate.config.deadlineMs,
+    maxAttempts: isolate.config.maxAttempts,
+    retryBudget: isolate.retryBudget,
     signal: request.signal,
   };
   if (invocation.batch || invocation.async) {
-    try {
-      return context.finish(await answerBatchOrAsync(call, deps, context));
-    } catch (error) {
-      throw new BatchFailure(error, invocation.batch);
-    }
+    return context.finish(
+      await answerBatchOrAsync(invocation, isolate, policy, deps, context),
+    );
   }
   const { response, prediction } = await answerSinglePrediction(
-    { ...call, cache: ready.cache },
+    invocation,
+    isolate,
+    policy,
     deps,
     context,
   );
   return context.finish(response, prediction);
 }
 
-/** A batch's failure, which still names the patients refused before the call. */
-class BatchFailure extends Error {
-  constructor(
-    readonly error: unknown,
-    readonly batch: Parameters<typeof withSlotErrors>[1],
-  ) {
-    super("the batch call failed");
+/** Refuses what a function does not answer before its body is read. */
+function checkMethodAndType(request: Request, functionName: FunctionName) {
+  if (request.method !== "POST") {
+    throw new GatewayFailure("method_not_allowed", methodHint(functionName), {
+      headers: { allow: allowedMethods(functionName) },
+    });
+  }
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    throw new GatewayFailure(
+      "unsupported_media_type",
+      "Send the body as JSON with Content-Type: application/json.",
+    );
   }
 }
 
-function prepare(
-  functionName: FunctionName,
-  deps: EdgeDeps,
-): Isolate | Problem {
-  let config: EdgeConfig;
-  let verifier: CallerVerifier;
-  try {
-    config = readConfig(deps.env);
-    verifier = new CallerVerifier(config.auth, deps.fetch);
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof TypeError) {
-      return misconfigured(error.message);
-    }
-    throw error;
-  }
-  try {
-    const gateway = new ResilientGateway(config.settings, config.credentials);
-    return {
-      config,
-      gateway,
-      verifier,
-      knownEndpoints: new Set(gateway.endpointNames()),
-      retryBudget: new RetryBudget(),
-      bytesInFlight: new BytesInFlight(config.maxBytesInFlight),
-      cache: predictionCacheFor(functionName, config.predictionCache, deps.now),
-    };
-  } catch (error) {
-    if (isHealthNavError(error)) {
-      const [first] = error.errors;
-      const variable = first
-        ? config.settingSources[first.path] ?? first.path
-        : "a setting";
-      return misconfigured(
-        `${variable} ${withheldValues(first?.message ?? "is invalid")}`,
-      );
-    }
-    throw error;
-  }
+function busy(): GatewayFailure {
+  return new GatewayFailure(
+    "gateway_busy",
+    "The gateway is holding as many request bytes as it can; try again shortly.",
+  );
 }
 
-// pkg quotes some offending values (a bucket, a label); a setting's value
-// must never reach a response, so quoted text is withheld.
-function withheldValues(message: string): string {
-  return message.replace(/"(?:[^"\\]|\\.)*"/g, "[value withheld]");
-}
-
-function misconfigured(what: string): Problem {
-  return {
-    status: 500,
-    code: "invalid_configuration",
-    detail: `The gateway is misconfigured: ${what}.`,
-  };
-}
-
-function methodNotAllowed(functionName: FunctionName): Problem {
-  return {
-    status: 405,
-    code: "method_not_allowed",
-    detail: methodHint(functionName),
-    headers: { allow: allowedMethods(functionName) },
-  };
-}
-
-function unsupportedMediaType(): Problem {
-  return {
-    status: 415,
-    code: "unsupported_media_type",
-    detail: "Send the body as JSON with Content-Type: application/json.",
-  };
-}
-
-function busy(): Problem {
-  return {
-    status: 503,
-    code: "gateway_busy",
-    detail:
-      "The gateway is holding as many request bytes as it can; try again shortly.",
-    headers: { "retry-after": "1" },
-  };
-}
-
-/** How many attempts a failed call made and what AWS said, for the log. */
-function noteFailedCall(context: RequestContext, error: unknown): void {
-  const cause = error instanceof BatchFailure ? error.error : error;
-  if (cause instanceof UpstreamError) {
-    context.noteCall({ attempts: cause.attempts, awsCode: cause.awsCode });
-  } else if (isHealthNavError(cause)) {
-    const attempts = (cause as HealthNavError & { attempts?: number }).attempts;
-    if (attempts !== undefined) {
-      context.noteCall({ attempts, awsCode: cause.upstream?.awsCode });
-    }
-  }
-}
-
-function isProblem(value: unknown): value is Problem {
-  return typeof value === "object" && value !== null &&
-    !(value instanceof Error) &&
-    typeof (value as Problem).code === "string" &&
-    typeof (value as Problem).status === "number";
-}
-
-function toProblem(error: unknown, config: EdgeConfig): Problem {
-  if (error instanceof BatchFailure) {
-    return withSlotErrors(toProblem(error.error, config), error.batch);
-  }
-  if (isProblem(error)) return error;
-  if (error instanceof CallerRefused) {
-    return {
-      status: error.status,
-      code: error.code,
-      detail: error.message,
-      headers: error.status === 503 ? { "retry-after": "5" } : undefined,
-    };
-  }
+/** Whatever was thrown, as the failure the client is answered with. */
+function asFailure(error: unknown): GatewayFailure {
+  if (error instanceof GatewayFailure) return error;
   if (error instanceof BodyTooLargeError) {
-    return {
-      status: 413,
-      code: "body_too_large",
-      detail: `The request body must be at most ${MAX_REQUEST_BYTES} bytes.`,
-    };
+    return new GatewayFailure(
+      "body_too_large",
+      `The request body must be at most ${MAX_REQUEST_BYTES} bytes.`,
+    );
   }
   if (error instanceof BodyReadError) {
     // The client's upload broke: what arrived is not a complete JSON document.
-    return {
-      status: 400,
-      code: "invalid_json",
-      detail: "The request body ended before it was complete.",
-    };
+    return new GatewayFailure(
+      "invalid_json",
+      "The request body ended before it was complete.",
+    );
   }
-  if (error instanceof UpstreamError) {
-    return { status: error.status, code: error.code, detail: error.message };
-  }
-  if (isHealthNavError(error)) return healthNavProblem(error, config);
-  return {
-    status: 500,
-    code: "internal_error",
-    detail:
-      "The gateway failed unexpectedly; the request id identifies it in the logs.",
-  };
-}
-
-function healthNavProblem(error: HealthNavError, config: EdgeConfig): Problem {
-  if (error.code === "invalid_signing_request") {
-    const [first] = error.errors;
-    const variable = first ? config.settingSources[first.path] : undefined;
-    if (variable) return misconfigured(`${variable} ${first.message}`);
-  }
-  return {
-    status: error.status,
-    code: error.code,
-    detail: error.message,
-    errors: error.errors,
-    truncated: error.truncated,
-    headers: error.retryable && error.status !== 502
-      ? { "retry-after": "1" }
-      : undefined,
-  };
+  return new GatewayFailure(
+    "internal_error",
+    "The gateway failed unexpectedly; the request id identifies it in the logs.",
+  );
 }
 
 /** `setTimeout` as a promise that ends early when `signal` aborts. */

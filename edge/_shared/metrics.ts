@@ -26,7 +26,7 @@ export const RISK_LEVELS = ["low", "moderate", "high", "critical"] as const;
 export interface InvocationSample {
   /** Milliseconds since 1970, when the request finished. */
   timeMs: number;
-  /** Short function name, e.g. "triage". */
+  /** The function, e.g. "sagemaker-triage". */
   function: string;
   /** The SageMaker endpoint; "none" when refused before one was chosen, "other" if not configured. */
   endpoint: string;
@@ -86,7 +86,7 @@ export function invocationSample(
     (record.attempts ?? 0) > 0;
   return {
     timeMs,
-    function: record.function.replace(/^sagemaker-/, ""),
+    function: record.function,
     endpoint: endpointLabel(record.endpoint, knownEndpoints),
     variant: record.variant ?? null,
     status: record.status,

@@ -21,18 +21,14 @@
 import { createHash } from "node:crypto";
 import type { PredictionCacheSettings } from "./config.ts";
 import type { CallResult } from "./invoke_sagemaker.ts";
-import type { FunctionName, Invocation } from "./wasm_gateway.ts";
+import type {
+  FunctionName,
+  Invocation,
+  NormalizedResult,
+} from "./wasm_gateway.ts";
 
 /** Whether a response came from the cache; only set when caching is on. */
 export type CacheOutcome = "hit" | "miss";
-
-/** Headers the signer adds: they change per attempt and say nothing about the input. */
-const SIGNING_HEADERS = new Set([
-  "authorization",
-  "x-amz-date",
-  "x-amz-security-token",
-  "x-amz-content-sha256",
-]);
 
 interface Entry<V> {
   value: V;
@@ -137,8 +133,7 @@ export function predictionCacheFor<V>(
   settings: PredictionCacheSettings,
   now: () => number,
 ): PredictionCache<V> | null {
-  const short = functionName.replace(/^sagemaker-/, "");
-  return settings.functions.includes(short)
+  return settings.functions.includes(functionName)
     ? new PredictionCache<V>(settings, now)
     : null;
 }
@@ -154,8 +149,8 @@ export function predictionCacheKey(
   invocation: Invocation,
   callerId: string,
 ): string {
+  // The invocation's own headers: its signature is kept apart from them.
   const headers = invocation.headers
-    .filter(([name]) => !SIGNING_HEADERS.has(name.toLowerCase()))
     .map(([name, value]) => `${name.toLowerCase()}:${value}`)
     .sort();
   return createHash("sha256")
@@ -164,7 +159,7 @@ export function predictionCacheKey(
         "healthnav-prediction-v2",
         // Length first: no caller id can be made to look like another's plus a field.
         `${callerId.length}:${callerId}`,
-        functionName.replace(/^sagemaker-/, ""),
+        functionName,
         invocation.endpoint,
         invocation.variant ?? "",
         ...headers,
@@ -176,7 +171,9 @@ export function predictionCacheKey(
 }
 
 /** A call answered by SageMaker or by the cache. */
-export type CachedCallResult = CallResult & { cache?: CacheOutcome };
+export type CachedCallResult = CallResult<NormalizedResult> & {
+  cache?: CacheOutcome;
+};
 
 /**
  * Answers from `cache` when it holds the caller's prediction (no attempt
@@ -185,11 +182,11 @@ export type CachedCallResult = CallResult & { cache?: CacheOutcome };
  * call goes straight through and says nothing about caching.
  */
 export async function throughCache(
-  cache: PredictionCache<CallResult["result"]> | null,
+  cache: PredictionCache<NormalizedResult> | null,
   functionName: FunctionName,
   invocation: Invocation,
   callerId: string | null,
-  call: () => Promise<CallResult>,
+  call: () => Promise<CallResult<NormalizedResult>>,
 ): Promise<CachedCallResult> {
   if (!cache || callerId === null || invocation.inputInS3) return await call();
   const key = predictionCacheKey(functionName, invocation, callerId);

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import type { ErrorCode } from "./error_codes.ts";
+import type { GatewayFailure } from "./gateway_failure.ts";
 import type { FieldError } from "./wasm_gateway.ts";
 
 /** Most field errors one answer lists, whatever the body held. */
@@ -13,7 +15,7 @@ export const MAX_LISTED_ERRORS = 100;
 /** Fields of a problem response. */
 export interface Problem {
   status: number;
-  code: string;
+  code: ErrorCode;
   detail: string;
   errors?: FieldError[];
   /** More field errors were found than `errors` lists. */
@@ -40,6 +42,25 @@ const TITLES: Record<number, string> = {
   503: "Service Unavailable",
   504: "Gateway Timeout",
 };
+
+/**
+ * The problem a failure answers with. A retryable 429 or 503 says when to
+ * come back (`Retry-After: 1` unless the failure says otherwise).
+ */
+export function problemOf(failure: GatewayFailure): Problem {
+  const retryAfter: Record<string, string> = failure.retryable &&
+      (failure.status === 429 || failure.status === 503)
+    ? { "retry-after": "1" }
+    : {};
+  return {
+    status: failure.status,
+    code: failure.code,
+    detail: failure.message,
+    errors: failure.details.errors,
+    truncated: failure.details.truncated,
+    headers: { ...retryAfter, ...failure.details.headers },
+  };
+}
 
 /** Builds the problem+json response. */
 export function problemResponse(

@@ -7,10 +7,15 @@
  * @module
  */
 import type { Caller } from "./caller.ts";
+import type { GatewayFailure } from "./gateway_failure.ts";
 import { type InvocationLog, logLine } from "./log.ts";
 import { type MetricsSink, reportInvocation } from "./metrics.ts";
-import { type Problem, problemResponse } from "./problem.ts";
-import type { Invocation, NormalizedResult } from "./wasm_gateway.ts";
+import { problemOf, problemResponse } from "./problem.ts";
+import type {
+  FunctionName,
+  Invocation,
+  NormalizedResult,
+} from "./wasm_gateway.ts";
 
 /** What the context needs from the outside world. */
 export interface ContextDeps {
@@ -36,7 +41,7 @@ export class RequestContext {
   #finished = false;
 
   constructor(
-    functionName: string,
+    functionName: FunctionName,
     request: Request,
     requestId: string,
     deps: ContextDeps,
@@ -111,9 +116,13 @@ export class RequestContext {
     return response;
   }
 
-  /** Answers `problem` as problem+json, logging its code. */
-  fail(problem: Problem): Response {
-    this.#record.code = problem.code;
-    return this.finish(problemResponse(problem, this.requestId, this.cors));
+  /** Answers `failure` as problem+json, logging its code and the attempts it made. */
+  fail(failure: GatewayFailure): Response {
+    this.#record.code = failure.code;
+    const { attempts, awsCode } = failure.details;
+    if (attempts !== undefined) this.noteCall({ attempts, awsCode });
+    return this.finish(
+      problemResponse(problemOf(failure), this.requestId, this.cors),
+    );
   }
 }

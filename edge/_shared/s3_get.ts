@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { MAX_RESPONSE_BYTES, UpstreamError } from "./invoke_sagemaker.ts";
+import { GatewayFailure } from "./gateway_failure.ts";
+import { MAX_RESPONSE_BYTES } from "./invoke_sagemaker.ts";
 import { BodyTooLargeError, readCappedBody } from "./request_body.ts";
 import { type AwsCredentials, signAwsRequest } from "./wasm_gateway.ts";
 
@@ -25,7 +26,7 @@ export interface S3Answer {
   body: Uint8Array;
 }
 
-/** GETs `url`; throws UpstreamError when S3 cannot be reached in time. */
+/** GETs `url`; throws a GatewayFailure when S3 cannot be reached in time. */
 export async function getS3Object(
   url: string,
   signing: { credentials: AwsCredentials; region: string },
@@ -56,28 +57,20 @@ export async function getS3Object(
     return { status: response.status, headers: [...response.headers], body };
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      throw new UpstreamError(
+      throw new GatewayFailure(
         "upstream_response_too_large",
-        502,
         "The asynchronous result is larger than the gateway reads (6 MiB).",
-        1,
-        false,
+        { attempts: 1 },
       );
     }
     throw controller.signal.aborted
-      ? new UpstreamError(
-        "upstream_timeout",
-        504,
-        "S3 did not answer in time.",
-        1,
-        true,
-      )
-      : new UpstreamError(
+      ? new GatewayFailure("upstream_timeout", "S3 did not answer in time.", {
+        attempts: 1,
+      })
+      : new GatewayFailure(
         "upstream_unreachable",
-        502,
         "S3 could not be reached or the connection broke.",
-        1,
-        true,
+        { attempts: 1 },
       );
   } finally {
     clearTimeout(timer);

@@ -7,22 +7,14 @@
  *
  * @module
  */
-import type { EdgeConfig } from "./config.ts";
-import {
-  type CallDeps,
-  configuredCallOptions,
-  invokeSageMaker,
-} from "./invoke_sagemaker.ts";
+import type { CallDeps, CallPolicy } from "./invoke_sagemaker.ts";
+import { invokeSageMaker } from "./invoke_sagemaker.ts";
+import type { Isolate } from "./isolate.ts";
 import { jsonAnswer } from "./json_answer.ts";
-import { type PredictionCache, throughCache } from "./prediction_cache.ts";
+import { throughCache } from "./prediction_cache.ts";
 import type { RequestContext } from "./request_context.ts";
-import type { RetryBudget } from "./retry_policy.ts";
-import type {
-  FunctionName,
-  Invocation,
-  NormalizedResult,
-  ResilientGateway,
-} from "./wasm_gateway.ts";
+import { signedCall } from "./signed_call.ts";
+import type { Invocation, NormalizedResult } from "./wasm_gateway.ts";
 
 /** The client's answer and the prediction in it. */
 export interface PredictionAnswer {
@@ -33,34 +25,25 @@ export interface PredictionAnswer {
 
 /** Calls SageMaker (or the cache) for one prediction and answers the client. */
 export async function answerSinglePrediction(
-  call: {
-    functionName: FunctionName;
-    invocation: Invocation;
-    config: EdgeConfig;
-    gateway: ResilientGateway;
-    retryBudget: RetryBudget;
-    signal?: AbortSignal;
-    /** Null when caching is off for this function. */
-    cache: PredictionCache<NormalizedResult> | null;
-  },
+  invocation: Invocation,
+  isolate: Isolate,
+  policy: CallPolicy,
   deps: CallDeps,
   context: RequestContext,
 ): Promise<PredictionAnswer> {
-  const { functionName, invocation, config, gateway, cache } = call;
+  const { gateway, cache } = isolate;
   const done = await throughCache(
     cache,
-    functionName,
+    gateway.functionName,
     invocation,
     context.caller?.id ?? null,
     () =>
-      invokeSageMaker({
-        functionName,
-        gateway,
-        invocation,
-        ...configuredCallOptions(config, context.started),
-        retryBudget: call.retryBudget,
-        signal: call.signal,
-      }, deps),
+      invokeSageMaker(
+        signedCall(gateway, invocation, (response) =>
+          gateway.normalize(response)),
+        policy,
+        deps,
+      ),
   );
   // A cache hit makes no attempt.
   context.noteCall(done);

@@ -1,19 +1,22 @@
 /**
  * The wasm module, loaded once per isolate by importing pkg/ (the bytes are
  * embedded in the import graph, so Supabase's bundler ships them), wrapped so
- * that a trap cannot leave the isolate unusable.
+ * that a trap cannot leave the isolate unusable and pkg's errors arrive as
+ * GatewayFailure.
  *
  * A Rust panic aborts, which traps the instance (`WebAssembly.RuntimeError`)
  * with its memory in an unknown state; so does running out of stack inside
  * wasm, which V8 reports as a `RangeError`. Every call goes through
- * `guarded`: on either, the instance is replaced by a fresh one of the same
- * compiled module, Gateways built on the old instance are rebuilt lazily, and
- * the error is rethrown so the request that failed gets a 500 while the next
- * works.
+ * `guarded`: on either, wasm-bindgen's reset function (built with
+ * `--experimental-reset-state-function`) replaces the instance with a fresh
+ * one of the same compiled module, Gateways of the old instance are rebuilt
+ * lazily, and the error is rethrown so the request that failed gets a 500
+ * while the next works.
  *
  * @module
  */
 import * as pkg from "../../pkg/mod.js";
+import { GatewayFailure, isHealthNavError } from "./gateway_failure.ts";
 
 // pkg's types, for the rest of the edge code; pkg's functions are reached only
 // through the guarded wrappers below.
@@ -21,12 +24,13 @@ export type {
   AsyncAccepted,
   AsyncResultLocation,
   AwsCredentials,
+  AwsRequestToSign,
   BatchPlan,
   BatchResult,
   FieldError,
   FunctionName,
   GatewaySettings,
-  HealthNavError,
+  ImageResult,
   Invocation,
   NormalizedResult,
   UpstreamResponse,
@@ -40,39 +44,43 @@ export function instanceReplacements(): number {
   return instanceGeneration;
 }
 
-/** Runs `call`; if the instance trapped or overflowed its stack, replaces it before rethrowing. */
+/**
+ * Runs `call`. pkg's errors become GatewayFailure; if the instance trapped
+ * or overflowed its stack, it is replaced before the error is rethrown.
+ */
 export function guarded<T>(call: () => T): T {
   try {
     return call();
   } catch (error) {
+    if (isHealthNavError(error)) throw GatewayFailure.fromPkg(error);
     if (
       error instanceof WebAssembly.RuntimeError || error instanceof RangeError
     ) {
-      pkg.reinstantiateAfterTrap();
+      pkg.resetAfterTrap();
       instanceGeneration++;
     }
     throw error;
   }
 }
 
-/** True for the `Error`s pkg/ throws, which carry a stable `code` and `status`. */
-export function isHealthNavError(error: unknown): error is pkg.HealthNavError {
-  return error instanceof Error && error.name === "HealthNavError" &&
-    typeof (error as { code?: unknown }).code === "string";
-}
-
-/** pkg's Gateway, rebuilt on the current instance after a trap. */
+/** pkg's Gateway for one function, rebuilt on the current instance after a trap. */
 export class ResilientGateway {
+  readonly functionName: pkg.FunctionName;
   readonly #settings: pkg.GatewaySettings;
   readonly #credentials: pkg.AwsCredentials | undefined;
   #gateway: pkg.Gateway;
   #generation: number;
 
   /**
-   * Throws pkg's `invalid_configuration` error when a setting is bad.
-   * Credentials, when given, enable `prepareInvocation`.
+   * Throws `invalid_configuration` when a setting is bad. Credentials,
+   * when given, let `prepare` and `signAttempt` sign.
    */
-  constructor(settings: pkg.GatewaySettings, credentials?: pkg.AwsCredentials) {
+  constructor(
+    settings: pkg.GatewaySettings,
+    functionName: pkg.FunctionName,
+    credentials?: pkg.AwsCredentials,
+  ) {
+    this.functionName = functionName;
     this.#settings = settings;
     this.#credentials = credentials;
     this.#gateway = guarded(() => this.#create());
@@ -80,55 +88,40 @@ export class ResilientGateway {
   }
 
   #create(): pkg.Gateway {
-    const gateway = new pkg.Gateway(this.#settings);
-    if (this.#credentials) gateway.setCredentials(this.#credentials);
-    return gateway;
+    return new pkg.Gateway(
+      this.#settings,
+      this.functionName,
+      this.#credentials,
+    );
   }
 
   #current(): pkg.Gateway {
+    // An object of a replaced instance is stale (its calls throw, and its
+    // finalizer leaves the new instance's memory alone): build a new one.
     if (this.#generation !== instanceGeneration) {
-      // The old object points into the trapped instance: detach it without
-      // freeing, or its finalizer would free memory of the new instance.
-      (this.#gateway as unknown as { __destroy_into_raw(): number })
-        .__destroy_into_raw();
       this.#gateway = this.#create();
       this.#generation = instanceGeneration;
     }
     return this.#gateway;
   }
 
-  /** See `Gateway.buildInvocation`; `callerId` is the verified caller's `sub`. */
-  buildInvocation(
-    functionName: pkg.FunctionName,
-    body: Uint8Array,
-    callerId?: string,
-  ): pkg.Invocation {
-    return guarded(() =>
-      this.#current().buildInvocation(functionName, body, callerId)
-    );
-  }
-
-  /** See `Gateway.prepareInvocation`: validated, built and signed for `sagemaker`. */
-  prepareInvocation(
-    functionName: pkg.FunctionName,
+  /** See `Gateway.prepare`; `callerId` is the verified caller's `sub`. */
+  prepare(
     body: Uint8Array,
     timeMs: number,
     callerId?: string,
   ): pkg.Invocation {
-    return guarded(() =>
-      this.#current().prepareInvocation(functionName, body, timeMs, callerId)
-    );
+    return guarded(() => this.#current().prepare(body, timeMs, callerId));
   }
 
-  /** See `Gateway.validateRequest`. */
-  validateRequest(
-    functionName: pkg.FunctionName,
-    body: Uint8Array,
-    callerId?: string,
-  ): pkg.FieldError[] {
-    return guarded(() =>
-      this.#current().validateRequest(functionName, body, callerId)
-    );
+  /** See `Gateway.signAttempt`. */
+  signAttempt(invocation: pkg.Invocation, timeMs: number): [string, string][] {
+    return guarded(() => this.#current().signAttempt(invocation, timeMs));
+  }
+
+  /** See `Gateway.validate`. */
+  validate(body: Uint8Array, callerId?: string): pkg.FieldError[] {
+    return guarded(() => this.#current().validate(body, callerId));
   }
 
   /** See `Gateway.endpointNames`. */
@@ -136,35 +129,27 @@ export class ResilientGateway {
     return guarded(() => this.#current().endpointNames());
   }
 
-  /** See `Gateway.normalizeResponse`. */
-  normalizeResponse(
-    functionName: pkg.FunctionName,
-    response: pkg.UpstreamResponse,
-  ): pkg.NormalizedResult {
-    return guarded(() =>
-      this.#current().normalizeResponse(functionName, response)
-    );
+  /** See `Gateway.normalize`. */
+  normalize(response: pkg.UpstreamResponse): pkg.NormalizedResult {
+    return guarded(() => this.#current().normalize(response));
   }
 
-  /** See `Gateway.normalizeBatchResponse`. */
-  normalizeBatchResponse(
-    functionName: pkg.FunctionName,
+  /** See `Gateway.normalizeBatch`. */
+  normalizeBatch(
     response: pkg.UpstreamResponse,
     batch: pkg.BatchPlan,
   ): pkg.BatchResult {
-    return guarded(() =>
-      this.#current().normalizeBatchResponse(functionName, response, batch)
-    );
+    return guarded(() => this.#current().normalizeBatch(response, batch));
   }
 
-  /** See `Gateway.acceptAsyncResponse`: the id belongs to `callerId`. */
-  acceptAsyncResponse(
+  /** See `Gateway.acceptAsync`: the id belongs to `callerId`. */
+  acceptAsync(
     response: pkg.UpstreamResponse,
     timeMs: number,
     callerId: string,
   ): pkg.AsyncAccepted {
     return guarded(() =>
-      this.#current().acceptAsyncResponse(response, timeMs, callerId)
+      this.#current().acceptAsync(response, timeMs, callerId)
     );
   }
 
@@ -180,7 +165,7 @@ export class ResilientGateway {
   }
 
   /** See `Gateway.readAsyncOutput`. */
-  readAsyncOutput(response: pkg.UpstreamResponse): pkg.NormalizedResult | null {
+  readAsyncOutput(response: pkg.UpstreamResponse): pkg.ImageResult | null {
     return guarded(() => this.#current().readAsyncOutput(response));
   }
 

@@ -7,4 +7,4 @@
  */
 import { createEdgeFunction } from "../_shared/edge_function.ts";
 
-export default createEdgeFunction("image-analysis");
+export default createEdgeFunction("sagemaker-image-analysis");

@@ -7,4 +7,4 @@
  */
 import { createEdgeFunction } from "../_shared/edge_function.ts";
 
-export default createEdgeFunction("risk-score");
+export default createEdgeFunction("sagemaker-risk-score");

@@ -15,11 +15,11 @@
 //! locations SageMaker named, or a 502 upstream_error that repeats nothing.
 #![no_main]
 
-use healthnav_edge::async_invocation::accept_async_response;
-use healthnav_edge::async_result_id::open_async_id;
+use healthnav_edge::invocation::async_call::accept_async_response;
+use healthnav_edge::async_result::result_id::open_async_id;
 use healthnav_edge::invocation::InvocationMode;
-use healthnav_edge::s3_uri::S3Location;
-use healthnav_edge::sagemaker_error::classify_sagemaker_error;
+use healthnav_edge::config::s3_location::S3Location;
+use healthnav_edge::response::sagemaker_error::classify_sagemaker_error;
 use healthnav_edge::{build_invocation, ModelFunction, UpstreamResponse};
 use healthnav_edge_fuzz::{
     assert_no_marker, async_configs, check_error_shape, check_invocation, check_request_error,
@@ -137,7 +137,7 @@ fn answer(flags: u8, rest: &[u8]) {
             assert_eq!(opened.failure, failure);
             assert_eq!(opened.submitted_at_ms, ASYNC_NOW_MS);
             // Another deployment's key never opens it.
-            let other = healthnav_edge::async_result_id::AsyncIdKey::from_secret(
+            let other = healthnav_edge::async_result::result_id::AsyncIdKey::from_secret(
                 "another-deployment-secret-0123456789",
             )
             .unwrap_or_else(|e| panic!("{e}"));

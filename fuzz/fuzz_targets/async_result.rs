@@ -16,7 +16,7 @@
 #![no_main]
 
 use healthnav_edge::async_result::{open_async_result, read_async_failure, read_async_output};
-use healthnav_edge::async_result_id::{async_id_from_path, open_async_id};
+use healthnav_edge::async_result::result_id::{async_id_from_path, open_async_id};
 use healthnav_edge::{normalize_response, GatewayError, ModelFunction};
 use healthnav_edge_fuzz::{
     assert_no_marker, async_configs, check_error_shape, check_normalize, check_s3_url_signs,
@@ -91,7 +91,7 @@ fn s3_code(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
     let start = text.find("<Code>")? + 6;
     let end = start + text[start..].find("</Code>")?;
-    Some(healthnav_edge::sagemaker_error::sanitise_code(
+    Some(healthnav_edge::response::sagemaker_error::sanitise_code(
         &text[start..end],
     ))
     .filter(|c| !c.is_empty())

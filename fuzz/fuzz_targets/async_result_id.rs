@@ -11,11 +11,11 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use healthnav_edge::async_result_id::{
+use healthnav_edge::async_result::result_id::{
     async_id_from_path, issue_async_id, open_async_id, AsyncIdKey, AsyncResultLocation,
     MAX_ID_AGE_MS, MIN_SECRET_BYTES,
 };
-use healthnav_edge::s3_uri::S3Location;
+use healthnav_edge::config::s3_location::S3Location;
 use healthnav_edge::GatewayError;
 use healthnav_edge_fuzz::{assert_no_marker, check_error_shape, ASYNC_SECRET};
 use libfuzzer_sys::fuzz_target;

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use healthnav_edge::batch_request::BATCH_FIELD;
+use healthnav_edge::request::batch::BATCH_FIELD;
 use healthnav_edge::invocation::InvocationMode;
 use healthnav_edge::{build_invocation, ModelFunction};
 use healthnav_edge_fuzz::{check_invocation, check_request_error, configs, FUZZ_CALLER};

@@ -9,7 +9,7 @@
 use arbitrary::{Arbitrary, Unstructured};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use healthnav_edge::s3_uri::S3Location;
+use healthnav_edge::config::s3_location::S3Location;
 use healthnav_edge::ModelFunction;
 use healthnav_edge_fuzz::{
     check_structured, configs, keep_if_valid, text_value, Json, ObjectBuilder, Out, RoutingFields,

@@ -8,7 +8,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use healthnav_edge::image_bytes::{decode_inline_image, ImageFormat};
+use healthnav_edge::request::image_bytes::{decode_inline_image, ImageFormat};
 use healthnav_edge_fuzz::contains_marker;
 use libfuzzer_sys::fuzz_target;
 

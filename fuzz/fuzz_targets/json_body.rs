@@ -3,7 +3,7 @@
 //! that do not repeat the body; serde_json's refusals are refused too.
 #![no_main]
 
-use healthnav_edge::json_body::parse_json_body;
+use healthnav_edge::request::json_body::parse_json_body;
 use healthnav_edge::limits::MAX_JSON_DEPTH;
 use healthnav_edge_fuzz::check_request_error;
 use libfuzzer_sys::fuzz_target;

@@ -11,9 +11,9 @@
 //! when none is); the rest is an `Upstream` (see fuzz/src/lib.rs).
 #![no_main]
 
-use healthnav_edge::batch_request::{BatchPlan, BatchSlot, SlotError};
-use healthnav_edge::normalize::normalize_batch_response;
-use healthnav_edge::sagemaker_error::classify_sagemaker_error;
+use healthnav_edge::request::batch::{BatchPlan, BatchSlot, SlotError};
+use healthnav_edge::response::normalize_batch_response;
+use healthnav_edge::response::sagemaker_error::classify_sagemaker_error;
 use healthnav_edge::ModelFunction;
 use healthnav_edge_fuzz::{
     check_model_output_error, check_result, check_upstream_error, configs, Upstream, ELAPSED_MS,

@@ -5,7 +5,7 @@
 //! it can be signed. A refusal is a fixed sentence that does not repeat it.
 #![no_main]
 
-use healthnav_edge::endpoint_url::{is_loopback, parse_override_url};
+use healthnav_edge::config::endpoint_url::{is_loopback, parse_override_url};
 use healthnav_edge::{sign_request, PayloadHash, SigningRequest};
 use healthnav_edge_fuzz::{contains_marker, test_credentials, TEST_TIME_MS};
 use libfuzzer_sys::fuzz_target;

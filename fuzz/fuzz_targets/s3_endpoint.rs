@@ -11,9 +11,9 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use healthnav_edge::endpoint_url::check_region;
-use healthnav_edge::s3_endpoint::S3Endpoint;
-use healthnav_edge::s3_uri::S3Location;
+use healthnav_edge::config::endpoint_url::check_region;
+use healthnav_edge::config::s3_endpoint::S3Endpoint;
+use healthnav_edge::config::s3_location::S3Location;
 use healthnav_edge_fuzz::{check_s3_url_signs, contains_marker, is_wire_url};
 use libfuzzer_sys::fuzz_target;
 

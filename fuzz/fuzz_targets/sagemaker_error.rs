@@ -5,7 +5,7 @@
 //! (the header's when it has one), and never the upstream message.
 #![no_main]
 
-use healthnav_edge::sagemaker_error::{classify_sagemaker_error, sanitise_code};
+use healthnav_edge::response::sagemaker_error::{classify_sagemaker_error, sanitise_code};
 use healthnav_edge_fuzz::{check_upstream_error, Upstream};
 use libfuzzer_sys::fuzz_target;
 

@@ -14,8 +14,8 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use healthnav_edge::names::check_sagemaker_name;
-use healthnav_edge::sticky_variant::StickyVariants;
+use healthnav_edge::config::names::check_sagemaker_name;
+use healthnav_edge::config::variant_weights::StickyVariants;
 use healthnav_edge::{build_invocation, GatewayConfig, GatewaySettings, ModelFunction};
 use healthnav_edge_fuzz::{check_invocation, contains_marker, reference_sticky};
 use libfuzzer_sys::fuzz_target;

@@ -9,19 +9,19 @@
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Result as ArbResult, Unstructured};
-use healthnav_edge::async_config::{AsyncSettings, Secret};
-use healthnav_edge::batch_request::{BatchPlan, JSON_LINES};
+use healthnav_edge::config::async_settings::{AsyncSettings, Secret};
+use healthnav_edge::request::batch::{BatchPlan, JSON_LINES};
 use healthnav_edge::config::{EndpointDefaults, EndpointLists};
-use healthnav_edge::image_bytes::ImageFormat;
-use healthnav_edge::image_request::{ANALYSIS_TYPES, IMAGE_TYPES};
+use healthnav_edge::request::image_bytes::ImageFormat;
+use healthnav_edge::request::image::{ANALYSIS_TYPES, IMAGE_TYPES};
 use healthnav_edge::invocation::InvocationMode;
 use healthnav_edge::limits::MAX_SAGEMAKER_BODY_BYTES;
-use healthnav_edge::names::check_sagemaker_name;
-use healthnav_edge::normalize::labels::{ScoreMeaning, TRIAGE_LEVELS};
-use healthnav_edge::normalize::{NormalizedResult, MAX_PREDICTIONS, SEVERITIES};
-use healthnav_edge::s3_uri::S3Location;
-use healthnav_edge::sagemaker_error::{classify_sagemaker_error, sanitise_code};
-use healthnav_edge::triage_request::GENDERS;
+use healthnav_edge::config::names::check_sagemaker_name;
+use healthnav_edge::config::labels::{ScoreMeaning, TRIAGE_LEVELS};
+use healthnav_edge::response::{NormalizedResult, MAX_PREDICTIONS, SEVERITIES};
+use healthnav_edge::config::s3_location::S3Location;
+use healthnav_edge::response::sagemaker_error::{classify_sagemaker_error, sanitise_code};
+use healthnav_edge::request::triage::GENDERS;
 use healthnav_edge::{
     sign_request, Credentials, GatewayConfig, GatewayError, GatewaySettings, Invocation,
     ModelFunction, PayloadHash, SigningRequest, UpstreamResponse,
@@ -627,7 +627,7 @@ fn check_text(text: &str, max_chars: usize) {
         "text longer than {max_chars}"
     );
     assert!(
-        !text.chars().any(healthnav_edge::fields::is_forbidden_char),
+        !text.chars().any(healthnav_edge::text::is_forbidden_char),
         "{text:?}"
     );
 }
@@ -1241,13 +1241,13 @@ impl RoutingFields {
 /// what the full reader accepts, with the same model input and the default
 /// routing: the full reader is the reference.
 pub fn check_plain_triage(config: &GatewayConfig, body: &[u8]) {
-    let Some(fast) = healthnav_edge::plain_triage::read_plain_triage(body) else {
+    let Some(fast) = healthnav_edge::request::plain_triage::read_plain_triage(body) else {
         return;
     };
-    let value = healthnav_edge::json_body::parse_json_body(body).unwrap_or_else(|error| {
+    let value = healthnav_edge::request::json_body::parse_json_body(body).unwrap_or_else(|error| {
         panic!("the plain reader accepted what the full one refuses: {error}")
     });
-    let (full, routing) = healthnav_edge::triage_request::read_triage_request(&value, config)
+    let (full, routing) = healthnav_edge::request::triage::read_triage_request(&value, config)
         .unwrap_or_else(|error| {
             panic!("the plain reader accepted what the full one refuses: {error}")
         });

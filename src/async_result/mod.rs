@@ -9,15 +9,18 @@
 //! like a real-time ModelError; anything else is a `model_error`. The
 //! content itself is never returned: it may quote the patient payload.
 
+pub mod accepted;
+pub mod result_id;
+
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::async_result_id::{async_id_from_path, missing_async_id, open_async_id};
+use crate::async_result::result_id::{async_id_from_path, missing_async_id, open_async_id};
 use crate::config::GatewayConfig;
-use crate::error::GatewayError;
+use crate::error::{ErrorCode, GatewayError};
 use crate::function::ModelFunction;
-use crate::normalize::{normalize_response, NormalizedResult, UpstreamResponse};
-use crate::sagemaker_error::{model_error, sanitise_code};
+use crate::response::{normalize_response, NormalizedResult, UpstreamResponse};
+use crate::response::sagemaker_error::{model_error, sanitise_code};
 
 /// The S3 objects to GET (SigV4, service `s3`) for one result id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -50,8 +53,7 @@ pub fn open_async_result(
     }
     let settings = config.asynchronous.as_ref().ok_or_else(|| {
         GatewayError::new(
-            "async_not_enabled",
-            501,
+            ErrorCode::AsyncNotEnabled,
             "Asynchronous inference is not enabled on this deployment.",
         )
     })?;
@@ -119,25 +121,19 @@ fn s3_error(status: u16, code: Option<&str>) -> GatewayError {
             )
             | None,
         ) => GatewayError::new(
-            "upstream_auth_failed",
-            502,
+            ErrorCode::UpstreamAuthFailed,
             "S3 refused to return the asynchronous result; the gateway's credentials need s3:GetObject and s3:ListBucket on the result buckets (without ListBucket a result not written yet reads as AccessDenied).",
         ),
         (503, Some("SlowDown")) => GatewayError::new(
-            "throttled",
-            429,
+            ErrorCode::Throttled,
             "S3 is throttling requests; retry later.",
-        )
-        .retryable(),
+        ),
         (500..=599, _) => GatewayError::new(
-            "upstream_unavailable",
-            502,
+            ErrorCode::UpstreamUnavailable,
             "S3 could not return the asynchronous result; retry later.",
-        )
-        .retryable(),
+        ),
         _ => GatewayError::new(
-            "upstream_error",
-            502,
+            ErrorCode::UpstreamError,
             "S3 returned an unexpected error for the asynchronous result.",
         ),
     }
@@ -152,7 +148,7 @@ fn failure_error(body: &[u8]) -> GatewayError {
         .and_then(Value::as_i64)
         .or_else(|| status_in_message(body));
     let mut error = model_error(original_status);
-    if error.code == "model_timeout" {
+    if error.code == ErrorCode::ModelTimeout {
         error.message =
             "The model did not finish within the asynchronous invocation timeout.".to_owned();
     }

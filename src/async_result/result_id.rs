@@ -18,19 +18,16 @@
 //! the tag is HMAC-SHA256(key, `v2.<payload>` + `\n` + caller id), checked
 //! before the payload is parsed.
 
-use std::fmt;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::Mac;
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
-use crate::error::GatewayError;
-use crate::s3_uri::S3Location;
+use crate::error::{ErrorCode, GatewayError};
+use crate::config::async_id_key::{AsyncIdKey, HmacSha256};
+use crate::config::s3_location::S3Location;
 
-/// Shortest secret accepted: 256 bits, as much as the tag.
-pub const MIN_SECRET_BYTES: usize = 32;
 /// Ids older than this are refused (410): SageMaker keeps a request at most
 /// 6 h in its queue and runs it at most 1 h, so a day covers every result
 /// with room for a client that polls late.
@@ -39,40 +36,9 @@ pub const MAX_ID_AGE_MS: u64 = 24 * 60 * 60 * 1000;
 pub const MAX_ID_CHARS: usize = 4096;
 
 const VERSION: &str = "v2";
-/// Domain separation: the secret could be reused elsewhere; this key is only for ids.
-const KEY_LABEL: &[u8] = b"healthnav-edge async result id v1";
 /// Clock difference tolerated between isolates that issue and open ids.
 const CLOCK_SKEW_MS: u64 = 5 * 60 * 1000;
 
-type HmacSha256 = Hmac<Sha256>;
-
-/// The key ids are signed with, ready to use. `Debug` never prints it.
-#[derive(Clone)]
-pub struct AsyncIdKey(HmacSha256);
-
-impl fmt::Debug for AsyncIdKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AsyncIdKey(** redacted **)")
-    }
-}
-
-impl AsyncIdKey {
-    /// Derives the key from a secret of at least [`MIN_SECRET_BYTES`] bytes.
-    pub fn from_secret(secret: &str) -> Result<Self, String> {
-        if secret.len() < MIN_SECRET_BYTES {
-            return Err(format!("must be at least {MIN_SECRET_BYTES} bytes long"));
-        }
-        let unusable = |_| "could not be used as a key".to_owned();
-        let mut derive = HmacSha256::new_from_slice(secret.as_bytes()).map_err(unusable)?;
-        derive.update(KEY_LABEL);
-        let key = derive.finalize().into_bytes();
-        HmacSha256::new_from_slice(&key).map(Self).map_err(unusable)
-    }
-
-    fn mac(&self) -> HmacSha256 {
-        self.0.clone()
-    }
-}
 
 /// Where an asynchronous result will be, and since when it is awaited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,8 +104,7 @@ pub fn open_async_id(
     }
     if now_ms.saturating_sub(submitted) > MAX_ID_AGE_MS {
         return Err(GatewayError::new(
-            "async_id_expired",
-            410,
+            ErrorCode::AsyncIdExpired,
             "This asynchronous result id has expired; submit the request again.",
         ));
     }
@@ -173,16 +138,14 @@ fn authenticate(key: &AsyncIdKey, id: &str, caller_id: &str) -> Option<AsyncResu
 /// 400 for a GET without an id.
 pub fn missing_async_id() -> GatewayError {
     GatewayError::new(
-        "missing_async_id",
-        400,
+        ErrorCode::MissingAsyncId,
         "Give the id of an asynchronous result: GET ?id=<id> or /<function>/<id>.",
     )
 }
 
 fn unknown() -> GatewayError {
     GatewayError::new(
-        "unknown_async_id",
-        404,
+        ErrorCode::UnknownAsyncId,
         "No asynchronous result has this id.",
     )
 }

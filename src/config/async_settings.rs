@@ -6,9 +6,9 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::async_result_id::AsyncIdKey;
-use crate::names::check_sagemaker_name;
-use crate::s3_endpoint::S3Endpoint;
+use crate::config::async_id_key::AsyncIdKey;
+use crate::config::names::check_sagemaker_name;
+use crate::config::s3_endpoint::S3Endpoint;
 
 /// The endpoint asynchronous requests go to unless the client names one. A
 /// SageMaker endpoint with an AsyncInferenceConfig takes only asynchronous

@@ -1,27 +1,7 @@
-//! The documented mappings from raw model numbers to the guide's vocabulary.
+//! What the operator says the models' numbers mean: a bare triage number's
+//! meaning and the image classifier's labels.
 
 use serde::Deserialize;
-
-use crate::normalize::results::round4;
-
-/// Triage classes in model output order (class index 0 to 3), the order the
-/// guide's `multi:softmax`, `num_class: 4` training must use.
-pub const TRIAGE_LEVELS: [&str; 4] = ["low", "moderate", "high", "critical"];
-
-/// Score thresholds for a probability or urgency in `[0, 1]`: below 0.25 is
-/// low, below 0.5 moderate, below 0.75 high, otherwise critical.
-pub const LEVEL_THRESHOLDS: [f64; 3] = [0.25, 0.5, 0.75];
-
-/// The level for a score in `[0, 1]`, judged on the score as reported
-/// (rounded to 4 decimals), so a reported 0.25 is never `low`.
-pub fn level_for_score(score: f64) -> &'static str {
-    let reported = round4(score);
-    let passed = LEVEL_THRESHOLDS
-        .iter()
-        .filter(|threshold| reported >= **threshold)
-        .count();
-    TRIAGE_LEVELS.get(passed).copied().unwrap_or("critical")
-}
 
 /// What a single number from the triage model means.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -69,7 +49,7 @@ impl ImageLabels {
         for (index, label) in labels.iter().enumerate() {
             if label.trim().is_empty()
                 || label.chars().count() > 64
-                || label.chars().any(crate::fields::is_forbidden_char)
+                || label.chars().any(crate::text::is_forbidden_char)
             {
                 return Err(format!("has an invalid label at position {index}"));
             }
@@ -89,21 +69,6 @@ impl ImageLabels {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thresholds() {
-        for (score, level) in [
-            (0.0, "low"),
-            (0.2499, "low"),
-            (0.25, "moderate"),
-            (0.5, "high"),
-            (0.7499, "high"),
-            (0.75, "critical"),
-            (1.0, "critical"),
-        ] {
-            assert_eq!(level_for_score(score), level, "{score}");
-        }
-    }
 
     #[test]
     fn labels_are_checked() {

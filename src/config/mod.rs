@@ -1,17 +1,27 @@
 //! Gateway configuration: what the edge shim reads from env, checked once per
 //! isolate and resolved into the values every request uses.
 
+pub mod async_id_key;
+pub mod async_settings;
+pub mod endpoint_url;
+pub mod labels;
+pub mod names;
+pub mod s3_access;
+pub mod s3_endpoint;
+pub mod s3_location;
+pub mod variant_weights;
+
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::async_config::{AsyncConfig, AsyncSettings};
-use crate::endpoint_url::{parse_override_url, regional_base_url, BaseUrl};
-use crate::error::{FieldError, GatewayError};
+use crate::config::async_settings::{AsyncConfig, AsyncSettings};
+use crate::config::endpoint_url::{parse_override_url, regional_base_url, BaseUrl};
+use crate::error::{ErrorCode, FieldError, GatewayError};
 use crate::function::ModelFunction;
-use crate::names::{check_endpoint_names, check_sagemaker_name, FunctionEndpoints};
-use crate::normalize::labels::{ImageLabels, ScoreMeaning};
-use crate::s3_access::S3Access;
-use crate::sticky_variant::StickyVariants;
+use crate::config::names::{check_endpoint_names, check_sagemaker_name, FunctionEndpoints};
+use crate::config::labels::{ImageLabels, ScoreMeaning};
+use crate::config::s3_access::S3Access;
+use crate::config::variant_weights::StickyVariants;
 
 /// Settings as the shim passes them (camelCase keys).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -178,8 +188,7 @@ impl GatewaySettings {
 
 fn misconfigured(problems: Vec<FieldError>) -> GatewayError {
     let mut error = GatewayError::new(
-        "invalid_configuration",
-        500,
+        ErrorCode::InvalidConfiguration,
         "The gateway is misconfigured.",
     );
     error.errors = problems;
@@ -242,12 +251,12 @@ impl GatewayConfig {
         .map(|(name, extra, function)| {
             let name = name.unwrap_or_else(|| function.guide_endpoint().to_owned());
             if let Err((_, message)) = check_sagemaker_name(&name) {
-                problem(&format!("endpoints.{}", function.config_key()), message);
+                problem(&format!("endpoints.{}", function.settings_key()), message);
             }
             let extra = extra.unwrap_or_default();
             if let Err(message) = check_endpoint_names(&extra) {
                 problem(
-                    &format!("allowedEndpoints.{}", function.config_key()),
+                    &format!("allowedEndpoints.{}", function.settings_key()),
                     message,
                 );
             }
@@ -382,7 +391,7 @@ mod tests {
         assert!(config
             .s3_access
             .check(
-                &crate::s3_uri::S3Location::parse("s3://bucket/x.png").unwrap(),
+                &crate::config::s3_location::S3Location::parse("s3://bucket/x.png").unwrap(),
                 None
             )
             .is_err());

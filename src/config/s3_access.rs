@@ -7,7 +7,7 @@
 //! template with `{sub}` (e.g. `patients/{sub}/`) keeps each signed-in
 //! patient to their own uploads.
 
-use crate::s3_uri::{check_bucket_name, S3Location};
+use crate::config::s3_location::{check_bucket_name, S3Location};
 
 /// The placeholder a prefix template may contain: the caller's JWT `sub`.
 pub const CALLER_PLACEHOLDER: &str = "{sub}";
@@ -104,7 +104,7 @@ fn check_prefix_template(template: &str) -> Result<(), String> {
     if template.is_empty() || template.len() > MAX_PREFIX_BYTES {
         return Err(format!("must be 1 to {MAX_PREFIX_BYTES} bytes"));
     }
-    if template.chars().any(crate::fields::is_forbidden_char) {
+    if template.chars().any(crate::text::is_forbidden_char) {
         return Err("must not contain control characters".to_owned());
     }
     // No key with such a segment is accepted, so the prefix could match nothing.
@@ -136,7 +136,7 @@ fn is_usable_in_key(caller_id: &str) -> bool {
         && caller_id != "."
         && caller_id != ".."
         && !caller_id.contains('/')
-        && !caller_id.chars().any(crate::fields::is_forbidden_char)
+        && !caller_id.chars().any(crate::text::is_forbidden_char)
 }
 
 #[cfg(test)]

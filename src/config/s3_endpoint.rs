@@ -4,8 +4,8 @@
 //! certificate), path style on an override endpoint (`AWS_ENDPOINT_URL_S3`:
 //! a VPC endpoint, a proxy, the local stand-in).
 
-use crate::endpoint_url::{check_region, dns_suffix, parse_override_url, BaseUrl};
-use crate::s3_uri::S3Location;
+use crate::config::endpoint_url::{check_region, dns_suffix, parse_override_url, BaseUrl};
+use crate::config::s3_location::S3Location;
 
 /// An S3 endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -39,7 +39,7 @@ impl S3Location {
                 "must not contain . or .. path segments".to_owned(),
             ));
         }
-        if key.chars().any(crate::fields::is_forbidden_char) {
+        if key.chars().any(crate::text::is_forbidden_char) {
             return Err((
                 "control_character",
                 "must not contain control characters".to_owned(),

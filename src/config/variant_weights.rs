@@ -1,4 +1,5 @@
-//! Sticky A/B assignment of production variants.
+//! Sticky A/B weights of production variants, and which variant a caller
+//! is assigned.
 //!
 //! With SageMaker's own weighted routing every request is drawn afresh, so one
 //! patient's consecutive requests may be answered by `model-v1`, then
@@ -16,9 +17,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::config::GatewayConfig;
-use crate::invocation::Invocation;
-use crate::names::check_sagemaker_name;
+use crate::config::names::check_sagemaker_name;
 
 /// SageMaker allows at most 10 production variants per endpoint.
 pub const MAX_STICKY_VARIANTS: usize = 10;
@@ -26,9 +25,6 @@ pub const MAX_STICKY_VARIANTS: usize = 10;
 /// Largest weight of one variant. With at most 10 variants the total stays
 /// far below 2^64, so the modulo bias of a 64-bit hash is negligible.
 pub const MAX_VARIANT_WEIGHT: u64 = 1_000_000;
-
-/// The header SageMaker reads to route to one production variant.
-const TARGET_VARIANT_HEADER: &str = "x-amzn-sagemaker-target-variant";
 
 /// Weighted variants, in configured order (the order matters to the walk).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,38 +119,9 @@ pub fn sticky_point(endpoint: &str, caller_id: &str) -> u64 {
         .fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte))
 }
 
-/// Routes an unpinned invocation to the caller's sticky variant. An explicit
-/// `variant` in the request wins; without a caller id (anonymous key, no
-/// `sub`) nothing is pinned and SageMaker's own weights decide.
-pub fn apply_sticky_variant(
-    config: &GatewayConfig,
-    invocation: &mut Invocation,
-    caller_id: Option<&str>,
-) {
-    // InvokeEndpointAsync has no target variant.
-    if invocation.mode == crate::invocation::InvocationMode::Async {
-        return;
-    }
-    let (Some(sticky), Some(caller_id), None) = (
-        config.sticky_variants.as_ref(),
-        caller_id.filter(|id| !id.is_empty()),
-        invocation.variant.as_ref(),
-    ) else {
-        return;
-    };
-    let variant = sticky.assign(&invocation.endpoint, caller_id).to_owned();
-    invocation
-        .headers
-        .push((TARGET_VARIANT_HEADER.to_owned(), variant.clone()));
-    invocation.variant = Some(variant);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::GatewaySettings;
-    use crate::function::ModelFunction;
-    use crate::invocation::build_invocation;
 
     fn entries(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| (*s).to_owned()).collect()
@@ -356,118 +323,5 @@ mod tests {
                 != sticky.assign("patient-risk-scorer", &caller)
         });
         assert!(differs);
-    }
-
-    fn config(sticky: Option<&[&str]>) -> GatewayConfig {
-        GatewayConfig::new(GatewaySettings {
-            region: "us-east-1".into(),
-            sticky_variants: sticky.map(entries),
-            ..Default::default()
-        })
-        .unwrap()
-    }
-
-    const RISK_BODY: &[u8] = br#"{"patient_data":{"age":60,"gender":"male","heart_rate_bpm":80,"systolic_bp_mmhg":120,"diastolic_bp_mmhg":80,"respiratory_rate_per_min":14,"temperature_c":37,"spo2_percent":98}}"#;
-
-    fn target_variant(invocation: &Invocation) -> Option<&str> {
-        invocation
-            .headers
-            .iter()
-            .find(|(name, _)| name == TARGET_VARIANT_HEADER)
-            .map(|(_, value)| value.as_str())
-    }
-
-    #[test]
-    fn a_caller_without_a_pinned_variant_is_routed_to_their_arm() {
-        let config = config(Some(&["model-v1:50", "model-v2:50"]));
-        let invocation =
-            build_invocation(&config, ModelFunction::RiskScore, RISK_BODY, Some("user-1")).unwrap();
-        // See assignment_table: 72 of 100.
-        let expected = "model-v2";
-        assert_eq!(invocation.variant.as_deref(), Some(expected));
-        assert_eq!(target_variant(&invocation), Some(expected));
-        let headers = invocation
-            .headers
-            .iter()
-            .filter(|(n, _)| n == TARGET_VARIANT_HEADER);
-        assert_eq!(headers.count(), 1);
-    }
-
-    #[test]
-    fn an_allowed_explicit_variant_wins() {
-        let config = GatewayConfig::new(GatewaySettings {
-            region: "us-east-1".into(),
-            sticky_variants: Some(entries(&["model-v1:50", "model-v2:50"])),
-            client_variants: Some(entries(&["model-v1"])),
-            ..Default::default()
-        })
-        .unwrap();
-        let body = br#"{"symptoms":["fever"],"age":30,"gender":"female","variant":"model-v1"}"#;
-        for caller in ["user-1", "user-2", "user-3"] {
-            let invocation =
-                build_invocation(&config, ModelFunction::Triage, body, Some(caller)).unwrap();
-            assert_eq!(invocation.variant.as_deref(), Some("model-v1"));
-            let headers: Vec<_> = invocation
-                .headers
-                .iter()
-                .filter(|(n, _)| n == TARGET_VARIANT_HEADER)
-                .collect();
-            assert_eq!(headers.len(), 1);
-        }
-    }
-
-    #[test]
-    fn clients_choose_only_listed_variants_and_never_a_closed_canary() {
-        let config = |client: &[&str]| {
-            GatewayConfig::new(GatewaySettings {
-                region: "us-east-1".into(),
-                sticky_variants: Some(entries(&["model-v1:50", "model-v2:50", "canary:0"])),
-                client_variants: Some(entries(client)),
-                ..Default::default()
-            })
-            .unwrap()
-        };
-        let refused = |config: &GatewayConfig, variant: &str| {
-            let body = format!(
-                r#"{{"symptoms":["fever"],"age":30,"gender":"female","variant":"{variant}"}}"#
-            );
-            let error = build_invocation(config, ModelFunction::Triage, body.as_bytes(), Some("u"))
-                .unwrap_err();
-            (error.errors[0].path.clone(), error.errors[0].code)
-        };
-        let expected = ("variant".to_owned(), "not_allowed");
-        // Nothing listed: no variant can be named, AllTraffic included.
-        let none = config(&[]);
-        for variant in ["model-v1", "AllTraffic", "canary"] {
-            assert_eq!(refused(&none, variant), expected, "{variant}");
-        }
-        // Listed, but the sticky weight of 0 keeps the canary closed.
-        let listed = config(&["model-v1", "canary"]);
-        assert_eq!(refused(&listed, "canary"), expected);
-        assert_eq!(refused(&listed, "model-v2"), expected);
-        assert!(listed.client_may_choose_variant("model-v1"));
-    }
-
-    #[test]
-    fn no_caller_or_no_setting_pins_nothing() {
-        let on = config(Some(&["model-v1:50", "model-v2:50"]));
-        let off = config(None);
-        for (config, caller) in [(&on, None), (&on, Some("")), (&off, Some("user-1"))] {
-            let invocation =
-                build_invocation(config, ModelFunction::RiskScore, RISK_BODY, caller).unwrap();
-            assert_eq!(invocation.variant, None);
-            assert_eq!(target_variant(&invocation), None);
-        }
-    }
-
-    #[test]
-    fn a_bad_setting_is_named() {
-        let error = GatewayConfig::new(GatewaySettings {
-            region: "us-east-1".into(),
-            sticky_variants: Some(entries(&["model-v1:abc"])),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(error.errors[0].path, "stickyVariants");
     }
 }

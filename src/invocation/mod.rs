@@ -1,20 +1,23 @@
 //! A validated client request turned into the SageMaker InvokeEndpoint call
 //! to sign and send: URL, headers and body. A batch body becomes one call
-//! for every valid patient ([`crate::batch_request`]); an asynchronous image
-//! request becomes an InvokeEndpointAsync call ([`crate::async_invocation`]).
+//! for every valid patient ([`crate::request::batch`]); an asynchronous image
+//! request becomes an InvokeEndpointAsync call ([`crate::invocation::async_call`]).
 
-use crate::async_invocation::build_async_invocation;
-use crate::batch_request::{read_batch_request, BatchPlan, BatchRequest};
+pub mod async_call;
+pub mod sticky_variant;
+
+use crate::invocation::async_call::build_async_invocation;
+use crate::request::batch::{read_batch_request, BatchPlan, BatchRequest};
 use crate::config::GatewayConfig;
-use crate::error::GatewayError;
+use crate::error::{ErrorCode, GatewayError};
 use crate::function::ModelFunction;
-use crate::image_request::{read_image_request, ImageModelInput};
-use crate::json_body::parse_json_body;
-use crate::plain_triage::read_plain_triage;
-use crate::risk_request::read_risk_request;
-use crate::routing::Routing;
-use crate::sticky_variant::apply_sticky_variant;
-use crate::triage_request::{read_triage_request, TriageModelInput};
+use crate::request::image::{read_image_request, ImageModelInput};
+use crate::request::json_body::parse_json_body;
+use crate::request::plain_triage::read_plain_triage;
+use crate::request::risk::read_risk_request;
+use crate::request::routing::Routing;
+use crate::invocation::sticky_variant::apply_sticky_variant;
+use crate::request::triage::{read_triage_request, TriageModelInput};
 use serde_json::Value;
 
 /// An unsigned InvokeEndpoint request.
@@ -189,8 +192,7 @@ fn build_risk(config: &GatewayConfig, value: &Value) -> Result<Invocation, Gatew
 fn encode_triage_input(input: &TriageModelInput) -> Result<Vec<u8>, GatewayError> {
     serde_json::to_vec(input).map_err(|_| {
         GatewayError::new(
-            "internal_error",
-            500,
+            ErrorCode::InternalError,
             "The model input could not be encoded.",
         )
     })

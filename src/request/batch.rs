@@ -12,13 +12,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::config::GatewayConfig;
-use crate::error::{FieldError, GatewayError};
-use crate::fields::{object, reject_unknown, required, Report};
+use crate::error::{ErrorCode, FieldError, GatewayError};
+use crate::request::fields::{object, reject_unknown, required, Report};
 use crate::function::ModelFunction;
 use crate::limits::MAX_FIELD_ERRORS;
-use crate::risk_request::{read_risk_item, RiskModelInput};
-use crate::routing::{read_routing, Routing, ROUTING_FIELDS};
-use crate::triage_request::read_triage_item;
+use crate::request::risk::{read_risk_item, RiskModelInput};
+use crate::request::routing::{read_routing, Routing, ROUTING_FIELDS};
+use crate::request::triage::read_triage_item;
 
 /// The field that makes a body a batch.
 pub const BATCH_FIELD: &str = "patients";
@@ -31,7 +31,7 @@ pub const JSON_LINES: &str = "application/jsonlines";
 
 /// Where each patient of a batch went: sent to the model (`ok`), or refused
 /// with its field errors. It travels with the invocation and comes back to
-/// [`crate::normalize::normalize_batch_response`], which needs nothing else.
+/// [`crate::response::normalize_batch_response`], which needs nothing else.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BatchPlan {
@@ -53,30 +53,7 @@ pub struct BatchSlot {
     pub ok: bool,
     /// Why not, with paths such as `patients[3].age`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<SlotError>,
-}
-
-/// A field error of one slot. Owned, unlike [`FieldError`], so that a plan
-/// can cross to JavaScript and back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SlotError {
-    /// E.g. `patients[3].age`.
-    pub path: String,
-    /// Stable machine code, e.g. `out_of_range`.
-    pub code: String,
-    /// Human sentence.
-    pub message: String,
-}
-
-impl From<FieldError> for SlotError {
-    fn from(error: FieldError) -> Self {
-        Self {
-            path: error.path,
-            code: error.code.to_owned(),
-            message: error.message,
-        }
-    }
+    pub errors: Vec<FieldError>,
 }
 
 impl BatchPlan {
@@ -86,7 +63,7 @@ impl BatchPlan {
     }
 
     /// Every error of the refused slots, in slot order.
-    pub fn errors(&self) -> Vec<SlotError> {
+    pub fn errors(&self) -> Vec<FieldError> {
         self.slots
             .iter()
             .flat_map(|slot| slot.errors.iter().cloned())
@@ -233,7 +210,7 @@ fn read_batch<T>(
                     Err(errors) => BatchSlot {
                         index,
                         ok: false,
-                        errors: errors.into_iter().map(SlotError::from).collect(),
+                        errors,
                     },
                 };
                 slots.push(slot);
@@ -291,8 +268,7 @@ fn patient_list<'a>(value: &'a Value, report: &mut Report) -> Option<&'a Vec<Val
 
 fn unencodable() -> GatewayError {
     GatewayError::new(
-        "internal_error",
-        500,
+        ErrorCode::InternalError,
         "The model input could not be encoded.",
     )
 }

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use crate::error::{FieldError, GatewayError};
+use crate::text::is_forbidden_char;
 
 /// Collects field errors while a request is validated.
 #[derive(Debug, Default)]
@@ -187,14 +188,6 @@ pub fn trimmed_text(raw: &str, rule: TextRule) -> Result<&str, (&'static str, St
         ));
     }
     Ok(trimmed)
-}
-
-/// Control characters (C0, DEL, C1), Unicode line and paragraph separators,
-/// and the bidirectional overrides that make text display differently from
-/// what it says.
-pub fn is_forbidden_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// An array of texts with between `min_items` and `max_items` entries.

@@ -2,20 +2,20 @@
 //! `{image_url, image_type, analysis_type}` for an S3 image, or the raw image
 //! bytes with their detected Content-Type for an inline image. With
 //! `"async": true` an S3 image goes to InvokeEndpointAsync instead (see
-//! [`crate::async_invocation`]).
+//! [`crate::invocation::async_call`]).
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::config::GatewayConfig;
 use crate::error::GatewayError;
-use crate::fields::{choice, join, object, optional, reject_unknown, required, Report};
+use crate::request::fields::{choice, join, object, optional, reject_unknown, required, Report};
 use crate::function::ModelFunction;
-use crate::image_bytes::{decode_inline_image, InlineImage};
+use crate::request::image_bytes::{decode_inline_image, InlineImage};
 use crate::limits::MAX_SAGEMAKER_HEADER_VALUE_CHARS;
-use crate::names::FunctionEndpoints;
-use crate::routing::{read_routing, Routing, ROUTING_FIELDS};
-use crate::s3_uri::S3Location;
+use crate::config::names::FunctionEndpoints;
+use crate::request::routing::{read_routing, Routing, ROUTING_FIELDS};
+use crate::config::s3_location::S3Location;
 
 /// Imaging modalities the guide names (X-rays, CT scans, skin lesions) and their neighbours.
 pub const IMAGE_TYPES: [&str; 5] = ["xray", "ct", "mri", "ultrasound", "skin_lesion"];

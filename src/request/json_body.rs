@@ -10,22 +10,20 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use crate::error::GatewayError;
+use crate::error::{ErrorCode, GatewayError};
 use crate::limits::{MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_SAGEMAKER_BODY_BYTES};
 
 /// Parses a client body into a JSON value, or says exactly why not.
 pub fn parse_json_body(body: &[u8]) -> Result<Value, GatewayError> {
     if body.len() > MAX_SAGEMAKER_BODY_BYTES {
         return Err(GatewayError::new(
-            "body_too_large",
-            413,
+            ErrorCode::BodyTooLarge,
             format!("The request body must be at most {MAX_SAGEMAKER_BODY_BYTES} bytes."),
         ));
     }
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(GatewayError::new(
-            "empty_body",
-            400,
+            ErrorCode::EmptyBody,
             "The request body is empty; send a JSON object.",
         ));
     }
@@ -44,12 +42,11 @@ pub fn parse_json_body(body: &[u8]) -> Result<Value, GatewayError> {
             // serde_json's messages name a position and a syntax rule, never the data.
             format!("The request body is not valid JSON: {error}.")
         };
-        GatewayError::new("invalid_json", 400, message)
+        GatewayError::new(ErrorCode::InvalidJson, message)
     })?;
     if depth(&value) > MAX_JSON_DEPTH {
         return Err(GatewayError::new(
-            "invalid_json",
-            400,
+            ErrorCode::InvalidJson,
             format!("The request body nests deeper than {MAX_JSON_DEPTH} levels."),
         ));
     }

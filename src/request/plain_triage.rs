@@ -4,7 +4,7 @@
 //!
 //! It only accepts. Anything it does not take (invalid JSON, a null, an
 //! unknown, repeated or mistyped field, a broken rule, routing fields, a
-//! batch) returns `None`, and [`crate::triage_request::read_triage_request`]
+//! batch) returns `None`, and [`crate::request::triage::read_triage_request`]
 //! reads the body again and reports every problem. For every body accepted
 //! here, that reader gives the same model input: the rules are the same
 //! functions, and the `build_triage_bytes` and `build_triage_structured` fuzz
@@ -17,9 +17,9 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::fields::{trimmed_text, TextRule};
+use crate::request::fields::{trimmed_text, TextRule};
 use crate::limits::MAX_SAGEMAKER_BODY_BYTES;
-use crate::triage_request::{
+use crate::request::triage::{
     whole_if_integral, TriageModelInput, AGE_RANGE, GENDERS, HISTORY, SYMPTOMS,
 };
 
@@ -215,8 +215,8 @@ impl<'de> Deserialize<'de> for BorrowedText<'de> {
 mod tests {
     use super::*;
     use crate::config::{GatewayConfig, GatewaySettings};
-    use crate::json_body::parse_json_body;
-    use crate::triage_request::read_triage_request;
+    use crate::request::json_body::parse_json_body;
+    use crate::request::triage::read_triage_request;
 
     fn config() -> GatewayConfig {
         let settings = GatewaySettings::from_json(serde_json::json!({"region": "us-east-1"}))

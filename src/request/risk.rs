@@ -26,10 +26,10 @@ use serde_json::{Map, Value};
 
 use crate::config::GatewayConfig;
 use crate::error::GatewayError;
-use crate::fields::{choice, join, number, object, optional, reject_unknown, required, Report};
+use crate::request::fields::{choice, join, number, object, optional, reject_unknown, required, Report};
 use crate::function::ModelFunction;
-use crate::routing::{read_routing, Routing, ROUTING_FIELDS};
-use crate::triage_request::{AGE_RANGE, GENDERS};
+use crate::request::routing::{read_routing, Routing, ROUTING_FIELDS};
+use crate::request::triage::{AGE_RANGE, GENDERS};
 
 /// Required vital signs: `(field, min, max)`, in CSV order after age and sex.
 pub const VITALS: [(&str, f64, f64); 6] = [

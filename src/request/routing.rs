@@ -3,8 +3,8 @@
 use serde_json::{Map, Value};
 
 use crate::config::GatewayConfig;
-use crate::fields::{join, optional, Report};
-use crate::names::{check_sagemaker_name, FunctionEndpoints};
+use crate::request::fields::{join, optional, Report};
+use crate::config::names::{check_sagemaker_name, FunctionEndpoints};
 
 /// Top-level fields that choose where a request goes.
 pub const ROUTING_FIELDS: [&str; 2] = ["endpoint", "variant"];

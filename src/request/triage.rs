@@ -7,11 +7,11 @@ use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
 use crate::config::GatewayConfig;
-use crate::fields::{
+use crate::request::fields::{
     choice, join, number, object, optional, reject_unknown, required, text_list, Report, TextRule,
 };
 use crate::function::ModelFunction;
-use crate::routing::{read_routing, Routing, ROUTING_FIELDS};
+use crate::request::routing::{read_routing, Routing, ROUTING_FIELDS};
 
 /// Patient sex or gender as the model was trained on it.
 pub const GENDERS: [&str; 4] = ["male", "female", "other", "unknown"];
@@ -26,7 +26,7 @@ pub const HISTORY: (usize, usize, TextRule) = (0, 30, TextRule { max_chars: 100 
 pub const PATIENT_FIELDS: [&str; 4] = ["age", "gender", "medical_history", "current_medications"];
 
 /// The guide's triage model input. Its texts are borrowed from the request
-/// body where they can be (see [`crate::plain_triage`]).
+/// body where they can be (see [`crate::request::plain_triage`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TriageModelInput<'a> {
     /// Symptoms in the patient's words.

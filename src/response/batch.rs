@@ -9,13 +9,12 @@
 
 use serde::Serialize;
 
-use crate::batch_request::{BatchPlan, SlotError};
+use crate::request::batch::BatchPlan;
 use crate::config::GatewayConfig;
-use crate::error::GatewayError;
+use crate::error::{FieldError, GatewayError};
 use crate::function::ModelFunction;
-use crate::normalize::model_output::{bad_output, parse_model_outputs};
-use crate::normalize::{normalize_prediction, NormalizedResult, UpstreamResponse};
-use crate::sagemaker_error::classify_sagemaker_error;
+use crate::response::model_output::{bad_output, parse_model_outputs};
+use crate::response::{normalize_prediction, NormalizedResult, UpstreamResponse};
 
 /// `{"results": [...]}`, one entry per patient.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,7 +38,7 @@ pub struct SlotResult {
     pub result: Option<NormalizedResult>,
     /// Why the patient was not sent, with paths such as `patients[3].age`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<SlotError>>,
+    pub errors: Option<Vec<FieldError>>,
 }
 
 /// Maps a batch answer to slots; a non-2xx status becomes its stable error.
@@ -50,13 +49,7 @@ pub fn normalize_batch_response(
     response: UpstreamResponse<'_>,
     elapsed_ms: u64,
 ) -> Result<BatchResult, GatewayError> {
-    if !(200..300).contains(&response.status) {
-        return Err(classify_sagemaker_error(
-            response.status,
-            response.headers,
-            response.body,
-        ));
-    }
+    let response = response.succeeded()?;
     let outputs = parse_model_outputs(response.header("content-type"), response.body)?;
     if outputs.len() != plan.sent() {
         return Err(bad_output(format!(

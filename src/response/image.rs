@@ -9,11 +9,11 @@
 use serde_json::{Map, Value};
 
 use crate::error::GatewayError;
-use crate::fields::{number, object, required, text, Report, TextRule};
-use crate::normalize::labels::ImageLabels;
-use crate::normalize::model_output::{bad_output, ModelOutput};
-use crate::normalize::results::{round4, ImagePrediction, ImageResult};
-use crate::normalize::rich_fields::{check_probabilities, finish_output, optional_text};
+use crate::request::fields::{number, object, required, text, Report, TextRule};
+use crate::config::labels::ImageLabels;
+use crate::response::model_output::{bad_output, ModelOutput};
+use crate::response::results::{round4, ImagePrediction, ImageResult};
+use crate::response::rich_fields::{check_probabilities, finish_output, optional_text};
 
 /// Most predictions returned.
 pub const MAX_PREDICTIONS: usize = 5;

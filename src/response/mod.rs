@@ -1,25 +1,23 @@
 //! What an endpoint returned → the guide's output format, or a stable error.
 
-pub mod labels;
+pub mod batch;
+pub mod image;
 pub mod model_output;
 pub mod results;
-
-mod batch;
-mod image;
-mod rich_fields;
-mod risk;
-mod triage;
+pub mod rich_fields;
+pub mod risk;
+pub mod risk_levels;
+pub mod sagemaker_error;
+pub mod triage;
 
 use serde::Serialize;
 
 use crate::config::GatewayConfig;
 use crate::error::GatewayError;
 use crate::function::ModelFunction;
-use crate::sagemaker_error::classify_sagemaker_error;
+use crate::response::sagemaker_error::classify_sagemaker_error;
 
-pub use batch::{normalize_batch_response, BatchResult, SlotResult};
-pub use image::{MAX_PREDICTIONS, SEVERITIES};
-pub use results::{ImagePrediction, ImageResult, RiskResult, TriageResult};
+use results::{ImageResult, RiskResult, TriageResult};
 
 /// A SageMaker answer as the shim received it.
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +31,22 @@ pub struct UpstreamResponse<'a> {
 }
 
 impl UpstreamResponse<'_> {
-    fn header(&self, name: &str) -> Option<&str> {
+    /// The answer itself when the call succeeded (2xx); SageMaker's error,
+    /// mapped to its stable code, otherwise.
+    pub fn succeeded(self) -> Result<Self, GatewayError> {
+        if (200..300).contains(&self.status) {
+            Ok(self)
+        } else {
+            Err(classify_sagemaker_error(
+                self.status,
+                self.headers,
+                self.body,
+            ))
+        }
+    }
+
+    /// A header's value, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
@@ -41,9 +54,9 @@ impl UpstreamResponse<'_> {
     }
 
     /// The production variant that answered, when its name is valid.
-    fn invoked_variant(&self) -> Option<&str> {
+    pub fn invoked_variant(&self) -> Option<&str> {
         self.header("x-amzn-invoked-production-variant")
-            .filter(|v| crate::names::check_sagemaker_name(v).is_ok())
+            .filter(|v| crate::config::names::check_sagemaker_name(v).is_ok())
     }
 }
 
@@ -66,13 +79,7 @@ pub fn normalize_response(
     response: UpstreamResponse<'_>,
     elapsed_ms: u64,
 ) -> Result<NormalizedResult, GatewayError> {
-    if !(200..300).contains(&response.status) {
-        return Err(classify_sagemaker_error(
-            response.status,
-            response.headers,
-            response.body,
-        ));
-    }
+    let response = response.succeeded()?;
     let output = model_output::parse_model_output(response.header("content-type"), response.body)?;
     normalize_prediction(
         config,

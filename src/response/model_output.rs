@@ -20,7 +20,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::GatewayError;
+use crate::error::{ErrorCode, GatewayError};
 use crate::limits::MAX_SAGEMAKER_BODY_BYTES;
 
 /// One prediction of a model answer.
@@ -35,8 +35,7 @@ pub enum ModelOutput {
 /// A 502 for model output the gateway cannot use, with a data-free reason.
 pub fn bad_output(reason: impl Into<String>) -> GatewayError {
     GatewayError::new(
-        "invalid_model_output",
-        502,
+        ErrorCode::InvalidModelOutput,
         format!("The model's output could not be used: {}.", reason.into()),
     )
 }

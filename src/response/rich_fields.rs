@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use crate::error::GatewayError;
-use crate::fields::{number, optional, required, text, text_list, Report, TextRule};
-use crate::normalize::model_output::bad_output;
+use crate::request::fields::{number, optional, required, text, text_list, Report, TextRule};
+use crate::response::model_output::bad_output;
 
 /// Turns field problems in model output into one `invalid_model_output` error.
 pub fn finish_output<T>(report: Report, value: Option<T>) -> Result<T, GatewayError> {

@@ -10,11 +10,11 @@
 use serde_json::{Map, Value};
 
 use crate::error::GatewayError;
-use crate::fields::Report;
-use crate::normalize::labels::{level_for_score, TRIAGE_LEVELS};
-use crate::normalize::model_output::{bad_output, ModelOutput};
-use crate::normalize::results::{round4, RiskResult};
-use crate::normalize::rich_fields::{
+use crate::request::fields::Report;
+use crate::response::risk_levels::{level_for_score, TRIAGE_LEVELS};
+use crate::response::model_output::{bad_output, ModelOutput};
+use crate::response::results::{round4, RiskResult};
+use crate::response::rich_fields::{
     check_probabilities, finish_output, optional_text, optional_texts, probability,
 };
 
@@ -41,7 +41,7 @@ fn read_rich(map: &Map<String, Value>) -> Result<RiskResult, GatewayError> {
     let level = match map.get("risk_level").filter(|v| !v.is_null()) {
         None => Some(None),
         Some(_) => {
-            crate::normalize::rich_fields::level(map, "risk_level", &TRIAGE_LEVELS, &mut report)
+            crate::response::rich_fields::level(map, "risk_level", &TRIAGE_LEVELS, &mut report)
                 .map(Some)
         }
     };

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use crate::error::{GatewayError, UpstreamDetails};
+use crate::error::{ErrorCode, GatewayError, UpstreamDetails};
 
 /// Classifies a non-2xx SageMaker answer.
 pub fn classify_sagemaker_error(
@@ -65,18 +65,15 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 pub fn model_error(original_status_code: Option<i64>) -> GatewayError {
     match original_status_code {
         Some(0) => GatewayError::new(
-            "model_timeout",
-            504,
+            ErrorCode::ModelTimeout,
             "The model did not answer within SageMaker's 60-second limit.",
         ),
         Some(400..=499) => GatewayError::new(
-            "model_rejected_input",
-            422,
+            ErrorCode::ModelRejectedInput,
             "The model rejected the input it was sent.",
         ),
         _ => GatewayError::new(
-            "model_error",
-            502,
+            ErrorCode::ModelError,
             "The model failed while processing the request.",
         ),
     }
@@ -89,21 +86,20 @@ fn map_error(
 ) -> GatewayError {
     match aws_code {
         Some("ThrottlingException" | "Throttling" | "ThrottledException" | "TooManyRequestsException" | "RequestLimitExceeded") => {
-            GatewayError::new("throttled", 429, "SageMaker is throttling requests to this endpoint; retry later.").retryable()
+            GatewayError::new(ErrorCode::Throttled, "SageMaker is throttling requests to this endpoint; retry later.")
         }
         Some("ModelNotReadyException") => {
-            GatewayError::new("model_not_ready", 503, "The model is still loading or scaling; retry shortly.").retryable()
+            GatewayError::new(ErrorCode::ModelNotReady, "The model is still loading or scaling; retry shortly.")
         }
         Some("ModelError") => model_error(original_status_code),
         Some("InternalFailure" | "InternalServerError" | "InternalServerException") => {
-            GatewayError::new("sagemaker_internal_failure", 502, "SageMaker had an internal failure; retry later.").retryable()
+            GatewayError::new(ErrorCode::SagemakerInternalFailure, "SageMaker had an internal failure; retry later.")
         }
         Some("ServiceUnavailable" | "ServiceUnavailableException") => {
-            GatewayError::new("sagemaker_unavailable", 503, "SageMaker is unavailable; retry later.").retryable()
+            GatewayError::new(ErrorCode::SagemakerUnavailable, "SageMaker is unavailable; retry later.")
         }
         Some("InternalDependencyException") => GatewayError::new(
-            "sagemaker_dependency_failure",
-            502,
+            ErrorCode::SagemakerDependencyFailure,
             "A SageMaker internal dependency failed; AWS advises contacting support if it persists.",
         ),
         Some(
@@ -111,21 +107,19 @@ fn map_error(
             | "MissingAuthenticationTokenException" | "MissingAuthenticationToken" | "InvalidClientTokenId" | "AccessDeniedException"
             | "ExpiredTokenException" | "RequestExpired",
         ) => GatewayError::new(
-            "upstream_auth_failed",
-            502,
+            ErrorCode::UpstreamAuthFailed,
             "SageMaker refused the gateway's credentials or signature; check the AWS keys, their permissions and the clock.",
         ),
         Some("ValidationError" | "ValidationException") => GatewayError::new(
-            "sagemaker_validation_error",
-            502,
+            ErrorCode::SagemakerValidationError,
             "SageMaker refused the request (for example, the endpoint or variant does not exist).",
         ),
         _ => match status {
-            429 => GatewayError::new("throttled", 429, "SageMaker is throttling requests; retry later.").retryable(),
-            413 => GatewayError::new("sagemaker_validation_error", 502, "SageMaker refused the request body as too large."),
-            500 | 502 | 504 => GatewayError::new("upstream_unavailable", 502, "SageMaker could not be reached; retry later.").retryable(),
-            503 => GatewayError::new("sagemaker_unavailable", 503, "SageMaker is unavailable; retry later.").retryable(),
-            _ => GatewayError::new("upstream_error", 502, "SageMaker returned an unexpected error."),
+            429 => GatewayError::new(ErrorCode::Throttled, "SageMaker is throttling requests; retry later."),
+            413 => GatewayError::new(ErrorCode::SagemakerValidationError, "SageMaker refused the request body as too large."),
+            500 | 502 | 504 => GatewayError::new(ErrorCode::UpstreamUnavailable, "SageMaker could not be reached; retry later."),
+            503 => GatewayError::new(ErrorCode::SagemakerUnavailable, "SageMaker is unavailable; retry later."),
+            _ => GatewayError::new(ErrorCode::UpstreamError, "SageMaker returned an unexpected error."),
         },
     }
 }

@@ -13,11 +13,12 @@
 use serde_json::{Map, Value};
 
 use crate::error::GatewayError;
-use crate::fields::Report;
-use crate::normalize::labels::{level_for_score, ScoreMeaning, TRIAGE_LEVELS};
-use crate::normalize::model_output::{bad_output, ModelOutput};
-use crate::normalize::results::{round4, TriageResult};
-use crate::normalize::rich_fields::{
+use crate::request::fields::Report;
+use crate::config::labels::ScoreMeaning;
+use crate::response::risk_levels::{level_for_score, TRIAGE_LEVELS};
+use crate::response::model_output::{bad_output, ModelOutput};
+use crate::response::results::{round4, TriageResult};
+use crate::response::rich_fields::{
     check_probabilities, finish_output, level, optional_probability, optional_text, optional_texts,
     probability,
 };

@@ -1,6 +1,6 @@
 //! SigV4 for the gateway's own SageMaker calls: the hot path of
 //! `prepareInvocation`. It gives the same headers as the general signer
-//! ([`crate::signing::sign_request`]) for less work:
+//! ([`crate::signing::sigv4::sign_request`]) for less work:
 //! - the signing key is derived once per UTC day with aws-sigv4's
 //!   `generate_signing_key`, not on every request (four HMACs saved), and
 //!   kept as a keyed HMAC-SHA256 state (two more compressions saved);
@@ -19,8 +19,8 @@ use aws_sigv4::sign::v4::generate_signing_key;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::error::GatewayError;
-use crate::signing::{
+use crate::error::{ErrorCode, GatewayError};
+use crate::signing::sigv4::{
     check_credentials, check_region_field, check_time, sign_request, Credentials, PayloadHash,
     SigningRequest, CONTENT_SHA256, SIGNER_HEADERS,
 };
@@ -73,8 +73,7 @@ impl InvocationSigner {
         problems.extend(check_region_field(region));
         if !problems.is_empty() {
             let mut error = GatewayError::new(
-                "invalid_signing_request",
-                400,
+                ErrorCode::InvalidSigningRequest,
                 "The credentials or region to sign with are invalid.",
             );
             error.errors = problems;
@@ -87,18 +86,20 @@ impl InvocationSigner {
         })
     }
 
-    /// Signs a POST of `body` to `url` with `headers`, at `time_ms`, and
-    /// returns the headers to add, in the general signer's order.
+    /// Signs a POST to `url` with `headers` and the payload (its bytes, or
+    /// their SHA-256 computed natively), at `time_ms`, and returns the
+    /// headers to add, in the general signer's order.
     pub fn sign(
         &mut self,
         url: &str,
         headers: &[(String, String)],
-        body: &[u8],
+        payload: PayloadHash<'_>,
         time_ms: f64,
     ) -> Result<Vec<(String, String)>, GatewayError> {
         let plain = PlainRequest::from_parts(url, headers);
-        let (Some(plain), Ok(())) = (plain, check_time(time_ms)) else {
-            return self.sign_in_general(url, headers, body, time_ms);
+        let (Some(plain), Ok(()), true) = (plain, check_time(time_ms), is_plain_payload(payload))
+        else {
+            return self.sign_in_general(url, headers, payload, time_ms);
         };
         let time = UNIX_EPOCH + Duration::from_millis(time_ms as u64);
         let amz_date = amz_date(time_ms);
@@ -126,7 +127,7 @@ impl InvocationSigner {
             .any(|pair| matches!(pair, [a, b] if a.0 == b.0))
         {
             // Repeated names are joined by the general signer's header map.
-            return self.sign_in_general(url, headers, body, time_ms);
+            return self.sign_in_general(url, headers, payload, time_ms);
         }
         let signed_names = signed
             .iter()
@@ -134,11 +135,11 @@ impl InvocationSigner {
             .collect::<Vec<_>>()
             .join(";");
 
-        let canonical = canonical_request(plain.path, &signed, &signed_names, body);
+        let canonical = canonical_request(plain.path, &signed, &signed_names, payload);
         let string_to_sign = string_to_sign(&amz_date, &scope, &canonical);
 
         let Some(mut mac) = self.day_key.as_ref().map(|cached| cached.mac.clone()) else {
-            return self.sign_in_general(url, headers, body, time_ms);
+            return self.sign_in_general(url, headers, payload, time_ms);
         };
         mac.update(string_to_sign.as_bytes());
         let mut authorization = String::with_capacity(256);
@@ -168,14 +169,14 @@ impl InvocationSigner {
         &self,
         url: &str,
         headers: &[(String, String)],
-        body: &[u8],
+        payload: PayloadHash<'_>,
         time_ms: f64,
     ) -> Result<Vec<(String, String)>, GatewayError> {
         sign_request(&SigningRequest {
             method: "POST",
             url,
             headers,
-            payload: PayloadHash::Body(body),
+            payload,
             region: &self.region,
             service: SERVICE,
             credentials: &self.credentials,
@@ -211,7 +212,7 @@ fn canonical_request(
     path: &str,
     signed: &[(&str, &str)],
     signed_names: &str,
-    body: &[u8],
+    payload: PayloadHash<'_>,
 ) -> String {
     let mut canonical = String::with_capacity(512);
     for part in ["POST\n", path, "\n\n"] {
@@ -225,8 +226,25 @@ fn canonical_request(
     for part in ["\n", signed_names, "\n"] {
         canonical.push_str(part);
     }
-    push_sha256_hex(&mut canonical, body);
+    match payload {
+        PayloadHash::Body(body) => push_sha256_hex(&mut canonical, body),
+        PayloadHash::Precomputed(hash) => canonical.push_str(hash),
+    }
     canonical
+}
+
+/// A payload the canonical request can take as given: bytes, or a SHA-256
+/// in lower-case hex (anything else is the general signer's to refuse).
+fn is_plain_payload(payload: PayloadHash<'_>) -> bool {
+    match payload {
+        PayloadHash::Body(_) => true,
+        PayloadHash::Precomputed(hash) => {
+            hash.len() == 64
+                && hash
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        }
+    }
 }
 
 /// SigV4's string to sign for a request at `amz_date` in `scope`.
@@ -401,7 +419,7 @@ mod tests {
         let body = br#"{"symptoms":["cough"],"age":40,"gender":"female"}"#;
         let mut signer = InvocationSigner::new(credentials(token), "eu-west-2")
             .unwrap_or_else(|e| panic!("{e:?}"));
-        let fast = signer.sign(url, &headers, body, time_ms);
+        let fast = signer.sign(url, &headers, PayloadHash::Body(body), time_ms);
         assert_eq!(
             fast,
             general(url, &headers, body, token, time_ms),
@@ -489,12 +507,29 @@ mod tests {
     }
 
     #[test]
+    fn a_precomputed_hash_signs_like_the_body() {
+        let body = vec![7u8; 100_000];
+        let hash = hex::encode(Sha256::digest(&body));
+        let mut signer = InvocationSigner::new(credentials(None), "eu-west-2")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let time_ms = 1_700_000_000_000.0;
+        let from_hash = signer.sign(URL, &headers(&JSON), PayloadHash::Precomputed(&hash), time_ms);
+        let from_body = signer.sign(URL, &headers(&JSON), PayloadHash::Body(&body), time_ms);
+        assert_eq!(from_hash, from_body);
+        assert_eq!(from_body, general(URL, &headers(&JSON), &body, None, time_ms));
+        // A hash that is not lower-case hex is the general signer's to refuse.
+        let upper = hash.to_ascii_uppercase();
+        let refused = signer.sign(URL, &headers(&JSON), PayloadHash::Precomputed(&upper), time_ms);
+        assert_eq!(refused.unwrap_err().errors[0].path, "bodySha256");
+    }
+
+    #[test]
     fn the_day_key_is_refreshed_when_the_day_changes() {
         let day_ms = 86_400_000.0;
         let mut signer = InvocationSigner::new(credentials(None), "eu-west-2")
             .unwrap_or_else(|e| panic!("{e:?}"));
         for time_ms in [0.0, day_ms - 1.0, day_ms, 40.0 * day_ms, day_ms] {
-            let fast = signer.sign(URL, &headers(&JSON), b"{}", time_ms);
+            let fast = signer.sign(URL, &headers(&JSON), PayloadHash::Body(b"{}"), time_ms);
             let reference = general(URL, &headers(&JSON), b"{}", None, time_ms);
             assert_eq!(fast, reference, "at {time_ms}");
         }

@@ -13,8 +13,8 @@ use aws_sigv4::sign::v4;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::endpoint_url::check_region;
-use crate::error::{FieldError, GatewayError};
+use crate::config::endpoint_url::check_region;
+use crate::error::{ErrorCode, FieldError, GatewayError};
 
 /// AWS credentials. `Debug` never prints the secret or the token.
 #[derive(Clone, Deserialize)]
@@ -80,13 +80,21 @@ pub(crate) const SIGNER_HEADERS: [&str; 3] =
 /// when the caller sends it (as the JS SDK v3 does), so it must match the payload.
 pub(crate) const CONTENT_SHA256: &str = "x-amz-content-sha256";
 
+/// A header the signer computes, whatever its case.
+pub(crate) fn is_signer_header(name: &str) -> bool {
+    SIGNER_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))
+}
+
 fn is_s3(service: &str) -> bool {
     matches!(service, "s3" | "s3-outposts" | "s3express")
 }
 
-/// Signs a request and returns the headers to add (`x-amz-date`,
+/// Signs a request and returns the headers to set (`x-amz-date`,
 /// `authorization`, and `x-amz-security-token` / `x-amz-content-sha256` when
-/// they apply), with lower-case names.
+/// they apply), with lower-case names. A request that already carries
+/// `authorization`, `x-amz-date` or `x-amz-security-token` (an earlier
+/// attempt's) is signed without them, as botocore does: the returned headers
+/// replace them.
 pub fn sign_request(request: &SigningRequest<'_>) -> Result<Vec<(String, String)>, GatewayError> {
     check_request(request)?;
     let mut settings = SigningSettings::default();
@@ -123,6 +131,7 @@ pub fn sign_request(request: &SigningRequest<'_>) -> Result<Vec<(String, String)
         request
             .headers
             .iter()
+            .filter(|(name, _)| !is_signer_header(name))
             .map(|(name, value)| (name.as_str(), value.as_str())),
         body,
     )
@@ -138,8 +147,7 @@ pub fn sign_request(request: &SigningRequest<'_>) -> Result<Vec<(String, String)
 
 fn invalid(path: &str, message: &str) -> GatewayError {
     let mut error = GatewayError::new(
-        "invalid_signing_request",
-        400,
+        ErrorCode::InvalidSigningRequest,
         "The request to sign is invalid.",
     );
     error
@@ -172,11 +180,6 @@ fn check_request(request: &SigningRequest<'_>) -> Result<(), GatewayError> {
             problem(
                 &format!("headers[{index}]"),
                 "has a header name that is not an HTTP token",
-            );
-        } else if SIGNER_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) {
-            problem(
-                &format!("headers[{index}]"),
-                "names a header the signer adds itself",
             );
         }
         if value.bytes().any(|b| b < 0x20 && b != b'\t' || b == 0x7f) || !value.is_ascii() {
@@ -229,8 +232,7 @@ fn check_request(request: &SigningRequest<'_>) -> Result<(), GatewayError> {
         Ok(())
     } else {
         let mut error = GatewayError::new(
-            "invalid_signing_request",
-            400,
+            ErrorCode::InvalidSigningRequest,
             "The request to sign is invalid.",
         );
         error.errors = problems;

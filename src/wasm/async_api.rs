@@ -4,10 +4,9 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::convert::{bad_argument, to_js, to_js_error};
+use super::gateway::Gateway;
 use super::upstream::UpstreamParts;
-use super::{bad_argument, to_js, to_js_error, Gateway};
-use crate::async_invocation::accept_async_response;
-use crate::async_result::{open_async_result, read_async_failure, read_async_output};
 
 #[wasm_bindgen(typescript_custom_section)]
 const ASYNC_TYPES: &str = r#"
@@ -44,8 +43,8 @@ impl Gateway {
     /// SageMaker's answer to InvokeEndpointAsync → the client's 202 body with
     /// a result id only `callerId` (the verified JWT `sub`) can open, or the
     /// mapped error.
-    #[wasm_bindgen(js_name = acceptAsyncResponse, unchecked_return_type = "AsyncAccepted")]
-    pub fn accept_async_response(
+    #[wasm_bindgen(js_name = acceptAsync, unchecked_return_type = "AsyncAccepted")]
+    pub fn accept_async(
         &self,
         #[wasm_bindgen(unchecked_param_type = "UpstreamResponse")] response: JsValue,
         #[wasm_bindgen(js_name = timeMs)] time_ms: f64,
@@ -58,9 +57,10 @@ impl Gateway {
             ));
         }
         let upstream = UpstreamParts::from_js(&response)?;
-        let accepted =
-            accept_async_response(&self.config, upstream.view(), time(time_ms), caller_id)
-                .map_err(to_js_error)?;
+        let accepted = self
+            .inner
+            .accept_async(upstream.view(), time(time_ms), caller_id)
+            .map_err(to_js_error)?;
         to_js(&accepted)
     }
 
@@ -75,13 +75,10 @@ impl Gateway {
         #[wasm_bindgen(js_name = timeMs)] time_ms: f64,
         #[wasm_bindgen(js_name = callerId)] caller_id: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let urls = open_async_result(
-            &self.config,
-            path_and_query,
-            time(time_ms),
-            caller_id.as_deref(),
-        )
-        .map_err(to_js_error)?;
+        let urls = self
+            .inner
+            .open_async_result(path_and_query, time(time_ms), caller_id.as_deref())
+            .map_err(to_js_error)?;
         to_js(&urls)
     }
 
@@ -93,7 +90,10 @@ impl Gateway {
         #[wasm_bindgen(unchecked_param_type = "UpstreamResponse")] response: JsValue,
     ) -> Result<JsValue, JsValue> {
         let upstream = UpstreamParts::from_js(&response)?;
-        match read_async_output(&self.config, upstream.view(), upstream.elapsed_ms) {
+        match self
+            .inner
+            .read_async_output(upstream.view(), upstream.elapsed_ms)
+        {
             Ok(Some(result)) => to_js(&result),
             Ok(None) => Ok(JsValue::NULL),
             Err(error) => Err(to_js_error(error)),
@@ -108,6 +108,8 @@ impl Gateway {
         #[wasm_bindgen(unchecked_param_type = "UpstreamResponse")] response: JsValue,
     ) -> Result<(), JsValue> {
         let upstream = UpstreamParts::from_js(&response)?;
-        read_async_failure(upstream.view()).map_err(to_js_error)
+        self.inner
+            .read_async_failure(upstream.view())
+            .map_err(to_js_error)
     }
 }

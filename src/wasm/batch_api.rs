@@ -1,12 +1,12 @@
 //! Batch predictions in JavaScript: the plan comes with the Invocation
-//! (`invocation.batch`) and goes back to `normalizeBatchResponse`.
+//! (`invocation.batch`) and goes back to `normalizeBatch`.
 
 use wasm_bindgen::prelude::*;
 
+use super::convert::{bad_argument, from_js, to_js, to_js_error};
+use super::gateway::Gateway;
 use super::upstream::UpstreamParts;
-use super::{bad_argument, from_js, function_from_name, to_js, to_js_error, Gateway};
-use crate::batch_request::BatchPlan;
-use crate::normalize::normalize_batch_response;
+use crate::request::batch::BatchPlan;
 
 #[wasm_bindgen(typescript_custom_section)]
 const BATCH_TYPES: &str = r#"
@@ -17,7 +17,7 @@ export interface BatchSlot {
   errors?: FieldError[];
 }
 
-/** Where each patient of a batch went; pass it back to normalizeBatchResponse. */
+/** Where each patient of a batch went; pass it back to normalizeBatch. */
 export interface BatchPlan {
   slots: BatchSlot[];
   /** True when the slots list fewer errors than were found (at most 100 in all). */
@@ -41,15 +41,12 @@ export interface BatchResult {
 impl Gateway {
     /// Maps a batch answer to one result per patient, in request order, or
     /// throws the stable error (a count mismatch is `invalid_model_output`).
-    #[wasm_bindgen(js_name = normalizeBatchResponse, unchecked_return_type = "BatchResult")]
-    pub fn normalize_batch_response(
+    #[wasm_bindgen(js_name = normalizeBatch, unchecked_return_type = "BatchResult")]
+    pub fn normalize_batch(
         &self,
-        #[wasm_bindgen(js_name = functionName, unchecked_param_type = "FunctionName")]
-        function_name: &str,
         #[wasm_bindgen(unchecked_param_type = "UpstreamResponse")] response: JsValue,
         #[wasm_bindgen(unchecked_param_type = "BatchPlan")] batch: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let function = function_from_name(function_name)?;
         let plan: BatchPlan = from_js(batch, "batch")?;
         if !plan.is_consistent() {
             return Err(bad_argument(
@@ -58,14 +55,10 @@ impl Gateway {
             ));
         }
         let upstream = UpstreamParts::from_js(&response)?;
-        let result = normalize_batch_response(
-            &self.config,
-            function,
-            &plan,
-            upstream.view(),
-            upstream.elapsed_ms,
-        )
-        .map_err(to_js_error)?;
+        let result = self
+            .inner
+            .normalize_batch(&plan, upstream.view(), upstream.elapsed_ms)
+            .map_err(to_js_error)?;
         to_js(&result)
     }
 }

@@ -3,8 +3,8 @@
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
-use super::{bad_argument, from_js, get};
-use crate::normalize::UpstreamResponse;
+use super::convert::{bad_argument, from_js, get};
+use crate::response::UpstreamResponse;
 
 /// `{status, headers, body, elapsedMs}` read from JavaScript.
 pub(super) struct UpstreamParts {
@@ -17,10 +17,11 @@ pub(super) struct UpstreamParts {
 
 impl UpstreamParts {
     pub(super) fn from_js(response: &JsValue) -> Result<Self, JsValue> {
+        // An integer: 200.7 is no status, and truncating it would make one up.
         let status = get(response, "status")
             .as_f64()
-            .filter(|s| (100.0..=599.0).contains(s))
-            .ok_or_else(|| bad_argument("response.status", "must be an HTTP status"))?;
+            .filter(|s| s.fract() == 0.0 && (100.0..=599.0).contains(s))
+            .ok_or_else(|| bad_argument("response.status", "must be an HTTP status (100 to 599)"))?;
         let headers: Vec<(String, String)> = from_js(get(response, "headers"), "response.headers")?;
         let body = get(response, "body")
             .dyn_into::<Uint8Array>()

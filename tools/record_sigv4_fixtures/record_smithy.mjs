@@ -79,8 +79,12 @@ async function sign(c) {
     stringToSign: signer.stringToSign,
     settings,
   };
+  // smithy adds its headers in lower case and leaves a caller's stale,
+  // differently-cased copy beside them (X-Amz-Security-Token and
+  // x-amz-security-token both sent); its canonical request signs the value it
+  // added, the last key, which is the one recorded.
   for (const name of ["x-amz-security-token", "x-amz-content-sha256"]) {
-    const key = Object.keys(h).find((k) => k.toLowerCase() === name);
+    const key = Object.keys(h).findLast((k) => k.toLowerCase() === name);
     if (key) result[name] = h[key];
   }
   return result;

@@ -3,7 +3,7 @@
 //! differential test (client/test/) names every disagreement between a
 //! schema and the gateway by one of these tags.
 
-use healthnav_edge::batch_request::MAX_BATCH_PATIENTS;
+use healthnav_edge::request::batch::MAX_BATCH_PATIENTS;
 use healthnav_edge::function::ModelFunction;
 use healthnav_edge::limits::{MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_SAGEMAKER_BODY_BYTES};
 

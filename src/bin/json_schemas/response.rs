@@ -5,10 +5,10 @@
 //! examples are optional, so the guide's own examples are valid. The tests
 //! compare each object's properties with the Rust type's serialised fields.
 
-use healthnav_edge::batch_request::MAX_BATCH_PATIENTS;
+use healthnav_edge::request::batch::MAX_BATCH_PATIENTS;
 use healthnav_edge::function::ModelFunction;
-use healthnav_edge::normalize::labels::TRIAGE_LEVELS;
-use healthnav_edge::normalize::SEVERITIES;
+use healthnav_edge::response::risk_levels::TRIAGE_LEVELS;
+use healthnav_edge::response::SEVERITIES;
 use serde_json::{json, Value};
 
 use crate::schema_parts::{open_object, or_null, reference, with_definitions, DIALECT};
@@ -280,8 +280,8 @@ fn def(schema: Value) -> (String, Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use healthnav_edge::async_invocation::AsyncAccepted;
-    use healthnav_edge::normalize::{ImagePrediction, ImageResult, RiskResult, TriageResult};
+    use healthnav_edge::invocation::async_call::AsyncAccepted;
+    use healthnav_edge::response::{ImagePrediction, ImageResult, RiskResult, TriageResult};
     use healthnav_edge::FieldError;
     use serde::Serialize;
 

@@ -1,6 +1,6 @@
 //! Small builders for the schemas' JSON, shared by requests and responses.
 
-use healthnav_edge::triage_request::whole_if_integral;
+use healthnav_edge::request::triage::whole_if_integral;
 use serde_json::{json, Map, Value};
 
 /// The JSON Schema dialect of every file.

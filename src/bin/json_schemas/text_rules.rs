@@ -1,7 +1,7 @@
 //! Patterns for the free-text fields and SageMaker names, built from the
-//! rules in `healthnav_edge::fields` and `healthnav_edge::names`.
+//! rules in `healthnav_edge::request::fields` and `healthnav_edge::config::names`.
 
-use healthnav_edge::fields::{is_forbidden_char, TextRule};
+use healthnav_edge::request::fields::{is_forbidden_char, TextRule};
 
 use crate::char_set::CharSet;
 
@@ -15,7 +15,7 @@ pub struct TextClasses {
     pub edge: String,
 }
 
-/// The classes of [`healthnav_edge::fields::trimmed_text`]: the text is trimmed,
+/// The classes of [`healthnav_edge::request::fields::trimmed_text`]: the text is trimmed,
 /// then may hold no character that `is_forbidden_char` refuses. Lone UTF-16
 /// surrogates are refused too: the gateway's JSON reader rejects `"\ud800"`,
 /// while a JavaScript `JSON.parse` keeps it.
@@ -46,6 +46,6 @@ pub fn text_pattern(rule: TextRule) -> String {
     format!("^{trimmed}*{body}{trimmed}*$")
 }
 
-/// `healthnav_edge::names::check_sagemaker_name`, as its documentation states
+/// `healthnav_edge::config::names::check_sagemaker_name`, as its documentation states
 /// it: ASCII letters and digits with inner hyphens (the length is `maxLength`).
 pub const SAGEMAKER_NAME_PATTERN: &str = "^[A-Za-z0-9](?:-*[A-Za-z0-9])*$";

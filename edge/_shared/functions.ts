@@ -1,16 +1,23 @@
 /**
- * The HTTP methods each function answers. Image analysis also answers GET,
- * which reads an asynchronous result; everything else is POST (and OPTIONS
- * for CORS preflight).
+ * The three functions, named one way everywhere (their Supabase slugs), and
+ * the HTTP methods each answers. Image analysis also answers GET, which
+ * reads an asynchronous result; everything else is POST (and OPTIONS for
+ * CORS preflight).
  *
  * @module
  */
 import type { FunctionName } from "./wasm_gateway.ts";
 
+/** Every function, by name. */
+export const FUNCTION_NAMES = [
+  "sagemaker-triage",
+  "sagemaker-image-analysis",
+  "sagemaker-risk-score",
+] as const satisfies readonly FunctionName[];
+
 /** Whether `GET` reads asynchronous results on this function. */
 export function servesAsyncResults(functionName: FunctionName): boolean {
-  return functionName === "image-analysis" ||
-    functionName === "sagemaker-image-analysis";
+  return functionName === "sagemaker-image-analysis";
 }
 
 /** The `Allow` / `Access-Control-Allow-Methods` value. */
