@@ -31,6 +31,9 @@ else
   mapfile -t targets < <(cargo "+$toolchain" fuzz list)
 fi
 
+# The workspace's release profile is pkg/'s (size-tuned, with LTO, which
+# breaks sanitizer-coverage linking): fuzz builds use cargo's plain release.
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL=3
 # -a: debug assertions and overflow checks on, as in `cargo test`.
 cargo "+$toolchain" fuzz build -a
 

@@ -43,8 +43,8 @@ fresh() {
   fi
 }
 
-step "schema/ is what the Rust rules generate (cargo run --bin json_schemas)"
-cargo run --quiet --bin json_schemas
+step "schema/ is what the Rust rules generate (cargo run --features internals --bin json_schemas)"
+cargo run --quiet --features internals --bin json_schemas
 fresh schema
 
 step "client/ types and bundle are what schema/ and client/src build (node client/tools/build.mjs)"

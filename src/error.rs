@@ -233,6 +233,17 @@ impl FieldError {
     }
 }
 
+#[cfg(test)]
+impl FieldError {
+    /// The code as the crate wrote it (tests compare against literals).
+    pub fn static_code(&self) -> &'static str {
+        match &self.code {
+            Cow::Borrowed(code) => code,
+            Cow::Owned(_) => panic!("{} has an owned code", self.path),
+        }
+    }
+}
+
 /// What SageMaker said when it refused or failed an invocation. Only
 /// metadata: the upstream message and the container's own output are dropped
 /// because a model may echo the patient payload in them.

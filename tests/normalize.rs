@@ -1,12 +1,11 @@
-//! SageMaker answers through `healthnav_edge::normalize_response`: every
+//! SageMaker answers through a function's `FunctionGateway::normalize`: every
 //! container format each function may meet becomes the exact normalised
 //! result; unusable output becomes `invalid_model_output` (never a guess); and
 //! every SageMaker error, by header or by body, becomes its stable code.
 
-use healthnav_edge::response::{ImagePrediction, ImageResult, RiskResult, TriageResult};
 use healthnav_edge::{
-    normalize_response, GatewayConfig, GatewayError, ModelFunction, NormalizedResult,
-    UpstreamResponse,
+    ErrorCode, FunctionGateway, GatewayError, GatewaySettings, ImagePrediction, ImageResult,
+    ModelFunction, NormalizedResult, RiskResult, TriageResult, UpstreamResponse,
 };
 use serde_json::{json, Value};
 
@@ -18,16 +17,28 @@ const ELAPSED_MS: u64 = 1234;
 type Headers<'a> = Vec<(&'a str, &'a str)>;
 const VARIANT_HEADER: &str = "x-Amzn-Invoked-Production-Variant";
 
-fn config_from(settings: Value) -> GatewayConfig {
-    GatewayConfig::new(serde_json::from_value(settings).unwrap()).unwrap()
+fn config_from(settings: Value) -> GatewaySettings {
+    serde_json::from_value(settings).unwrap()
 }
 
-fn config() -> GatewayConfig {
+fn config() -> GatewaySettings {
     config_from(json!({"region": "us-east-1"}))
 }
 
+/// `function`'s gateway for `settings` normalises an answer.
+fn normalize_response(
+    settings: &GatewaySettings,
+    function: ModelFunction,
+    response: UpstreamResponse<'_>,
+    elapsed_ms: u64,
+) -> Result<NormalizedResult, GatewayError> {
+    FunctionGateway::new(settings.clone(), function)
+        .unwrap()
+        .normalize(response, elapsed_ms)
+}
+
 fn respond_with(
-    config: &GatewayConfig,
+    config: &GatewaySettings,
     function: ModelFunction,
     status: u16,
     headers: &[(&str, &str)],
@@ -117,7 +128,7 @@ fn bad_output(result: Result<NormalizedResult, GatewayError>, context: &str) -> 
         Err(error) => error,
     };
     assert_eq!(
-        (error.code, error.status, error.retryable),
+        (error.code.as_str(), error.status(), error.retryable()),
         ("invalid_model_output", 502, false),
         "{context}: {error}"
     );
@@ -461,7 +472,7 @@ fn triage_custom_json_is_checked_field_by_field() {
         let found: Vec<(&str, &str)> = error
             .errors
             .iter()
-            .map(|e| (e.path.as_str(), e.code))
+            .map(|e| (e.path.as_str(), e.code.as_ref()))
             .collect();
         assert_eq!(found, expected, "{body}");
     }
@@ -714,7 +725,7 @@ fn image_output_that_cannot_be_used() {
         let found: Vec<(&str, &str)> = error
             .errors
             .iter()
-            .map(|e| (e.path.as_str(), e.code))
+            .map(|e| (e.path.as_str(), e.code.as_ref()))
             .collect();
         assert_eq!(found, expected, "{body}");
     }
@@ -913,7 +924,7 @@ fn risk_output_that_cannot_be_used() {
         let found: Vec<(&str, &str)> = error
             .errors
             .iter()
-            .map(|e| (e.path.as_str(), e.code))
+            .map(|e| (e.path.as_str(), e.code.as_ref()))
             .collect();
         assert_eq!(found, expected, "{body}");
     }
@@ -1176,7 +1187,7 @@ fn every_sagemaker_error_by_header_and_by_body() {
                 )
                 .expect_err(&context);
                 assert_eq!(
-                    (error.code, error.status, error.retryable),
+                    (error.code.as_str(), error.status(), error.retryable()),
                     (expected.code, expected.client_status, expected.retryable),
                     "{context}"
                 );
@@ -1214,7 +1225,7 @@ fn the_header_names_the_error_before_the_body_does() {
     )
     .unwrap_err();
     assert_eq!(
-        (error.code, error.status, error.retryable),
+        (error.code.as_str(), error.status(), error.retryable()),
         ("throttled", 429, true)
     );
     assert_eq!(
@@ -1230,7 +1241,8 @@ fn the_header_names_the_error_before_the_body_does() {
     )
     .unwrap_err();
     assert_eq!(
-        error.code, "sagemaker_validation_error",
+        error.code,
+        ErrorCode::SagemakerValidationError,
         "__type comes before code"
     );
 }
@@ -1316,7 +1328,7 @@ fn errors_without_a_name_fall_back_on_the_status() {
     for (status, body, code, client_status, retryable) in cases {
         let error = respond_with(&config(), RiskScore, status, &[], body.as_bytes()).unwrap_err();
         assert_eq!(
-            (error.code, error.status, error.retryable),
+            (error.code.as_str(), error.status(), error.retryable()),
             (code, client_status, retryable),
             "{status} {body}"
         );
@@ -1332,7 +1344,7 @@ fn errors_without_a_name_fall_back_on_the_status() {
         let error =
             respond_with(&config(), Triage, 403, &[("x-amzn-ErrorType", aws)], b"{}").unwrap_err();
         assert_eq!(
-            (error.code, error.status, error.retryable),
+            (error.code.as_str(), error.status(), error.retryable()),
             ("upstream_auth_failed", 502, false),
             "{aws}"
         );

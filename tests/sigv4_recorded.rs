@@ -95,11 +95,11 @@ fn the_fixture_file_is_complete_and_its_bodies_are_rebuilt_exactly() {
     let fixture: Value = serde_json::from_str(RECORDED).unwrap();
     assert_eq!(fixture["dropped"], Value::Array(Vec::new()));
     let cases = cases();
-    assert_eq!(cases.len(), 23);
+    assert_eq!(cases.len(), 28);
     let mut names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
     names.sort_unstable();
     names.dedup();
-    assert_eq!(names.len(), 23, "case names must be unique");
+    assert_eq!(names.len(), 28, "case names must be unique");
     for case in &cases {
         // The last line of the recorded canonical request is the payload hash,
         // so this proves the body bytes (patterns, base64, UTF-8) are the recorded ones.
@@ -416,24 +416,6 @@ fn invalid_inputs_are_refused_with_the_field_that_is_wrong() {
             ..Default::default()
         },
         Mutation {
-            what: "caller's Authorization",
-            headers: vec![("Authorization", "AWS4-HMAC-SHA256 x")],
-            paths: &["headers[0]"],
-            ..Default::default()
-        },
-        Mutation {
-            what: "caller's X-Amz-Date",
-            headers: vec![("X-Amz-Date", "20261127T100000Z")],
-            paths: &["headers[0]"],
-            ..Default::default()
-        },
-        Mutation {
-            what: "caller's X-Amz-Security-Token",
-            headers: vec![("x-amz-security-token", "t")],
-            paths: &["headers[0]"],
-            ..Default::default()
-        },
-        Mutation {
             what: "service with spaces",
             service: "sage maker",
             paths: &["service"],
@@ -581,7 +563,7 @@ fn invalid_inputs_are_refused_with_the_field_that_is_wrong() {
             what: "everything at once, reported in a fixed order",
             method: "post",
             url: "/no-host",
-            headers: vec![("authorization", "x"), ("x-a", "a\r\nb")],
+            headers: vec![("bad name", "x"), ("x-a", "a\r\nb")],
             payload: Some("xyz"),
             region: "moon",
             service: "Sage Maker",
@@ -605,7 +587,7 @@ fn invalid_inputs_are_refused_with_the_field_that_is_wrong() {
     for mutation in &table {
         let error = run(mutation).expect_err(mutation.what);
         assert_eq!(
-            (error.code, error.status, error.retryable),
+            (error.code.as_str(), error.status(), error.retryable()),
             ("invalid_signing_request", 400, false),
             "{}",
             mutation.what
@@ -669,7 +651,11 @@ fn field_messages_say_what_is_expected() {
     );
     assert_eq!(
         messages(Mutation {
-            headers: vec![("Accept", "a\r\nb"), ("Bad Name", "x"), ("X-Amz-Date", "x")],
+            headers: vec![
+                ("Accept", "a\r\nb"),
+                ("Bad Name", "x"),
+                ("X-Amz-Date", "x\u{7f}")
+            ],
             ..Default::default()
         }),
         pairs(&[
@@ -678,7 +664,11 @@ fn field_messages_say_what_is_expected() {
                 "has a value with control or non-ASCII characters"
             ),
             ("headers[1]", "has a header name that is not an HTTP token"),
-            ("headers[2]", "names a header the signer adds itself"),
+            // A stale signing header is replaced, but its value is still checked.
+            (
+                "headers[2]",
+                "has a value with control or non-ASCII characters"
+            ),
         ])
     );
     assert_eq!(
@@ -773,7 +763,7 @@ fn a_caller_supplied_x_amz_content_sha256_must_match_the_payload() {
         let found: Vec<(&str, &str, &str)> = error
             .errors
             .iter()
-            .map(|e| (e.path.as_str(), e.code, e.message.as_str()))
+            .map(|e| (e.path.as_str(), e.code.as_ref(), e.message.as_str()))
             .collect();
         let path = if index == 2 {
             "headers[1]"

@@ -7,13 +7,16 @@
 import { Gateway } from "../../pkg/mod.js";
 import { CREDENTIALS, REGION, TIME_MS, TRIAGE_CLIENT_BODY } from "./_job.ts";
 
-const gateway = new Gateway({ region: REGION });
-gateway.setCredentials(CREDENTIALS);
-const invocation = gateway.prepareInvocation(
-  "triage",
+const gateway = new Gateway(
+  { region: REGION },
+  "sagemaker-triage",
+  CREDENTIALS,
+);
+const invocation = gateway.prepare(
   new TextEncoder().encode(TRIAGE_CLIENT_BODY),
   TIME_MS,
 );
 console.log(
-  invocation.headers.find(([name]) => name === "authorization")?.[1],
+  invocation.firstAttemptSignature?.find(([name]) => name === "authorization")
+    ?.[1],
 );

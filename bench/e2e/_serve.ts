@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { CallerRefused, CallerVerifier } from "../../edge/_shared/caller.ts";
+import { CallerVerifier } from "../../edge/_shared/caller.ts";
+import { GatewayFailure } from "../../edge/_shared/gateway_failure.ts";
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -48,7 +49,7 @@ export function withVerifiedCaller(
     try {
       await verifier.verify(request.headers.get("authorization"), Date.now());
     } catch (error) {
-      if (!(error instanceof CallerRefused)) throw error;
+      if (!(error instanceof GatewayFailure)) throw error;
       return Response.json({ error: error.code }, { status: error.status });
     }
     return await handler(request);

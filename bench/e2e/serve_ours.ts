@@ -1,5 +1,5 @@
 /**
- * E2E, ours: the real triage function (createEdgeFunction("triage")), its
+ * E2E, ours: the real triage function (createEdgeFunction("sagemaker-triage")), its
  * runtime deps, and an env overlay pointing it at the stand-in. It verifies
  * each caller's token itself and logs one JSON line per request as in
  * production (bench/run.ts discards stdout).
@@ -26,7 +26,7 @@ const overlay: Record<string, string> = {
   // The function verifies its callers itself, against the project's keys.
   SUPABASE_JWKS: benchJwks(),
 };
-const triage = createEdgeFunction("triage", {
+const triage = createEdgeFunction("sagemaker-triage", {
   ...runtimeDeps(),
   env: (name) => overlay[name],
 });

@@ -6,8 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root="$(cd ../.. && pwd)"
 
-# The root crate's dependency versions, pruned by cargo to what this crate uses.
-cp "$root/Cargo.lock" Cargo.lock
 export RUSTFLAGS="--remap-path-prefix=$PWD=/healthnav-floor --remap-path-prefix=$HOME/.cargo=/cargo -C target-feature=+simd128"
 export SOURCE_DATE_EPOCH=0
 

@@ -53,8 +53,8 @@ export function triageClientBody(
     },
   };
   const modelBytes = () =>
-    gateway.buildInvocation("triage", encoder.encode(JSON.stringify(request)))
-      .body.byteLength;
+    gateway.prepare(encoder.encode(JSON.stringify(request)), 0).body
+      .byteLength;
   // Pad with notes of at most 100 characters until the model body is `size` bytes.
   for (;;) {
     const missing = size - modelBytes();

@@ -17,7 +17,12 @@ import {
   startSageMakerStandIn,
 } from "../../local/sagemaker_stand_in/mod.ts";
 import type { UpstreamResponse } from "../../pkg/mod.js";
-import { IMAGE_URL, TRIAGE_CLIENT_BODY } from "../cold/_job.ts";
+import {
+  CREDENTIALS,
+  IMAGE_URL,
+  TIME_MS,
+  TRIAGE_CLIENT_BODY,
+} from "../cold/_job.ts";
 import {
   FIVE_MB,
   imageBody,
@@ -27,11 +32,11 @@ import {
 } from "./bodies.ts";
 import type { Task } from "./measure.ts";
 import {
-  buildAndSignOurs,
   createGateway,
   jobOf,
   prepareOurs,
   sha256HexNode,
+  signAttemptOurs,
   signLargeOurs,
   signLargeOursSubtle,
   signOurs,
@@ -71,6 +76,13 @@ const decoder = new TextDecoder();
 export async function buildPart1(): Promise<Part1> {
   const checks: string[] = [];
   const gateway = createGateway();
+  // Without credentials: prepare checks, builds and hashes, and signs nothing.
+  const unsigned = createGateway(undefined, null);
+  const imageGateway = createGateway(
+    undefined,
+    CREDENTIALS,
+    "sagemaker-image-analysis",
+  );
   const peers = createPeers();
   const tasks: CaseTask[] = [];
   const add = (
@@ -100,7 +112,7 @@ export async function buildPart1(): Promise<Part1> {
     "prepare-1k",
     "ours",
     "ours",
-    "gateway.prepareInvocation (validate + build + sign, one call)",
+    "gateway.prepare (validate + build + sign, one call)",
     false,
     () => prepareOurs(gateway, client1k),
   );
@@ -115,50 +127,48 @@ export async function buildPart1(): Promise<Part1> {
     );
   }
   // Where our 1 KB time goes.
-  const twoCalls = buildAndSignOurs(gateway, client1k);
-  if (twoCalls.authorization !== signed.authorization) {
-    throw new Error(
-      "buildInvocation + signAwsRequest disagrees with prepareInvocation",
-    );
+  const sha1k = sha256HexNode(job1k.body);
+  const retry = signAttemptOurs(gateway, job1k, sha1k);
+  if (retry.authorization !== signed.authorization) {
+    throw new Error("signAttempt disagrees with prepare's first signature");
   }
   add(
     "prepare-1k",
     "breakdown",
-    "two-calls",
-    "buildInvocation, then signAwsRequest (the two-call path)",
+    "sign-attempt",
+    "gateway.signAttempt (a retry: hash known, the gateway's signer)",
     false,
-    () => buildAndSignOurs(gateway, client1k),
+    () => signAttemptOurs(gateway, job1k, sha1k),
   );
   add(
     "prepare-1k",
     "breakdown",
     "validate",
-    "gateway.validateRequest (checks only)",
+    "gateway.validate (checks only)",
     false,
-    () => gateway.validateRequest("triage", client1k),
+    () => gateway.validate(client1k),
   );
   add(
     "prepare-1k",
     "breakdown",
     "build",
-    "gateway.buildInvocation (checks + model body)",
+    "gateway.prepare without credentials (checks + model body + hash)",
     false,
-    () => gateway.buildInvocation("triage", client1k),
+    () => unsigned.prepare(client1k, TIME_MS),
   );
   add(
     "prepare-1k",
     "breakdown",
     "sign-body",
-    "signAwsRequest, 1 KB body hashed in wasm",
+    "signAwsRequest, 1 KB body hashed in wasm (the general signer)",
     false,
     () => signOurs(job1k),
   );
-  const sha1k = sha256HexNode(job1k.body);
   add(
     "prepare-1k",
     "breakdown",
     "sign-sha",
-    "signAwsRequest, bodySha256 given",
+    "signAwsRequest, bodySha256 given (the general signer)",
     false,
     () => signOurs(job1k, sha1k),
   );
@@ -172,15 +182,15 @@ export async function buildPart1(): Promise<Part1> {
       headers: [["content-type", "image/jpeg"], ["accept", "application/json"]],
       body: imageBody(size),
     };
-    const ours = signLargeOurs(job);
+    const ours = signLargeOurs(imageGateway, job);
     await checkAgreement(`${size / ONE_MB} MB image`, job, ours, peers, checks);
     add(
       caseId,
       "ours",
       "ours",
-      "node:crypto SHA-256 + signAwsRequest(bodySha256)",
+      "node:crypto SHA-256 + gateway.signAttempt",
       false,
-      () => signLargeOurs(job),
+      () => signLargeOurs(imageGateway, job),
     );
     for (const peer of peers) {
       add(caseId, "peer", peer.id, peer.label, true, () => peer.sign(job));
@@ -189,9 +199,9 @@ export async function buildPart1(): Promise<Part1> {
       caseId,
       "breakdown",
       "subtle-hash",
-      "crypto.subtle SHA-256 + signAwsRequest(bodySha256)",
+      "crypto.subtle SHA-256 + gateway.signAttempt",
       true,
-      () => signLargeOursSubtle(job),
+      () => signLargeOursSubtle(imageGateway, job),
     );
     add(
       caseId,
@@ -208,17 +218,17 @@ export async function buildPart1(): Promise<Part1> {
   checks.push(
     `normalize: input is the stand-in's ${answer.status} answer (${answer.body.byteLength} bytes) to a request signed by our module`,
   );
-  const normalized = gateway.normalizeResponse("triage", answer);
+  const normalized = gateway.normalize(answer);
   if (!("urgency_score" in normalized)) {
-    throw new Error("normalizeResponse did not return a triage result");
+    throw new Error("normalize did not return a triage result");
   }
   add(
     "normalize",
     "ours",
     "ours",
-    "gateway.normalizeResponse",
+    "gateway.normalize",
     false,
-    () => gateway.normalizeResponse("triage", answer),
+    () => gateway.normalize(answer),
   );
   add(
     "normalize",
@@ -281,7 +291,10 @@ async function standInTriageAnswer(): Promise<UpstreamResponse> {
     const started = performance.now();
     const response = await fetch(invocation.url, {
       method: "POST",
-      headers: invocation.headers,
+      headers: [
+        ...invocation.headers,
+        ...(invocation.firstAttemptSignature ?? []),
+      ],
       body: invocation.body as BodyInit,
     });
     const body = new Uint8Array(await response.arrayBuffer());

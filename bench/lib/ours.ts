@@ -1,45 +1,41 @@
 /**
  * Our module doing the jobs the way the edge functions call it
- * (edge/_shared/edge_function.ts and invoke_sagemaker.ts): a body under
- * NATIVE_HASH_THRESHOLD_BYTES is validated, built and signed in one call,
- * `gateway.prepareInvocation`, by a Gateway holding the credentials; a larger
- * one is built with `buildInvocation`, hashed with node:crypto and signed with
- * `signAwsRequest({bodySha256})`. The older two-call path and the other hashes
- * are kept as breakdown rows.
+ * (edge/_shared/edge_function.ts and signed_call.ts): a Gateway bound to its
+ * function and holding the credentials; `prepare` validates, builds and,
+ * for a body pkg hashes itself (up to 64 KiB), signs the first attempt in
+ * one call; a larger body is hashed with node:crypto and each attempt is
+ * signed by `signAttempt` with that hash. `signAwsRequest`, the general
+ * signer, is kept as breakdown rows.
  *
  * @module
  */
 import { createHash } from "node:crypto";
 import {
   type AwsCredentials,
+  type FunctionName,
   Gateway,
   type Invocation,
   signAwsRequest,
 } from "../../pkg/mod.js";
-import { NATIVE_HASH_THRESHOLD_BYTES } from "../../edge/_shared/invoke_sagemaker.ts";
 import { CREDENTIALS, REGION, SERVICE, TIME_MS } from "../cold/_job.ts";
 import type { SignedHeaders, SignJob } from "./peers.ts";
 
-export { Gateway, NATIVE_HASH_THRESHOLD_BYTES, signAwsRequest };
+export { Gateway, signAwsRequest };
 
-/** A gateway with the production defaults for us-east-1, holding `credentials`. */
+/** A gateway of `functionName` with the production defaults for us-east-1. */
 export function createGateway(
   endpointUrl?: string,
-  credentials: AwsCredentials = CREDENTIALS,
+  credentials: AwsCredentials | null = CREDENTIALS,
+  functionName: FunctionName = "sagemaker-triage",
 ): Gateway {
-  const gateway = new Gateway({ region: REGION, endpointUrl });
-  gateway.setCredentials(credentials);
-  return gateway;
+  return new Gateway(
+    { region: REGION, endpointUrl },
+    functionName,
+    credentials ?? undefined,
+  );
 }
 
-/** Headers the signer adds to an invocation. */
-const SIGNATURE_HEADERS = new Set([
-  "x-amz-date",
-  "authorization",
-  "x-amz-security-token",
-]);
-
-/** Signs with our module; `bodySha256` instead of the body when given. */
+/** Signs with the general signer; `bodySha256` instead of the body when given. */
 export function signOurs(
   job: SignJob,
   bodySha256?: string,
@@ -58,50 +54,51 @@ export function signOurs(
   }) as SignedHeaders;
 }
 
-/** The small-body path of a function: validate + build + sign in one wasm call. */
+/** A function's small-body path: validate + build + sign in one wasm call. */
 export function prepareOurs(
   gateway: Gateway,
   clientBody: Uint8Array,
   timeMs = TIME_MS,
 ): { invocation: Invocation; signed: SignedHeaders } {
-  if (clientBody.byteLength >= NATIVE_HASH_THRESHOLD_BYTES) {
-    throw new Error("prepareOurs is the small-body path");
+  const invocation = gateway.prepare(clientBody, timeMs);
+  if (!invocation.firstAttemptSignature) {
+    throw new Error("prepareOurs is the small-body path: pkg hashes the body");
   }
-  const invocation = gateway.prepareInvocation("triage", clientBody, timeMs);
-  const signed: SignedHeaders = {};
-  for (const [name, value] of invocation.headers) {
-    if (SIGNATURE_HEADERS.has(name)) signed[name] = value;
-  }
-  return { invocation, signed };
+  return {
+    invocation,
+    signed: Object.fromEntries(invocation.firstAttemptSignature),
+  };
 }
 
-/** The two-call path: `buildInvocation`, then `signAwsRequest` with the body. */
-export function buildAndSignOurs(
+/** A retry (or a large body's attempt): the gateway's signer with a known hash. */
+export function signAttemptOurs(
   gateway: Gateway,
-  clientBody: Uint8Array,
+  job: SignJob,
+  payloadSha256: string,
+  timeMs = TIME_MS,
 ): SignedHeaders {
-  return signOurs(jobOf(gateway.buildInvocation("triage", clientBody)));
+  const attempt = { ...job, payloadSha256 } as unknown as Invocation;
+  return Object.fromEntries(gateway.signAttempt(attempt, timeMs));
 }
 
-/** The large-body path of invoke_sagemaker.ts: node:crypto SHA-256, then sign `bodySha256`. */
-export function signLargeOurs(job: SignJob): SignedHeaders {
-  return signOurs(job, sha256HexNode(job.body));
+/** The large-body path of signed_call.ts: node:crypto SHA-256, then signAttempt. */
+export function signLargeOurs(gateway: Gateway, job: SignJob): SignedHeaders {
+  return signAttemptOurs(gateway, job, sha256HexNode(job.body));
 }
 
-/** The large-body path with WebCrypto's SHA-256 instead (what invoke_sagemaker.ts did before). */
+/** The large-body path with WebCrypto's SHA-256 instead. */
 export async function signLargeOursSubtle(
+  gateway: Gateway,
   job: SignJob,
 ): Promise<SignedHeaders> {
-  return signOurs(job, await sha256HexSubtle(job.body));
+  return signAttemptOurs(gateway, job, await sha256HexSubtle(job.body));
 }
 
-/** An invocation as a signing job: its headers less any signature. */
+/** An invocation as a signing job. */
 export function jobOf(invocation: Invocation): SignJob {
   return {
     url: invocation.url,
-    headers: invocation.headers.filter(([name]) =>
-      !SIGNATURE_HEADERS.has(name)
-    ),
+    headers: invocation.headers,
     body: invocation.body,
   };
 }
@@ -116,7 +113,7 @@ export async function sha256HexSubtle(bytes: Uint8Array): Promise<string> {
   return hex;
 }
 
-/** Hex SHA-256 with node:crypto, as edge/_shared/invoke_sagemaker.ts does it. */
+/** Hex SHA-256 with node:crypto, as edge/_shared/signed_call.ts does it. */
 export function sha256HexNode(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }

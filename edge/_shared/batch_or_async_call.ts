@@ -34,8 +34,11 @@ export async function answerBatchOrAsync(
   const batch = invocation.batch;
   if (batch) {
     const done = await invokeSageMaker(
-      signedCall(gateway, invocation, (response) =>
-        gateway.normalizeBatch(response, batch)),
+      signedCall(
+        gateway,
+        invocation,
+        (response) => gateway.normalizeBatch(response, batch),
+      ),
       policy,
       deps,
     ).catch((error) => {
@@ -47,8 +50,11 @@ export async function answerBatchOrAsync(
   // pkg refuses an asynchronous request without a caller before this point.
   const callerId = context.caller?.id ?? "";
   const done = await invokeSageMaker(
-    signedCall(gateway, invocation, (response) =>
-      gateway.acceptAsync(response, deps.now(), callerId)),
+    signedCall(
+      gateway,
+      invocation,
+      (response) => gateway.acceptAsync(response, deps.now(), callerId),
+    ),
     policy,
     deps,
   );

@@ -15,12 +15,13 @@
 //! locations SageMaker named, or a 502 upstream_error that repeats nothing.
 #![no_main]
 
-use healthnav_edge::invocation::async_call::accept_async_response;
+use healthnav_edge::async_result::accepted::accept_async_response;
 use healthnav_edge::async_result::result_id::open_async_id;
-use healthnav_edge::invocation::InvocationMode;
 use healthnav_edge::config::s3_location::S3Location;
+use healthnav_edge::invocation::build_invocation;
+use healthnav_edge::invocation::InvocationMode;
 use healthnav_edge::response::sagemaker_error::classify_sagemaker_error;
-use healthnav_edge::{build_invocation, ModelFunction, UpstreamResponse};
+use healthnav_edge::{ModelFunction, UpstreamResponse};
 use healthnav_edge_fuzz::{
     assert_no_marker, async_configs, check_error_shape, check_invocation, check_request_error,
     check_upstream_error, configs, Upstream, ASYNC_NOW_MS, FUZZ_CALLER,
@@ -109,7 +110,10 @@ fn answer(flags: u8, rest: &[u8]) {
     }
     let Some(settings) = &config.asynchronous else {
         let error = result.expect_err("accepted without async settings");
-        assert_eq!((error.code, error.status), ("async_not_enabled", 501));
+        assert_eq!(
+            (error.code.as_str(), error.status()),
+            ("async_not_enabled", 501)
+        );
         return;
     };
     let parse = |value: &Option<String>| value.as_deref().map(|v| S3Location::parse(v.trim()));
@@ -131,13 +135,16 @@ fn answer(flags: u8, rest: &[u8]) {
             for stranger in ["another-caller", ""] {
                 let error = open_async_id(&settings.key, &accepted.id, stranger, ASYNC_NOW_MS)
                     .expect_err("another caller opened the id");
-                assert_eq!((error.code, error.status), ("unknown_async_id", 404));
+                assert_eq!(
+                    (error.code.as_str(), error.status()),
+                    ("unknown_async_id", 404)
+                );
             }
             assert_eq!(opened.output, output);
             assert_eq!(opened.failure, failure);
             assert_eq!(opened.submitted_at_ms, ASYNC_NOW_MS);
             // Another deployment's key never opens it.
-            let other = healthnav_edge::async_result::result_id::AsyncIdKey::from_secret(
+            let other = healthnav_edge::config::async_id_key::AsyncIdKey::from_secret(
                 "another-deployment-secret-0123456789",
             )
             .unwrap_or_else(|e| panic!("{e}"));
@@ -150,7 +157,7 @@ fn answer(flags: u8, rest: &[u8]) {
         Err(error) => {
             check_error_shape(&error);
             assert_eq!(
-                (error.code, error.status),
+                (error.code.as_str(), error.status()),
                 ("upstream_error", 502),
                 "{error:?}"
             );

@@ -15,9 +15,10 @@
 //! object becomes a model error that never repeats its content.
 #![no_main]
 
-use healthnav_edge::async_result::{open_async_result, read_async_failure, read_async_output};
 use healthnav_edge::async_result::result_id::{async_id_from_path, open_async_id};
-use healthnav_edge::{normalize_response, GatewayError, ModelFunction};
+use healthnav_edge::async_result::{open_async_result, read_async_failure, read_async_output};
+use healthnav_edge::response::normalize_response;
+use healthnav_edge::{GatewayError, ModelFunction};
 use healthnav_edge_fuzz::{
     assert_no_marker, async_configs, check_error_shape, check_normalize, check_s3_url_signs,
     configs, is_wire_url, Upstream, ASYNC_NOW_MS, ELAPSED_MS, FUZZ_CALLER,
@@ -26,14 +27,14 @@ use libfuzzer_sys::fuzz_target;
 
 fn check_s3_error(error: &GatewayError) {
     check_error_shape(error);
-    let expected = match error.code {
+    let expected = match error.code.as_str() {
         "upstream_auth_failed" => (502, false),
         "throttled" => (429, true),
         "upstream_unavailable" => (502, true),
         "upstream_error" => (502, false),
         other => panic!("unexpected S3 error code {other:?}"),
     };
-    assert_eq!((error.status, error.retryable), expected, "{error:?}");
+    assert_eq!((error.status(), error.retryable()), expected, "{error:?}");
     assert_no_marker(error);
 }
 
@@ -63,21 +64,21 @@ fn open(path: &str) {
             }
             Err(error) => {
                 check_error_shape(&error);
-                let status = match error.code {
+                let status = match error.code.as_str() {
                     "missing_async_id" => 400,
                     "async_not_enabled" => 501,
                     "unknown_async_id" => 404,
                     "async_id_expired" => 410,
                     other => panic!("unexpected code {other:?}"),
                 };
-                assert_eq!(error.status, status);
+                assert_eq!(error.status(), status);
                 assert_eq!(
-                    error.code == "missing_async_id",
+                    error.code.as_str() == "missing_async_id",
                     async_id_from_path(path, slug).is_empty()
                 );
                 if config.asynchronous.is_none() {
                     assert!(matches!(
-                        error.code,
+                        error.code.as_str(),
                         "missing_async_id" | "async_not_enabled"
                     ));
                 }
@@ -148,13 +149,13 @@ fuzz_target!(|data: &[u8]| {
             Ok(()) => assert!(pending, "pending on status {}", upstream.status),
             Err(error) if ok => {
                 check_error_shape(&error);
-                let expected = match error.code {
+                let expected = match error.code.as_str() {
                     "model_rejected_input" => (422, false),
                     "model_error" => (502, false),
                     "model_timeout" => (504, false),
                     other => panic!("unexpected failure code {other:?}"),
                 };
-                assert_eq!((error.status, error.retryable), expected);
+                assert_eq!((error.status(), error.retryable()), expected);
                 assert_no_marker(&error);
             }
             Err(error) => {

@@ -12,9 +12,9 @@
 
 use arbitrary::Arbitrary;
 use healthnav_edge::async_result::result_id::{
-    async_id_from_path, issue_async_id, open_async_id, AsyncIdKey, AsyncResultLocation,
-    MAX_ID_AGE_MS, MIN_SECRET_BYTES,
+    async_id_from_path, issue_async_id, open_async_id, AsyncResultLocation, MAX_ID_AGE_MS,
 };
+use healthnav_edge::config::async_id_key::{AsyncIdKey, MIN_SECRET_BYTES};
 use healthnav_edge::config::s3_location::S3Location;
 use healthnav_edge::GatewayError;
 use healthnav_edge_fuzz::{assert_no_marker, check_error_shape, ASYNC_SECRET};
@@ -68,7 +68,11 @@ fn refused(result: Result<AsyncResultLocation, GatewayError>, id: &str, what: &s
     } else {
         ("unknown_async_id", 404)
     };
-    assert_eq!((error.code, error.status), expected, "{what}: {error:?}");
+    assert_eq!(
+        (error.code.as_str(), error.status()),
+        expected,
+        "{what}: {error:?}"
+    );
     assert_no_marker(&error);
     // One fixed message per code: nothing of the id, nothing that tells a
     // forged id from a malformed one.
@@ -145,9 +149,9 @@ fuzz_target!(|input: Input| {
             }
             Err(error) => {
                 check_error_shape(&error);
-                match error.code {
+                match error.code.as_str() {
                     "async_id_expired" => {
-                        assert_eq!(error.status, 410);
+                        assert_eq!(error.status(), 410);
                         assert!(now - input.submitted_at_ms > MAX_ID_AGE_MS);
                     }
                     "unknown_async_id" => {

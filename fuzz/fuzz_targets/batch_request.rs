@@ -10,9 +10,10 @@
 
 use std::collections::HashMap;
 
-use healthnav_edge::request::batch::BATCH_FIELD;
+use healthnav_edge::invocation::build_invocation;
 use healthnav_edge::invocation::InvocationMode;
-use healthnav_edge::{build_invocation, ModelFunction};
+use healthnav_edge::request::batch::BATCH_FIELD;
+use healthnav_edge::ModelFunction;
 use healthnav_edge_fuzz::{check_invocation, check_request_error, configs, FUZZ_CALLER};
 use libfuzzer_sys::fuzz_target;
 use serde_json::value::RawValue;

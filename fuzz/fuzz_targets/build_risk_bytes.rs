@@ -3,7 +3,8 @@
 //! invocation; refused ones a 4xx request error that does not repeat the body.
 #![no_main]
 
-use healthnav_edge::{build_invocation, ModelFunction};
+use healthnav_edge::invocation::build_invocation;
+use healthnav_edge::ModelFunction;
 use healthnav_edge_fuzz::{check_invocation, check_request_error, configs, FUZZ_CALLER};
 use libfuzzer_sys::fuzz_target;
 

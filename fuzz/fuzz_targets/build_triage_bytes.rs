@@ -4,7 +4,8 @@
 //! The typed reader of plain requests must agree with the full reader.
 #![no_main]
 
-use healthnav_edge::{build_invocation, ModelFunction};
+use healthnav_edge::invocation::build_invocation;
+use healthnav_edge::ModelFunction;
 use healthnav_edge_fuzz::{
     check_invocation, check_plain_triage, check_request_error, configs, FUZZ_CALLER,
 };

@@ -8,8 +8,8 @@
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
-use healthnav_edge::config::{EndpointDefaults, EndpointLists};
 use healthnav_edge::config::labels::ScoreMeaning;
+use healthnav_edge::config::{EndpointDefaults, EndpointLists};
 use healthnav_edge::{GatewayConfig, GatewaySettings};
 use healthnav_edge_fuzz::{
     check_config_error, check_config_works, contains_marker, keep_if_valid, Text, ENDPOINT_PICKS,

@@ -7,7 +7,8 @@
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
-use healthnav_edge::{sign_request, Credentials, InvocationSigner, PayloadHash, SigningRequest};
+use healthnav_edge::signing::invocation_signer::InvocationSigner;
+use healthnav_edge::{sign_request, Credentials, PayloadHash, SigningRequest};
 use healthnav_edge_fuzz::Text;
 use libfuzzer_sys::fuzz_target;
 
@@ -104,7 +105,7 @@ fuzz_target!(|data: &[u8]| {
             Ok(seconds) => (1_577_836_800.0 + f64::from(*seconds)) * 1000.0,
             Err(raw) => *raw,
         };
-        let fast = signer.sign(&url, &headers, &input.body, time_ms);
+        let fast = signer.sign(&url, &headers, PayloadHash::Body(&input.body), time_ms);
         let general = sign_request(&SigningRequest {
             method: "POST",
             url: &url,

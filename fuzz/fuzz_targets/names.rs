@@ -3,7 +3,9 @@
 //! second a function's default endpoint, the others its extra endpoints.
 #![no_main]
 
-use healthnav_edge::config::names::{check_endpoint_names, check_sagemaker_name, FunctionEndpoints};
+use healthnav_edge::config::names::{
+    check_endpoint_names, check_sagemaker_name, FunctionEndpoints,
+};
 use healthnav_edge_fuzz::contains_marker;
 use libfuzzer_sys::fuzz_target;
 

@@ -11,9 +11,10 @@
 //! when none is); the rest is an `Upstream` (see fuzz/src/lib.rs).
 #![no_main]
 
-use healthnav_edge::request::batch::{BatchPlan, BatchSlot, SlotError};
-use healthnav_edge::response::normalize_batch_response;
+use healthnav_edge::request::batch::{BatchPlan, BatchSlot};
+use healthnav_edge::response::batch::normalize_batch_response;
 use healthnav_edge::response::sagemaker_error::classify_sagemaker_error;
+use healthnav_edge::FieldError;
 use healthnav_edge::ModelFunction;
 use healthnav_edge_fuzz::{
     check_model_output_error, check_result, check_upstream_error, configs, Upstream, ELAPSED_MS,
@@ -43,11 +44,11 @@ fuzz_target!(|data: &[u8]| {
                 errors: if ok {
                     Vec::new()
                 } else {
-                    vec![SlotError {
-                        path: format!("patients[{index}].age"),
-                        code: "out_of_range".into(),
-                        message: "must be between 0 and 130".into(),
-                    }]
+                    vec![FieldError::new(
+                        format!("patients[{index}].age"),
+                        "out_of_range",
+                        "must be between 0 and 130",
+                    )]
                 },
             }
         })

@@ -5,9 +5,9 @@
 //! refusals do not repeat the input.
 #![no_main]
 
-use healthnav_edge::text::is_forbidden_char;
 use healthnav_edge::config::s3_access::S3Access;
 use healthnav_edge::config::s3_location::{check_bucket_name, S3Location};
+use healthnav_edge::text::is_forbidden_char;
 use healthnav_edge_fuzz::contains_marker;
 use libfuzzer_sys::fuzz_target;
 

@@ -313,7 +313,10 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(error) => {
             check_error_shape(&error);
-            assert_eq!((error.code, error.status), ("invalid_signing_request", 400));
+            assert_eq!(
+                (error.code.as_str(), error.status()),
+                ("invalid_signing_request", 400)
+            );
             assert!(!error.errors.is_empty());
             let shown = format!("{error} {error:?}");
             assert!(

@@ -16,7 +16,8 @@
 use arbitrary::Arbitrary;
 use healthnav_edge::config::names::check_sagemaker_name;
 use healthnav_edge::config::variant_weights::StickyVariants;
-use healthnav_edge::{build_invocation, GatewayConfig, GatewaySettings, ModelFunction};
+use healthnav_edge::invocation::build_invocation;
+use healthnav_edge::{GatewayConfig, GatewaySettings, ModelFunction};
 use healthnav_edge_fuzz::{check_invocation, contains_marker, reference_sticky};
 use libfuzzer_sys::fuzz_target;
 

@@ -12,6 +12,9 @@
 pub mod accepted;
 pub mod result_id;
 
+#[cfg(test)]
+mod flow_tests;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -210,7 +213,7 @@ mod tests {
         ];
         for (body, code, status) in cases {
             let error = failure_error(body.as_bytes());
-            assert_eq!((error.code, error.status), (*code, *status), "{body}");
+            assert_eq!((error.code.as_str(), error.status()), (*code, *status), "{body}");
             assert!(!error.message.contains("crashed"));
         }
     }

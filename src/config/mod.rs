@@ -415,7 +415,7 @@ mod tests {
         s.allowed_endpoints.triage = Some(vec!["bad pattern".into()]);
         s.endpoints.triage = Some("bad_name".into());
         let error = GatewayConfig::new(s).unwrap_err();
-        assert_eq!(error.code, "invalid_configuration");
+        assert_eq!(error.code, ErrorCode::InvalidConfiguration);
         let paths: Vec<_> = error.errors.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(
             paths,

@@ -40,6 +40,10 @@ mod tests {
     use crate::function::ModelFunction;
     use crate::invocation::build_invocation;
 
+    fn entries(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
     fn config(sticky: Option<&[&str]>) -> GatewayConfig {
         GatewayConfig::new(GatewaySettings {
             region: "us-east-1".into(),
@@ -115,7 +119,7 @@ mod tests {
             );
             let error = build_invocation(config, ModelFunction::Triage, body.as_bytes(), Some("u"))
                 .unwrap_err();
-            (error.errors[0].path.clone(), error.errors[0].code)
+            (error.errors[0].path.clone(), error.errors[0].static_code())
         };
         let expected = ("variant".to_owned(), "not_allowed");
         // Nothing listed: no variant can be named, AllTraffic included.

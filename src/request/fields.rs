@@ -291,7 +291,7 @@ mod tests {
         report
             .errors
             .first()
-            .map(|e| (e.path.clone(), e.code, e.message.clone()))
+            .map(|e| (e.path.clone(), e.static_code(), e.message.clone()))
     }
 
     #[test]
@@ -335,7 +335,7 @@ mod tests {
         let paths: Vec<_> = report
             .errors
             .iter()
-            .map(|e| (e.path.as_str(), e.code))
+            .map(|e| (e.path.as_str(), e.static_code()))
             .collect();
         assert_eq!(
             paths,
@@ -356,7 +356,7 @@ mod tests {
         ] {
             let mut report = Report::default();
             number(&value, "age", 0.0, 130.0, &mut report);
-            assert_eq!(report.errors.first().map(|e| e.code), code, "{value}");
+            assert_eq!(report.errors.first().map(|e| e.static_code()), code, "{value}");
         }
         let mut report = Report::default();
         number(&json!(131), "patient_data.age", 0.0, 130.0, &mut report);

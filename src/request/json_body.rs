@@ -166,7 +166,7 @@ mod tests {
     use super::*;
 
     fn code_of(body: &[u8]) -> &'static str {
-        parse_json_body(body).unwrap_err().code
+        parse_json_body(body).unwrap_err().code.as_str()
     }
 
     #[test]
@@ -200,7 +200,7 @@ mod tests {
         assert!(parse_json_body(at_limit.as_bytes()).is_ok());
         let over = format!("[{}]", vec!["0"; MAX_JSON_VALUES].join(","));
         let error = parse_json_body(over.as_bytes()).unwrap_err();
-        assert_eq!(error.code, "invalid_json");
+        assert_eq!(error.code, ErrorCode::InvalidJson);
         assert_eq!(
             error.message,
             format!("The request body has more than {MAX_JSON_VALUES} JSON values.")

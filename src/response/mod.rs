@@ -10,6 +10,9 @@ pub mod risk_levels;
 pub mod sagemaker_error;
 pub mod triage;
 
+#[cfg(test)]
+mod batch_flow_tests;
+
 use serde::Serialize;
 
 use crate::config::GatewayConfig;

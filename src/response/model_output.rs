@@ -350,7 +350,7 @@ mod tests {
                 String::from_utf8_lossy(body)
             );
             if let Err(error) = result {
-                assert_eq!(error.code, "invalid_model_output");
+                assert_eq!(error.code, ErrorCode::InvalidModelOutput);
             }
         }
     }

@@ -205,7 +205,7 @@ mod tests {
             );
             for error in [header_form, body_form, code_form] {
                 assert_eq!(
-                    (error.code, error.status, error.retryable),
+                    (error.code.as_str(), error.status(), error.retryable()),
                     (*code, *client_status, *retryable),
                     "{aws}"
                 );
@@ -231,7 +231,7 @@ mod tests {
             (0, "model_timeout", 504),
         ] {
             let error = classify(424, Some("ModelError"), &body(original));
-            assert_eq!((error.code, error.status), (code, status));
+            assert_eq!((error.code.as_str(), error.status()), (code, status));
             assert_eq!(
                 error.upstream.as_ref().unwrap().original_status_code,
                 Some(original)
@@ -245,12 +245,12 @@ mod tests {
 
     #[test]
     fn unknown_errors_fall_back_on_the_status() {
-        assert_eq!(classify(502, None, "<html>").code, "upstream_unavailable");
-        assert_eq!(classify(504, None, "").code, "upstream_unavailable");
-        assert!(classify(504, None, "").retryable);
-        assert_eq!(classify(418, None, "{}").code, "upstream_error");
-        assert_eq!(classify(429, None, "").code, "throttled");
-        assert_eq!(classify(503, None, "").code, "sagemaker_unavailable");
+        assert_eq!(classify(502, None, "<html>").code, ErrorCode::UpstreamUnavailable);
+        assert_eq!(classify(504, None, "").code, ErrorCode::UpstreamUnavailable);
+        assert!(classify(504, None, "").retryable());
+        assert_eq!(classify(418, None, "{}").code, ErrorCode::UpstreamError);
+        assert_eq!(classify(429, None, "").code, ErrorCode::Throttled);
+        assert_eq!(classify(503, None, "").code, ErrorCode::SagemakerUnavailable);
     }
 
     #[test]

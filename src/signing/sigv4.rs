@@ -80,6 +80,16 @@ pub(crate) const SIGNER_HEADERS: [&str; 3] =
 /// when the caller sends it (as the JS SDK v3 does), so it must match the payload.
 pub(crate) const CONTENT_SHA256: &str = "x-amz-content-sha256";
 
+/// A header value as SigV4 canonicalises it: trimmed, and each run of
+/// spaces and tabs one space.
+fn canonical_value(value: &str) -> String {
+    value
+        .split([' ', '\t'])
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A header the signer computes, whatever its case.
 pub(crate) fn is_signer_header(name: &str) -> bool {
     SIGNER_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))
@@ -125,14 +135,18 @@ pub fn sign_request(request: &SigningRequest<'_>) -> Result<Vec<(String, String)
         PayloadHash::Body(bytes) => SignableBody::Bytes(bytes),
         PayloadHash::Precomputed(hash) => SignableBody::Precomputed(hash.to_owned()),
     };
+    // SigV4 trims a value and collapses each run of whitespace to one space;
+    // aws-sigv4 does so for spaces only, botocore and @smithy for tabs too.
+    let headers: Vec<(&str, String)> = request
+        .headers
+        .iter()
+        .filter(|(name, _)| !is_signer_header(name))
+        .map(|(name, value)| (name.as_str(), canonical_value(value)))
+        .collect();
     let signable = SignableRequest::new(
         request.method,
         request.url,
-        request
-            .headers
-            .iter()
-            .filter(|(name, _)| !is_signer_header(name))
-            .map(|(name, value)| (name.as_str(), value.as_str())),
+        headers.iter().map(|(name, value)| (*name, value.as_str())),
         body,
     )
     .map_err(|_| invalid("url", "is not a URL the signer accepts"))?;
@@ -393,7 +407,7 @@ mod tests {
     fn refuses_inputs_the_signer_would_panic_on() {
         let creds = credentials();
         let headers = vec![
-            ("authorization".to_owned(), "x".to_owned()),
+            ("bad name".to_owned(), "x".to_owned()),
             ("x-a".to_owned(), "a\r\nb".to_owned()),
         ];
         let request = SigningRequest {

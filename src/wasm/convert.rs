@@ -7,7 +7,10 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::{ErrorCode, FieldError, GatewayError};
 
-pub(super) fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
+pub(super) fn from_js<T: for<'de> Deserialize<'de>>(
+    value: JsValue,
+    what: &str,
+) -> Result<T, JsValue> {
     // serde's messages name fields and expected types, not the values.
     serde_wasm_bindgen::from_value(value).map_err(|error| bad_argument(what, &error.to_string()))
 }

@@ -69,7 +69,10 @@ pub(super) fn invocation_to_js(prepared: &PreparedCall) -> Result<JsValue, JsVal
         lines.push_str(part);
         lines.push('\n');
     }
-    let signature = prepared.first_attempt_signature.as_deref().unwrap_or_default();
+    let signature = prepared
+        .first_attempt_signature
+        .as_deref()
+        .unwrap_or_default();
     for (name, value) in invocation.headers.iter().chain(signature) {
         for part in [name.as_str(), "\n", value.as_str(), "\n"] {
             lines.push_str(part);

@@ -78,4 +78,3 @@ enum HeadersInput {
     Pairs(Vec<(String, String)>),
     Record(std::collections::BTreeMap<String, String>),
 }
-

@@ -21,7 +21,9 @@ impl UpstreamParts {
         let status = get(response, "status")
             .as_f64()
             .filter(|s| s.fract() == 0.0 && (100.0..=599.0).contains(s))
-            .ok_or_else(|| bad_argument("response.status", "must be an HTTP status (100 to 599)"))?;
+            .ok_or_else(|| {
+                bad_argument("response.status", "must be an HTTP status (100 to 599)")
+            })?;
         let headers: Vec<(String, String)> = from_js(get(response, "headers"), "response.headers")?;
         let body = get(response, "body")
             .dyn_into::<Uint8Array>()

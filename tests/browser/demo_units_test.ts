@@ -30,11 +30,26 @@ import {
 } from "../../demo/lib/format.js";
 import { DEMO_CREDENTIALS, signedRequestText } from "../../demo/lib/signed.js";
 
-// As the page builds it from config.json: the deployment's buckets.
-const gateway = new Gateway({
-  region: "us-east-1",
-  allowedBuckets: ["scans-bucket"],
-});
+// As the page builds them from config.json: the deployment's buckets, one
+// gateway per function, holding the demo credentials.
+const SETTINGS = { region: "us-east-1", allowedBuckets: ["scans-bucket"] };
+const gateways = {
+  "sagemaker-triage": new Gateway(
+    SETTINGS,
+    "sagemaker-triage",
+    DEMO_CREDENTIALS,
+  ),
+  "sagemaker-image-analysis": new Gateway(
+    SETTINGS,
+    "sagemaker-image-analysis",
+    DEMO_CREDENTIALS,
+  ),
+  "sagemaker-risk-score": new Gateway(
+    SETTINGS,
+    "sagemaker-risk-score",
+    DEMO_CREDENTIALS,
+  ),
+};
 
 Deno.test("numberField: empty is left out, numbers parse, text stays text", () => {
   assert.equal(numberField(""), undefined);
@@ -62,7 +77,12 @@ Deno.test("the page's bodies are what the gateway accepts", () => {
     symptoms: ["fever", "cough"],
     patient_data: { age: 35, gender: "female" },
   });
-  assert.deepEqual(gateway.validateRequest("triage", encodeJson(triage)), []);
+  assert.deepEqual(
+    gateways["sagemaker-triage"].validate(
+      encodeJson(triage),
+    ),
+    [],
+  );
 
   const risk = riskPayload({
     numbers: {
@@ -92,7 +112,12 @@ Deno.test("the page's bodies are what the gateway accepts", () => {
       chronic_conditions: ["copd", "diabetes"],
     },
   });
-  assert.deepEqual(gateway.validateRequest("risk-score", encodeJson(risk)), []);
+  assert.deepEqual(
+    gateways["sagemaker-risk-score"].validate(
+      encodeJson(risk),
+    ),
+    [],
+  );
 
   const image = imagePayload({
     imageData: "s3://scans-bucket/chest.png",
@@ -100,14 +125,15 @@ Deno.test("the page's bodies are what the gateway accepts", () => {
     analysisType: "classification",
   });
   assert.deepEqual(
-    gateway.validateRequest("image-analysis", encodeJson(image)),
+    gateways["sagemaker-image-analysis"].validate(
+      encodeJson(image),
+    ),
     [],
   );
 });
 
 Deno.test("empty fields are left out, so the gateway says which are required", () => {
-  const errors = gateway.validateRequest(
-    "triage",
+  const errors = gateways["sagemaker-triage"].validate(
     encodeJson(triagePayload({
       symptoms: [],
       age: "",
@@ -128,8 +154,7 @@ Deno.test("empty fields are left out, so the gateway says which are required", (
     imagePayload({ imageData: undefined, imageType: "", analysisType: "" }),
     {},
   );
-  const typed = gateway.validateRequest(
-    "risk-score",
+  const typed = gateways["sagemaker-risk-score"].validate(
     encodeJson(riskPayload({
       numbers: { age: "old" },
       gender: "male",
@@ -209,18 +234,15 @@ Deno.test("formatting for people", () => {
   );
 });
 
-Deno.test("the demo signed request carries a SigV4 signature, never the secret", () => {
+Deno.test("the demo signed request carries a SigV4 signature, never the secret", async () => {
   const body = encodeJson({
     symptoms: ["fever"],
     patient_data: { age: 35, gender: "female" },
   });
   const time = Date.UTC(2026, 0, 15, 12, 0, 0);
-  const { text, url } = signedRequestText(
-    gateway,
-    signAwsRequest,
-    "triage",
+  const { text, url } = await signedRequestText(
+    gateways["sagemaker-triage"],
     body,
-    "us-east-1",
     time,
   );
   assert.equal(
@@ -238,7 +260,7 @@ Deno.test("the demo signed request carries a SigV4 signature, never the secret",
   );
   assert.ok(!text.includes(DEMO_CREDENTIALS.secretAccessKey));
   // The same signature the gateway's signer gives for these inputs.
-  const invocation = gateway.buildInvocation("triage", body);
+  const invocation = gateways["sagemaker-triage"].prepare(body, time);
   const expected = signAwsRequest({
     method: "POST",
     url,

@@ -68,17 +68,21 @@ function thrown(fn: () => unknown): HealthNavError {
 
 // ----------------------------------------------------------------- pkg/
 
-Deno.test("pkg: buildInvocation routes a caller id by the documented hash", () => {
-  const gateway = new Gateway({
-    region: "us-east-1",
-    stickyVariants: STICKY.split(","),
-    clientVariants: ["AllTraffic"],
-  });
+Deno.test("pkg: prepare routes a caller id by the documented hash", () => {
+  const gateway = new Gateway(
+    {
+      region: "us-east-1",
+      stickyVariants: STICKY.split(","),
+      clientVariants: ["AllTraffic"],
+    },
+    RISK,
+    undefined,
+  );
   const body = encoder.encode(JSON.stringify(RISK_BODY));
   const seen = new Set<string>();
   for (let i = 0; i < 64; i++) {
     const caller = `user-${i}`;
-    const invocation = gateway.buildInvocation("risk-score", body, caller);
+    const invocation = gateway.prepare(body, 0, caller);
     const expected = documentedVariant(RISK_ENDPOINT, caller, WEIGHTS);
     assert.equal(invocation.variant, expected, caller);
     assert.deepEqual(
@@ -91,37 +95,30 @@ Deno.test("pkg: buildInvocation routes a caller id by the documented hash", () =
   }
   assert.deepEqual([...seen].sort(), ["model-v1", "model-v2"]);
   // Without a caller id SageMaker's own weights decide.
-  assert.equal(gateway.buildInvocation("risk-score", body).variant, null);
-  assert.equal(
-    gateway.buildInvocation("risk-score", body, undefined).variant,
-    null,
-  );
+  assert.equal(gateway.prepare(body, 0).variant, null);
+  assert.equal(gateway.prepare(body, 0, undefined).variant, null);
   // An explicit variant clients may choose wins over the sticky one.
   const pinned = encoder.encode(
     JSON.stringify({ ...RISK_BODY, variant: "AllTraffic" }),
   );
   assert.equal(
-    gateway.buildInvocation("risk-score", pinned, "user-1").variant,
+    gateway.prepare(pinned, 0, "user-1").variant,
     "AllTraffic",
   );
 });
 
-Deno.test("pkg: prepareInvocation signs the sticky variant header", () => {
-  const gateway = new Gateway({
-    region: "us-east-1",
-    stickyVariants: ["model-v1:1", "model-v2:0"],
-  });
-  gateway.setCredentials({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "x" });
-  const body = encoder.encode(JSON.stringify(RISK_BODY));
-  const invocation = gateway.prepareInvocation(
-    "risk-score",
-    body,
-    Date.UTC(2026, 0, 1),
-    "anyone",
+Deno.test("pkg: prepare signs the sticky variant header", () => {
+  const gateway = new Gateway(
+    { region: "us-east-1", stickyVariants: ["model-v1:1", "model-v2:0"] },
+    RISK,
+    { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "x" },
   );
+  const body = encoder.encode(JSON.stringify(RISK_BODY));
+  const invocation = gateway.prepare(body, Date.UTC(2026, 0, 1), "anyone");
   assert.equal(invocation.variant, "model-v1");
-  const authorization = invocation.headers.find(([n]) => n === "authorization")
-    ?.[1];
+  const authorization = invocation.firstAttemptSignature?.find(([n]) =>
+    n === "authorization"
+  )?.[1];
   assert.match(authorization ?? "", /x-amzn-sagemaker-target-variant/);
 });
 
@@ -137,7 +134,11 @@ Deno.test("pkg: a bad stickyVariants setting is invalid_configuration", () => {
     ]
   ) {
     const error = thrown(() =>
-      new Gateway({ region: "us-east-1", stickyVariants: entries })
+      new Gateway(
+        { region: "us-east-1", stickyVariants: entries },
+        RISK,
+        undefined,
+      )
     );
     assert.equal(error.code, "invalid_configuration", String(entries));
     assert.equal(error.errors[0].path, "stickyVariants");
@@ -145,7 +146,7 @@ Deno.test("pkg: a bad stickyVariants setting is invalid_configuration", () => {
 });
 
 Deno.test("SAGEMAKER_STICKY_VARIANTS malformed → 500 naming the variable, not its value", async () => {
-  const h = harness("risk-score", {
+  const h = harness("sagemaker-risk-score", {
     env: { SAGEMAKER_STICKY_VARIANTS: "model-v1:fifty" },
   });
   const answer = await h.post(RISK_BODY);

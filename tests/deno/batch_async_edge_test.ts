@@ -73,9 +73,9 @@ const BAD_AGE_ERROR = {
 Deno.test("preflight lists GET only for image analysis", async () => {
   for (
     const [name, methods] of [
-      ["triage", "POST, OPTIONS"],
-      ["image-analysis", "GET, POST, OPTIONS"],
-      ["risk-score", "POST, OPTIONS"],
+      ["sagemaker-triage", "POST, OPTIONS"],
+      ["sagemaker-image-analysis", "GET, POST, OPTIONS"],
+      ["sagemaker-risk-score", "POST, OPTIONS"],
     ] as const
   ) {
     const h = harness(name, { env: { CORS_ALLOWED_ORIGINS: "*" } });
@@ -91,12 +91,12 @@ Deno.test("preflight lists GET only for image analysis", async () => {
 });
 
 Deno.test("GET is 405 except on image analysis; other methods list GET there", async () => {
-  for (const name of ["triage", "risk-score"] as const) {
+  for (const name of ["sagemaker-triage", "sagemaker-risk-score"] as const) {
     const answer = await harness(name).get("/x?id=v2.a.b");
     assertProblem(answer, 405, "method_not_allowed");
     assert.equal(answer.headers.get("allow"), "POST, OPTIONS");
   }
-  const image = harness("image-analysis");
+  const image = harness("sagemaker-image-analysis");
   for (const method of ["PUT", "DELETE", "PATCH"]) {
     const answer = await image.send(
       new Request("http://functions.local/sagemaker-image-analysis", {
@@ -115,7 +115,7 @@ Deno.test("GET is 405 except on image analysis; other methods list GET there", a
 // ---------------------------------------------------------------- batches
 
 Deno.test("a risk batch is one CSV call; the answer keeps request order", async () => {
-  const h = harness("risk-score", { script: [csv("0.9\n0.1\n")] });
+  const h = harness("sagemaker-risk-score", { script: [csv("0.9\n0.1\n")] });
   const answer = await h.post({ patients: [PATIENT, BAD_AGE, PATIENT] });
   assert.equal(answer.status, 200, answer.text);
   assert.equal(h.upstream.calls.length, 1);
@@ -148,7 +148,7 @@ Deno.test("a batch failing as a whole gets the usual problem plus the refused sl
     [csv("0.5\n"), 502, "invalid_model_output"],
   ];
   for (const [step, status, code] of cases) {
-    const h = harness("risk-score", { script: [step] });
+    const h = harness("sagemaker-risk-score", { script: [step] });
     const answer = await h.post({ patients: [PATIENT, BAD_AGE, PATIENT] });
     assertProblem(answer, status, code);
     assert.deepEqual(answer.json!.errors, [BAD_AGE_ERROR]);
@@ -156,14 +156,16 @@ Deno.test("a batch failing as a whole gets the usual problem plus the refused sl
   }
   // Transport failures too, after the retries.
   const broken = new TypeError("connection reset");
-  const h = harness("risk-score", { script: [broken, broken, broken] });
+  const h = harness("sagemaker-risk-score", {
+    script: [broken, broken, broken],
+  });
   const answer = await h.post({ patients: [PATIENT, BAD_AGE] });
   assertProblem(answer, 502, "upstream_unreachable");
   assert.deepEqual(answer.json!.errors, [BAD_AGE_ERROR]);
 });
 
 Deno.test("a batch with no valid patient is a 422 listing every patient's errors", async () => {
-  const h = harness("triage");
+  const h = harness("sagemaker-triage");
   const answer = await h.post({
     patients: [{ symptoms: [] }, { symptoms: ["x"], age: 1, gender: "robot" }],
   });
@@ -187,7 +189,7 @@ Deno.test("async: submit → InvokeEndpointAsync → 202 with an id; GET reads S
   const output = {
     prediction: [0.05, 0.7, 0.1, 0.1, 0.05],
   };
-  const h = harness("image-analysis", {
+  const h = harness("sagemaker-image-analysis", {
     env: ASYNC_ENV,
     clock,
     script: [
@@ -280,7 +282,7 @@ Deno.test("async: the failure object becomes the problem, without its text", asy
     OriginalStatusCode: 415,
     OriginalMessage: "patient zebra-marker is not an image",
   });
-  const h = harness("image-analysis", {
+  const h = harness("sagemaker-image-analysis", {
     env: ASYNC_ENV,
     script: [accepted(), noSuchKey(), failure],
   });
@@ -291,7 +293,7 @@ Deno.test("async: the failure object becomes the problem, without its text", asy
 });
 
 Deno.test("async: without a failure location a missing output is pending", async () => {
-  const h = harness("image-analysis", {
+  const h = harness("sagemaker-image-analysis", {
     env: ASYNC_ENV,
     script: [accepted(null), noSuchKey()],
   });
@@ -302,7 +304,10 @@ Deno.test("async: without a failure location a missing output is pending", async
 });
 
 Deno.test("async: missing, forged and altered ids are refused before S3 is read", async () => {
-  const h = harness("image-analysis", { env: ASYNC_ENV, script: [accepted()] });
+  const h = harness("sagemaker-image-analysis", {
+    env: ASYNC_ENV,
+    script: [accepted()],
+  });
   const id = (await h.post(SUBMIT)).json!.id as string;
   const [version, payload, tag] = id.split(".");
   const forged = btoa(
@@ -332,7 +337,7 @@ Deno.test("async: missing, forged and altered ids are refused before S3 is read"
 });
 
 Deno.test("async: a deployment without ASYNC_RESULT_SECRET has none; a short one is named", async () => {
-  const off = harness("image-analysis", {
+  const off = harness("sagemaker-image-analysis", {
     env: { IMAGE_S3_ALLOWED_BUCKETS: "patient-images" },
   });
   const submit = await off.post(SUBMIT);
@@ -347,7 +352,7 @@ Deno.test("async: a deployment without ASYNC_RESULT_SECRET has none; a short one
     501,
     "async_not_enabled",
   );
-  const short = harness("image-analysis", {
+  const short = harness("sagemaker-image-analysis", {
     env: { ASYNC_RESULT_SECRET: "short-marker" },
   });
   const answer = await short.get("/sagemaker-image-analysis/v2.a.b");

@@ -19,12 +19,9 @@ import {
   SignJWT,
 } from "jose";
 import { verifyCredentials } from "@supabase/server/core";
-import {
-  type Caller,
-  CallerRefused,
-  CallerVerifier,
-} from "../../edge/_shared/caller.ts";
+import { type Caller, CallerVerifier } from "../../edge/_shared/caller.ts";
 import type { AuthSettings } from "../../edge/_shared/config.ts";
+import { GatewayFailure } from "../../edge/_shared/gateway_failure.ts";
 import { localPublishableKey } from "../../local/local_keys.ts";
 import {
   functionsJwks,
@@ -98,7 +95,7 @@ async function verdict(
   try {
     return await v.verify(authorization, NOW_MS);
   } catch (error) {
-    if (!(error instanceof CallerRefused)) throw error;
+    if (!(error instanceof GatewayFailure)) throw error;
     return { status: error.status, code: error.code };
   }
 }
@@ -341,7 +338,9 @@ Deno.test("caller: settings that could never verify are refused up front", () =>
 // ------------------------------------------------------------ the handler
 
 Deno.test("handler: without any key source the function is misconfigured, not open", async () => {
-  const h = harness("triage", { env: { LEGACY_JWT_SECRET: undefined } });
+  const h = harness("sagemaker-triage", {
+    env: { LEGACY_JWT_SECRET: undefined },
+  });
   const answer = await h.post({ symptoms: ["fever"], age: 30, gender: "male" });
   assert.equal(answer.status, 500);
   assert.equal(answer.json?.code, "invalid_configuration");
@@ -350,7 +349,7 @@ Deno.test("handler: without any key source the function is misconfigured, not op
 });
 
 Deno.test("handler: refusals are problem+json with a Bearer challenge, before anything else", async () => {
-  const h = harness("triage");
+  const h = harness("sagemaker-triage");
   const cases: [Record<string, string>, number, string][] = [
     [{}, 401, "unauthorized"],
     [{ authorization: "Bearer x.y.z" }, 401, "invalid_jwt"],
@@ -382,7 +381,9 @@ Deno.test("handler: refusals are problem+json with a Bearer challenge, before an
 });
 
 Deno.test("handler: ALLOW_ANONYMOUS_CALLERS=true lets a verified key without sub call", async () => {
-  const h = harness("triage", { env: { ALLOW_ANONYMOUS_CALLERS: "true" } });
+  const h = harness("sagemaker-triage", {
+    env: { ALLOW_ANONYMOUS_CALLERS: "true" },
+  });
   const anon = `Bearer ${await anonToken({ nowMs: h.clock.now() })}`;
   const answer = await h.post(
     { symptoms: ["fever"], age: 30, gender: "male" },
@@ -391,7 +392,9 @@ Deno.test("handler: ALLOW_ANONYMOUS_CALLERS=true lets a verified key without sub
   // The call went upstream (the fake has no answer scripted: a 502 after it).
   assert.notEqual(answer.status, 403, answer.text);
   assert.ok(h.upstream.calls.length > 0);
-  const bad = harness("triage", { env: { ALLOW_ANONYMOUS_CALLERS: "yes" } });
+  const bad = harness("sagemaker-triage", {
+    env: { ALLOW_ANONYMOUS_CALLERS: "yes" },
+  });
   const refused = await bad.post({});
   assert.equal(refused.json?.code, "invalid_configuration");
   assert.match(

@@ -11,10 +11,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { HttpRequest } from "@smithy/protocol-http";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { MAX_REQUEST_BYTES } from "../../edge/_shared/edge_function.ts";
-import {
-  MAX_RESPONSE_BYTES,
-  NATIVE_HASH_THRESHOLD_BYTES,
-} from "../../edge/_shared/invoke_sagemaker.ts";
+import { MAX_RESPONSE_BYTES } from "../../edge/_shared/invoke_sagemaker.ts";
 import {
   MAX_BACKOFF_MS,
   THROTTLING_BASE_MS,
@@ -148,7 +145,7 @@ function decode(bytes: Uint8Array): string {
 // ---------------------------------------------------------------- CORS
 
 Deno.test("OPTIONS preflight from an allowed origin gets the CORS grant", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     env: {
       CORS_ALLOWED_ORIGINS:
         "https://app.healthnav.example, http://localhost:8081",
@@ -190,7 +187,7 @@ Deno.test("OPTIONS preflight from another origin, or with no allow-list, gets no
       {},
     ]
   ) {
-    const h = harness("triage", { env });
+    const h = harness("sagemaker-triage", { env });
     const answer = await h.send(
       new Request("http://functions.local/sagemaker-triage", {
         method: "OPTIONS",
@@ -210,7 +207,7 @@ Deno.test("OPTIONS preflight from another origin, or with no allow-list, gets no
 });
 
 Deno.test("an allowed origin gets CORS headers on answers and problems; * allows any", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     env: { CORS_ALLOWED_ORIGINS: "https://app.healthnav.example" },
     script: [okTriage()],
   });
@@ -233,7 +230,9 @@ Deno.test("an allowed origin gets CORS headers on answers and problems; * allows
   const other = await h.post({ symptoms: [] }, { origin: "https://x.example" });
   assert.equal(other.headers.get("access-control-allow-origin"), null);
 
-  const any = harness("triage", { env: { CORS_ALLOWED_ORIGINS: "*" } });
+  const any = harness("sagemaker-triage", {
+    env: { CORS_ALLOWED_ORIGINS: "*" },
+  });
   const preflight = await any.send(
     new Request("http://functions.local/x", {
       method: "OPTIONS",
@@ -246,7 +245,7 @@ Deno.test("an allowed origin gets CORS headers on answers and problems; * allows
 // ------------------------------------------------- method, type, size
 
 Deno.test("GET, PUT and DELETE get 405 with Allow and no upstream call", async () => {
-  const h = harness("triage");
+  const h = harness("sagemaker-triage");
   for (const method of ["GET", "PUT", "DELETE", "PATCH"]) {
     const hasBody = method !== "GET";
     const answer = await h.send(
@@ -266,7 +265,7 @@ Deno.test("GET, PUT and DELETE get 405 with Allow and no upstream call", async (
 });
 
 Deno.test("a wrong or missing Content-Type gets 415 before the body is read", async () => {
-  const h = harness("triage");
+  const h = harness("sagemaker-triage");
   const body = JSON.stringify(GUIDE_TRIAGE);
   const cases: (string | null)[] = [
     "text/plain",
@@ -304,7 +303,7 @@ Deno.test("a wrong or missing Content-Type gets 415 before the body is read", as
 });
 
 Deno.test("application/json with parameters and any case is accepted", async () => {
-  const h = harness("triage", { script: [okTriage(), okTriage()] });
+  const h = harness("sagemaker-triage", { script: [okTriage(), okTriage()] });
   for (
     const contentType of [
       "application/json; charset=utf-8",
@@ -318,7 +317,7 @@ Deno.test("application/json with parameters and any case is accepted", async () 
 });
 
 Deno.test("a declared Content-Length over 6 MiB gets 413 without reading the body", async () => {
-  const h = harness("triage");
+  const h = harness("sagemaker-triage");
   const body = endlessBody(64 * 1024);
   const answer = await h.send(
     new Request("http://functions.local/x", {
@@ -339,7 +338,7 @@ Deno.test("a declared Content-Length over 6 MiB gets 413 without reading the bod
 });
 
 Deno.test("a streamed body without Content-Length is cut off just past 6 MiB", async () => {
-  const h = harness("triage");
+  const h = harness("sagemaker-triage");
   const chunk = 256 * 1024;
   const body = endlessBody(chunk);
   const request = new Request("http://functions.local/x", {
@@ -363,7 +362,7 @@ Deno.test("a streamed body without Content-Length is cut off just past 6 MiB", a
 });
 
 Deno.test("a body of exactly 6,291,456 bytes passes the cap", async () => {
-  const h = harness("triage", { script: [okTriage()] });
+  const h = harness("sagemaker-triage", { script: [okTriage()] });
   const json = JSON.stringify(GUIDE_TRIAGE);
   const padded = json + " ".repeat(MAX_REQUEST_BYTES - json.length);
   assert.equal(new TextEncoder().encode(padded).length, MAX_REQUEST_BYTES);
@@ -379,7 +378,7 @@ Deno.test("a body of exactly 6,291,456 bytes passes the cap", async () => {
 // ---------------------------------------------------------- validation
 
 Deno.test("invalid fields get 422 validation_failed listing every error", async () => {
-  const h = harness("triage");
+  const h = harness("sagemaker-triage");
   const answer = await h.post({
     symptoms: [],
     patient_data: { age: 200, gender: "robot" },
@@ -409,7 +408,7 @@ Deno.test("invalid fields get 422 validation_failed listing every error", async 
 });
 
 Deno.test("risk-score validation checks vitals against each other", async () => {
-  const h = harness("risk-score");
+  const h = harness("sagemaker-risk-score");
   const answer = await h.post({
     patient_data: { ...RISK_PATIENT, diastolic_bp_mmhg: 160 },
   });
@@ -423,7 +422,7 @@ Deno.test("risk-score validation checks vitals against each other", async () => 
 });
 
 Deno.test("empty, broken and duplicate-key JSON get 400", async () => {
-  const h = harness("triage");
+  const h = harness("sagemaker-triage");
   const cases: [string, string][] = [
     ["", "empty_body"],
     ["  \n", "empty_body"],
@@ -437,7 +436,7 @@ Deno.test("empty, broken and duplicate-key JSON get 400", async () => {
 });
 
 Deno.test("a client may not pick an endpoint outside the allow-list", async () => {
-  const h = harness("triage");
+  const h = harness("sagemaker-triage");
   const answer = await h.post({ ...GUIDE_TRIAGE, endpoint: "billing-export" });
   assertProblem(answer, 422, "validation_failed");
   assert.deepEqual(
@@ -482,7 +481,7 @@ const CONFIG_CASES: [string, string | undefined][] = [
 for (const [variable, value] of CONFIG_CASES) {
   const what = value === undefined ? "missing" : "malformed";
   Deno.test(`${what} ${variable} → 500 invalid_configuration naming it, never its value`, async () => {
-    const h = harness("triage", {
+    const h = harness("sagemaker-triage", {
       env: { [variable]: value },
       script: [okTriage()],
     });
@@ -502,7 +501,7 @@ for (const [variable, value] of CONFIG_CASES) {
 }
 
 Deno.test("AWS_DEFAULT_REGION and AWS_ENDPOINT_URL stand in for the specific variables", async () => {
-  const good = harness("triage", {
+  const good = harness("sagemaker-triage", {
     env: {
       AWS_REGION: undefined,
       AWS_DEFAULT_REGION: "eu-west-1",
@@ -521,7 +520,7 @@ Deno.test("AWS_DEFAULT_REGION and AWS_ENDPOINT_URL stand in for the specific var
     new RegExp(`/${FIXED_SCOPE_DATE}/eu-west-1/sagemaker/aws4_request`),
   );
 
-  const bad = harness("triage", {
+  const bad = harness("sagemaker-triage", {
     env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: "nowhere" },
   });
   const answer = await bad.post(GUIDE_TRIAGE);
@@ -530,7 +529,7 @@ Deno.test("AWS_DEFAULT_REGION and AWS_ENDPOINT_URL stand in for the specific var
 });
 
 Deno.test("a broken configuration is named on every request but the preflight", async () => {
-  const h = harness("triage", { env: { AWS_REGION: undefined } });
+  const h = harness("sagemaker-triage", { env: { AWS_REGION: undefined } });
   const get = await h.send(
     new Request("http://functions.local/x", {
       headers: { authorization: await h.bearer() },
@@ -547,7 +546,7 @@ Deno.test("a broken configuration is named on every request but the preflight", 
 // ------------------------------------------------------ signed request
 
 Deno.test("the upstream request is SigV4-signed for sagemaker at the clock's time", async () => {
-  const h = harness("triage", { script: [okTriage()] });
+  const h = harness("sagemaker-triage", { script: [okTriage()] });
   assert.equal((await h.post(GUIDE_TRIAGE)).status, 200);
   assert.equal(h.upstream.calls.length, 1);
   const [call] = h.upstream.calls;
@@ -584,7 +583,7 @@ Deno.test("the upstream request is SigV4-signed for sagemaker at the clock's tim
 });
 
 Deno.test("AWS_SESSION_TOKEN is sent as x-amz-security-token and signed", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     env: { AWS_SESSION_TOKEN: SESSION_TOKEN },
     script: [okTriage()],
   });
@@ -599,7 +598,7 @@ Deno.test("AWS_SESSION_TOKEN is sent as x-amz-security-token and signed", async 
 
 Deno.test("each attempt is signed at its own time", async () => {
   const clock = new FakeClock(FIXED_TIME);
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     clock,
     script: [
       () => {
@@ -617,7 +616,7 @@ Deno.test("each attempt is signed at its own time", async () => {
 });
 
 Deno.test("risk-score sends one CSV row in the documented feature order", async () => {
-  const h = harness("risk-score", {
+  const h = harness("sagemaker-risk-score", {
     script: [
       new Response("0.8125\n", { headers: { "content-type": "text/csv" } }),
     ],
@@ -643,7 +642,7 @@ Deno.test("risk-score sends one CSV row in the documented feature order", async 
 });
 
 Deno.test("an inline PNG is sent as image/png bytes with CustomAttributes", async () => {
-  const h = harness("image-analysis", {
+  const h = harness("sagemaker-image-analysis", {
     env: { SAGEMAKER_CLIENT_VARIANTS: "model-v2" },
     script: [jsonResponse({ prediction: [0.1, 0.6, 0.1, 0.1, 0.1] })],
   });
@@ -677,8 +676,9 @@ Deno.test("an inline PNG is sent as image/png bytes with CustomAttributes", asyn
 });
 
 Deno.test("a large inline image (native-hash signing path) is signed correctly, on every attempt", async () => {
-  const image = largePng(NATIVE_HASH_THRESHOLD_BYTES * 4);
-  const h = harness("image-analysis", {
+  // Over pkg's 64 KiB HASHED_HERE_MAX_BYTES: hashed natively, then signed.
+  const image = largePng(256 * 1024);
+  const h = harness("sagemaker-image-analysis", {
     script: [
       awsError(500, "InternalFailure"),
       jsonResponse({ prediction: [0.1, 0.6, 0.1, 0.1, 0.1] }),
@@ -698,7 +698,7 @@ Deno.test("a large inline image (native-hash signing path) is signed correctly, 
 });
 
 Deno.test("SAGEMAKER_*_ENDPOINT and the endpoint URL override decide where calls go", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     env: {
       AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: "http://localhost:54329",
       SAGEMAKER_TRIAGE_ENDPOINT: "triage-prod-2",
@@ -716,7 +716,7 @@ Deno.test("SAGEMAKER_*_ENDPOINT and the endpoint URL override decide where calls
 
 Deno.test("a successful call is normalised with timing and request id headers", async () => {
   const clock = new FakeClock(FIXED_TIME);
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     clock,
     script: [() => {
       clock.advance(45);
@@ -742,7 +742,7 @@ Deno.test("a successful call is normalised with timing and request id headers", 
 });
 
 Deno.test("XGBoost multi:softprob output becomes the guide's triage fields", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     script: [
       new Response("0.1,0.2,0.6,0.1\n", {
         headers: {
@@ -767,7 +767,7 @@ Deno.test("XGBoost multi:softprob output becomes the guide's triage fields", asy
 });
 
 Deno.test("a 200 the gateway cannot read is 502 invalid_model_output, not retried", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     script: [jsonResponse({ urgency_score: 7, risk_level: "purple" })],
   });
   const answer = await h.post(GUIDE_TRIAGE);
@@ -779,7 +779,7 @@ Deno.test("a 200 the gateway cannot read is 502 invalid_model_output, not retrie
 // ------------------------------------------------------------ retries
 
 Deno.test("503 then 200 → 200 after 2 attempts", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     script: [awsError(503, "ServiceUnavailable"), okTriage()],
   });
   const answer = await h.post(GUIDE_TRIAGE);
@@ -793,7 +793,7 @@ Deno.test("503 then 200 → 200 after 2 attempts", async () => {
 });
 
 Deno.test("throttled 3 times → 429 throttled after exactly 3 attempts with standard-mode backoff", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     script: [
       awsError(400, "ThrottlingException"),
       awsError(400, "ThrottlingException"),
@@ -820,7 +820,7 @@ Deno.test("throttled 3 times → 429 throttled after exactly 3 attempts with sta
 
 Deno.test("backoff stays under the cap whatever random() returns", async () => {
   for (const random of [() => 0, () => 0.999999]) {
-    const h = harness("triage", {
+    const h = harness("sagemaker-triage", {
       random,
       env: { SAGEMAKER_MAX_ATTEMPTS: "10" },
       script: Array.from(
@@ -840,7 +840,7 @@ Deno.test("backoff stays under the cap whatever random() returns", async () => {
 });
 
 Deno.test("ModelNotReady is retried with the transient base and ends as 503", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     script: [
       awsError(429, "ModelNotReadyException", "Model is not ready"),
       awsError(429, "ModelNotReadyException", "Model is not ready"),
@@ -860,7 +860,7 @@ Deno.test("424 ModelError is not retried, and the model's message is not repeate
     [0, 504, "model_timeout"],
   ];
   for (const [original, status, code] of cases) {
-    const h = harness("triage", {
+    const h = harness("sagemaker-triage", {
       script: [
         modelError(original, "bad input for patient Jane Doe MARKER"),
         okTriage(),
@@ -876,7 +876,7 @@ Deno.test("424 ModelError is not retried, and the model's message is not repeate
 });
 
 Deno.test("refused credentials are 502 upstream_auth_failed, not retried", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     script: [
       awsError(403, "InvalidSignatureException", "signature mismatch"),
       okTriage(),
@@ -887,7 +887,7 @@ Deno.test("refused credentials are 502 upstream_auth_failed, not retried", async
 });
 
 Deno.test("a fetch that throws is retried, then 502 upstream_unreachable", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     script: [
       new TypeError("error sending request: connection refused"),
       new TypeError("error sending request: connection refused"),
@@ -913,7 +913,7 @@ Deno.test("a body that breaks mid-read is retried like a network error", async (
       }),
       { headers: { "content-type": "application/json" } },
     );
-  const h = harness("triage", { script: [broken, okTriage()] });
+  const h = harness("sagemaker-triage", { script: [broken, okTriage()] });
   const answer = await h.post(GUIDE_TRIAGE);
   assert.equal(answer.status, 200, answer.text);
   assert.equal(h.upstream.calls.length, 2);
@@ -923,7 +923,7 @@ Deno.test("a body that breaks mid-read is retried like a network error", async (
 
 Deno.test("the deadline counts from the request's arrival: a slow upload leaves the attempt less time → 504", async () => {
   const clock = new FakeClock(FIXED_TIME);
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     clock,
     env: { SAGEMAKER_TIMEOUT_MS: "50", SAGEMAKER_DEADLINE_MS: "50" },
     // The model never answers; when the gateway aborts, 20 ms have passed.
@@ -971,7 +971,7 @@ Deno.test("the deadline counts from the request's arrival: a slow upload leaves 
 Deno.test("with a clock already past the deadline no attempt is made → 504", async () => {
   // Every reading of this clock is 1 s later than the previous one.
   let time = FIXED_TIME;
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     clock: Object.assign(new FakeClock(FIXED_TIME), {
       now: () => (time += 1000),
     }),
@@ -985,7 +985,7 @@ Deno.test("with a clock already past the deadline no attempt is made → 504", a
 
 Deno.test("no backoff is slept past the deadline; the last upstream error is reported", async () => {
   const clock = new FakeClock(FIXED_TIME);
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     clock,
     env: { SAGEMAKER_DEADLINE_MS: "1000" },
     script: [
@@ -1003,7 +1003,7 @@ Deno.test("no backoff is slept past the deadline; the last upstream error is rep
 });
 
 Deno.test("a slow attempt is timed out by SAGEMAKER_TIMEOUT_MS and retried", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     env: { SAGEMAKER_TIMEOUT_MS: "5" },
     script: [(call) => hangUntilAborted(call), okTriage()],
   });
@@ -1018,7 +1018,7 @@ Deno.test("a slow attempt is timed out by SAGEMAKER_TIMEOUT_MS and retried", asy
 
 Deno.test("a response declaring more than 6 MiB → 502 upstream_response_too_large, unread", async () => {
   const body = endlessBody(64 * 1024);
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     script: [
       new Response(body.stream, {
         headers: {
@@ -1039,7 +1039,7 @@ Deno.test("a response declaring more than 6 MiB → 502 upstream_response_too_la
 Deno.test("a streamed response over 6 MiB → 502 upstream_response_too_large, cut off", async () => {
   const chunk = 256 * 1024;
   const body = endlessBody(chunk);
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     script: [
       new Response(body.stream, {
         headers: { "content-type": "application/json" },
@@ -1057,7 +1057,7 @@ Deno.test("a streamed response over 6 MiB → 502 upstream_response_too_large, c
 // ---------------------------------------------------------------- logs
 
 Deno.test("one JSON log line per request with metadata only", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     script: [
       jsonResponse(RICH_TRIAGE, 200, {
         "x-amzn-invoked-production-variant": "AllTraffic",
@@ -1093,7 +1093,7 @@ Deno.test("one JSON log line per request with metadata only", async () => {
     for (const key of Object.keys(record)) {
       assert.ok(allowed.has(key), `unexpected log field ${key}`);
     }
-    assert.equal(record.function, "triage");
+    assert.equal(record.function, "sagemaker-triage");
     assert.equal(record.method, "POST");
     assert.equal(typeof record.latency_ms, "number");
   }
@@ -1123,7 +1123,7 @@ Deno.test("one JSON log line per request with metadata only", async () => {
 });
 
 Deno.test("the secret key never appears in any answer or log line across outcomes", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     env: { AWS_SESSION_TOKEN: SESSION_TOKEN },
     script: [
       okTriage(),

@@ -39,7 +39,7 @@ import { withStack } from "./helpers/stack.ts";
 
 const SAMPLE: InvocationSample = {
   timeMs: FIXED_TIME,
-  function: "triage",
+  function: "sagemaker-triage",
   endpoint: "medical-triage-endpoint",
   variant: "model-v1",
   status: 200,
@@ -89,7 +89,7 @@ Deno.test("EMF: one document with the guide's metrics, dimensions and risk level
       ],
     },
     msg: "metrics",
-    Function: "triage",
+    Function: "sagemaker-triage",
     Endpoint: "medical-triage-endpoint",
     StatusClass: "2xx",
     Variant: "model-v1",
@@ -112,7 +112,7 @@ Deno.test("EMF: every declared metric has a value and every dimension a string",
     // Refused before an endpoint was chosen.
     {
       timeMs: 1,
-      function: "risk-score",
+      function: "sagemaker-risk-score",
       endpoint: "none",
       variant: null,
       status: 422,
@@ -175,7 +175,7 @@ Deno.test("invocationSample: from the log record; risk level only from a success
     invocationSample(record, { risk_level: "high" }, 5, KNOWN),
     {
       timeMs: 5,
-      function: "risk-score",
+      function: "sagemaker-risk-score",
       endpoint: "patient-risk-scorer",
       variant: null,
       status: 200,
@@ -214,7 +214,7 @@ Deno.test("invocationSample: from the log record; risk level only from a success
 Deno.test("invocationSample: an endpoint the deployment did not configure is labelled other", () => {
   const record = {
     request_id: "req-1",
-    function: "triage",
+    function: "sagemaker-triage",
     method: "POST",
     status: 502,
     latency_ms: 3,
@@ -249,7 +249,7 @@ function handlerWith(script: Step[], sink: MetricsSink) {
   const upstream = new FakeUpstream(script);
   const logs: string[] = [];
   let requests = 0;
-  const fn = createEdgeFunction("triage", {
+  const fn = createEdgeFunction("sagemaker-triage", {
     env: (name) => BASE_ENV[name],
     fetch: upstream.fetch,
     now: clock.now,
@@ -346,14 +346,14 @@ Deno.test("registry: counters, a latency histogram and risk levels in Prometheus
   });
   registry.record({
     timeMs: 0,
-    function: "triage",
+    function: "sagemaker-triage",
     endpoint: "none",
     variant: null,
     status: 422,
     totalMs: 1,
     retries: 0,
   });
-  const labels = 'function="triage",endpoint="medical-triage-endpoint"';
+  const labels = 'function="sagemaker-triage",endpoint="medical-triage-endpoint"';
   const lines = registry.render().split("\n");
   const histogramAt = lines.indexOf(
     "# HELP healthnav_gateway_total_latency_seconds Request received to response ready.",
@@ -369,11 +369,11 @@ Deno.test("registry: counters, a latency histogram and risk levels in Prometheus
     "# HELP healthnav_gateway_requests_total Requests answered, by function, endpoint and status class.",
     "# TYPE healthnav_gateway_requests_total counter",
     `healthnav_gateway_requests_total{${labels},status_class="2xx"} 2`,
-    'healthnav_gateway_requests_total{function="triage",endpoint="none",status_class="4xx"} 1',
+    'healthnav_gateway_requests_total{function="sagemaker-triage",endpoint="none",status_class="4xx"} 1',
     "# HELP healthnav_gateway_retries_total SageMaker attempts beyond the first.",
     "# TYPE healthnav_gateway_retries_total counter",
     `healthnav_gateway_retries_total{${labels}} 1`,
-    'healthnav_gateway_retries_total{function="triage",endpoint="none"} 0',
+    'healthnav_gateway_retries_total{function="sagemaker-triage",endpoint="none"} 0',
   ]);
   assert.equal(
     lines[histogramAt + 1],
@@ -400,7 +400,7 @@ Deno.test("registry: counters, a latency histogram and risk levels in Prometheus
   assert.ok(Math.abs(Number(sum?.split(" ")[1]) - 0.06) < 1e-9, sum);
   assert.ok(
     lines.includes(
-      `${total}_bucket{function="triage",endpoint="none",le="0.005"} 1`,
+      `${total}_bucket{function="sagemaker-triage",endpoint="none",le="0.005"} 1`,
     ),
   );
   // Upstream latency: only the answered call (45 ms), not the cache hit.
@@ -459,7 +459,7 @@ Deno.test("router: GET /metrics serves the registry without a JWT; off without o
 
 Deno.test("e2e: /metrics counts the stack's requests; EMF lines reach the log", async () => {
   await withStack(
-    { env: { PREDICTION_CACHE_FUNCTIONS: "risk-score" } },
+    { env: { PREDICTION_CACHE_FUNCTIONS: "sagemaker-risk-score" } },
     async ({ stack, call, logs }) => {
       const triage = {
         symptoms: ["fever", "cough"],
@@ -488,8 +488,8 @@ Deno.test("e2e: /metrics counts the stack's requests; EMF lines reach the log", 
         return Number(line.slice(series.length + 1));
       };
       const triageLabels =
-        'function="triage",endpoint="medical-triage-endpoint"';
-      const riskLabels = 'function="risk-score",endpoint="patient-risk-scorer"';
+        'function="sagemaker-triage",endpoint="medical-triage-endpoint"';
+      const riskLabels = 'function="sagemaker-risk-score",endpoint="patient-risk-scorer"';
       assert.equal(
         value(
           `healthnav_gateway_requests_total{${triageLabels},status_class="2xx"}`,
@@ -498,7 +498,7 @@ Deno.test("e2e: /metrics counts the stack's requests; EMF lines reach the log", 
       );
       assert.equal(
         value(
-          'healthnav_gateway_requests_total{function="triage",endpoint="none",status_class="4xx"}',
+          'healthnav_gateway_requests_total{function="sagemaker-triage",endpoint="none",status_class="4xx"}',
         ),
         1,
       );
@@ -555,11 +555,11 @@ Deno.test("e2e: /metrics counts the stack's requests; EMF lines reach the log", 
       assert.deepEqual(
         emf.map((r) => [r.Function, r.Endpoint, r.StatusClass]),
         [
-          ["triage", "medical-triage-endpoint", "2xx"],
-          ["triage", "none", "4xx"],
-          ["risk-score", "patient-risk-scorer", "2xx"],
-          ["risk-score", "patient-risk-scorer", "2xx"],
-          ["triage", "medical-triage-endpoint", "2xx"],
+          ["sagemaker-triage", "medical-triage-endpoint", "2xx"],
+          ["sagemaker-triage", "none", "4xx"],
+          ["sagemaker-risk-score", "patient-risk-scorer", "2xx"],
+          ["sagemaker-risk-score", "patient-risk-scorer", "2xx"],
+          ["sagemaker-triage", "medical-triage-endpoint", "2xx"],
         ],
       );
       assert.deepEqual(emf.map((r) => r.CacheHit), [

@@ -1,8 +1,9 @@
 /**
  * The JavaScript API of pkg/ (the crate compiled to wasm), driven only through
- * pkg/mod.js: Gateway (settings, buildInvocation, validateRequest,
- * normalizeResponse), signAwsRequest against tests/fixtures/sigv4/recorded.json,
- * and the HealthNavError every export throws.
+ * pkg/mod.js: Gateway (bound to one function: settings, prepare, signAttempt,
+ * validate, normalize), signAwsRequest against
+ * tests/fixtures/sigv4/recorded.json, errorCodeTable, and the HealthNavError
+ * every export throws.
  *
  * Run: deno test --allow-read tests/deno/pkg_api_test.ts
  */
@@ -10,7 +11,10 @@
 import assert from "node:assert/strict";
 import {
   type AwsRequestToSign,
+  type ErrorCode,
+  errorCodeTable,
   type FieldError,
+  type FunctionName,
   Gateway,
   type GatewaySettings,
   type HealthNavError,
@@ -25,11 +29,24 @@ const json = (value: unknown): Uint8Array => bytes(JSON.stringify(value));
 
 const US_EAST_1 = "https://runtime.sagemaker.us-east-1.amazonaws.com";
 /** The guide's bucket and the variant the tests name are the operator's to allow. */
-const gateway = new Gateway({
+const SETTINGS: GatewaySettings = {
   region: "us-east-1",
   allowedBuckets: ["bucket"],
   clientVariants: ["blue"],
-});
+};
+const GATEWAYS = new Map<FunctionName, Gateway>();
+/** The gateway of `name`, without credentials (nothing is signed). */
+function gatewayFor(name: FunctionName): Gateway {
+  let gateway = GATEWAYS.get(name);
+  if (!gateway) {
+    gateway = new Gateway(SETTINGS, name, undefined);
+    GATEWAYS.set(name, gateway);
+  }
+  return gateway;
+}
+/** A gateway only for its settings' verdict. */
+const settle = (settings: GatewaySettings) =>
+  new Gateway(settings, "sagemaker-triage", undefined);
 
 /** Runs `action`, which must throw a HealthNavError, and returns it. */
 function thrown(action: () => unknown): HealthNavError {
@@ -55,7 +72,7 @@ const pairsOf = (errors: FieldError[]) =>
   errors.map((e) => [e.path, e.code] as const);
 
 // ---------------------------------------------------------------------------
-// new Gateway(settings)
+// new Gateway(settings, functionName, credentials)
 // ---------------------------------------------------------------------------
 
 Deno.test("Gateway accepts good settings, with unset values as undefined or null", () => {
@@ -81,17 +98,18 @@ Deno.test("Gateway accepts good settings, with unset values as undefined or null
     },
   ];
   for (const s of settings) {
-    const g = new Gateway(s);
+    const g = settle(s);
     assert.ok(g instanceof Gateway);
+    assert.equal(g.functionName, "sagemaker-triage");
     g.free();
   }
   const nulls = { region: "us-east-1", endpointUrl: null, imageLabels: null };
-  new Gateway(nulls as unknown as GatewaySettings).free();
+  settle(nulls as unknown as GatewaySettings).free();
 });
 
 Deno.test("bad settings throw invalid_configuration naming each setting", () => {
   const error = thrown(() =>
-    new Gateway({
+    settle({
       region: "moon",
       endpointUrl: "http://example.com",
       allowedEndpoints: { imageAnalysis: ["medical-*"] },
@@ -123,7 +141,7 @@ Deno.test("bad settings throw invalid_configuration naming each setting", () => 
   });
 
   const fips = thrown(() =>
-    new Gateway({
+    settle({
       region: "us-east-1",
       endpointUrl: "https://proxy.example.com",
       useFips: true,
@@ -134,7 +152,7 @@ Deno.test("bad settings throw invalid_configuration naming each setting", () => 
 
 Deno.test("unknown and mistyped settings are named, not ignored", () => {
   const unknown = thrown(() =>
-    new Gateway(
+    settle(
       {
         region: "us-east-1",
         useFIPS: true,
@@ -153,7 +171,7 @@ Deno.test("unknown and mistyped settings are named, not ignored", () => {
   );
 
   const mistyped = thrown(() =>
-    new Gateway(
+    settle(
       {
         region: 5,
         useFips: "true",
@@ -177,11 +195,11 @@ Deno.test("unknown and mistyped settings are named, not ignored", () => {
     'is invalid: invalid type: string "true", expected a boolean',
   );
 
-  const missing = thrown(() => new Gateway({} as GatewaySettings));
+  const missing = thrown(() => settle({} as GatewaySettings));
   assert.deepEqual(pairsOf(missing.errors), [["region", "invalid_setting"]]);
   for (const notAnObject of [null, undefined, "us-east-1", []]) {
     const error = thrown(() =>
-      new Gateway(notAnObject as unknown as GatewaySettings)
+      settle(notAnObject as unknown as GatewaySettings)
     );
     assert.equal(error.code, "invalid_configuration", String(notAnObject));
     assert.deepEqual(pathsOf(error.errors), [""]);
@@ -189,7 +207,7 @@ Deno.test("unknown and mistyped settings are named, not ignored", () => {
 });
 
 // ---------------------------------------------------------------------------
-// buildInvocation
+// prepare
 // ---------------------------------------------------------------------------
 
 const GUIDE_TRIAGE = {
@@ -218,13 +236,19 @@ const RISK = {
   },
 };
 
+/** The call without its hash and signature (checked on their own below). */
 function plain(invocation: Invocation) {
-  return { ...invocation, body: decoder.decode(invocation.body) };
+  const { payloadSha256: _hash, firstAttemptSignature: _signature, ...call } =
+    invocation;
+  return { ...call, body: decoder.decode(invocation.body) };
 }
 
-Deno.test("buildInvocation: the guide's triage and image calls", () => {
-  for (const name of ["triage", "sagemaker-triage"] as const) {
-    const invocation = gateway.buildInvocation(name, json(GUIDE_TRIAGE));
+Deno.test("prepare: the guide's triage and image calls", () => {
+  {
+    const invocation = gatewayFor("sagemaker-triage").prepare(
+      json(GUIDE_TRIAGE),
+      0,
+    );
     assert.ok(invocation.body instanceof Uint8Array);
     assert.deepEqual(plain(invocation), {
       endpoint: "medical-triage-endpoint",
@@ -242,9 +266,9 @@ Deno.test("buildInvocation: the guide's triage and image calls", () => {
         '{"symptoms":["fever","cough"],"age":35,"gender":"female","medical_history":[],"current_medications":[]}',
     });
   }
-  const image = gateway.buildInvocation(
-    "sagemaker-image-analysis",
+  const image = gatewayFor("sagemaker-image-analysis").prepare(
     json(GUIDE_IMAGE),
+    0,
   );
   assert.deepEqual(plain(image), {
     endpoint: "medical-image-classifier",
@@ -263,10 +287,10 @@ Deno.test("buildInvocation: the guide's triage and image calls", () => {
   });
 });
 
-Deno.test("buildInvocation: risk CSV row, variant header and inline image bytes", () => {
-  const risk = gateway.buildInvocation(
-    "risk-score",
+Deno.test("prepare: risk CSV row, variant header and inline image bytes", () => {
+  const risk = gatewayFor("sagemaker-risk-score").prepare(
     json({ ...RISK, variant: "blue" }),
+    0,
   );
   assert.deepEqual(plain(risk), {
     endpoint: "patient-risk-scorer",
@@ -299,9 +323,9 @@ Deno.test("buildInvocation: risk CSV row, variant header and inline image bytes"
     13,
   ]);
   const png64 = btoa(String.fromCharCode(...png));
-  const inline = gateway.buildInvocation(
-    "image-analysis",
+  const inline = gatewayFor("sagemaker-image-analysis").prepare(
     json({ image_data: `data:image/png;base64,${png64}`, image_type: "ct" }),
+    0,
   );
   assert.deepEqual(inline.body, png);
   assert.deepEqual(inline.headers, [
@@ -314,15 +338,15 @@ Deno.test("buildInvocation: risk CSV row, variant header and inline image bytes"
   ]);
 });
 
-Deno.test("buildInvocation throws validation_failed with every field error", () => {
+Deno.test("prepare throws validation_failed with every field error", () => {
   const error = thrown(() =>
-    gateway.buildInvocation(
-      "triage",
+    gatewayFor("sagemaker-triage").prepare(
       json({
         symptoms: [],
         patient_data: { age: 131, gender: "F" },
         endpoint: "other-endpoint",
       }),
+      0,
     )
   );
   assert.equal(error.code, "validation_failed");
@@ -355,7 +379,7 @@ Deno.test("buildInvocation throws validation_failed with every field error", () 
   ]);
 });
 
-Deno.test("buildInvocation: body-level and argument errors", () => {
+Deno.test("prepare: body-level errors, and a function name that is not a slug", () => {
   const cases: [Uint8Array, string, number][] = [
     [new Uint8Array(), "empty_body", 400],
     [bytes("{"), "invalid_json", 400],
@@ -363,31 +387,39 @@ Deno.test("buildInvocation: body-level and argument errors", () => {
     [new Uint8Array(6_291_457).fill(0x20), "body_too_large", 413],
   ];
   for (const [body, code, status] of cases) {
-    const error = thrown(() => gateway.buildInvocation("triage", body));
+    const error = thrown(() => gatewayFor("sagemaker-triage").prepare(body, 0));
     assert.equal(error.code, code);
     assert.equal(error.status, status);
     assert.deepEqual(error.errors, []);
   }
-  const badName = thrown(() =>
-    gateway.buildInvocation(
-      "diagnose" as "triage",
-      json(GUIDE_TRIAGE),
-    )
-  );
-  assert.equal(badName.code, "invalid_argument");
-  assert.deepEqual(pathsOf(badName.errors), ["function"]);
+  for (const name of ["diagnose", "triage", "SAGEMAKER-TRIAGE"]) {
+    const badName = thrown(() =>
+      new Gateway(SETTINGS, name as FunctionName, undefined)
+    );
+    assert.equal(badName.code, "invalid_argument");
+    assert.deepEqual(pathsOf(badName.errors), ["functionName"]);
+  }
 });
 
 // ---------------------------------------------------------------------------
-// validateRequest
+// validate
 // ---------------------------------------------------------------------------
 
-Deno.test("validateRequest returns every problem, or none", () => {
-  assert.deepEqual(gateway.validateRequest("triage", json(GUIDE_TRIAGE)), []);
-  assert.deepEqual(gateway.validateRequest("risk-score", json(RISK)), []);
+Deno.test("validate returns every problem, or none", () => {
   assert.deepEqual(
-    gateway.validateRequest(
-      "risk-score",
+    gatewayFor("sagemaker-triage").validate(
+      json(GUIDE_TRIAGE),
+    ),
+    [],
+  );
+  assert.deepEqual(
+    gatewayFor("sagemaker-risk-score").validate(
+      json(RISK),
+    ),
+    [],
+  );
+  assert.deepEqual(
+    gatewayFor("sagemaker-risk-score").validate(
       json({
         patient_data: {
           ...RISK.patient_data,
@@ -411,8 +443,7 @@ Deno.test("validateRequest returns every problem, or none", () => {
   );
   assert.deepEqual(
     pairsOf(
-      gateway.validateRequest(
-        "image-analysis",
+      gatewayFor("sagemaker-image-analysis").validate(
         json({
           image_data: "http://169.254.169.254/latest/meta-data/",
           image_type: "X-Ray",
@@ -421,39 +452,53 @@ Deno.test("validateRequest returns every problem, or none", () => {
     ),
     [["image_type", "invalid_value"], ["image_data", "unsupported_scheme"]],
   );
-  assert.deepEqual(gateway.validateRequest("triage", bytes("")), [
-    {
-      path: "",
-      code: "empty_body",
-      message: "The request body is empty; send a JSON object.",
-    },
-  ]);
-  assert.deepEqual(gateway.validateRequest("triage", bytes("[]")), [
-    {
-      path: "",
-      code: "invalid_type",
-      message: "the request body must be a JSON object",
-    },
-  ]);
-  const notJson = gateway.validateRequest("triage", bytes("{"));
+  assert.deepEqual(
+    gatewayFor("sagemaker-triage").validate(
+      bytes(""),
+    ),
+    [
+      {
+        path: "",
+        code: "empty_body",
+        message: "The request body is empty; send a JSON object.",
+      },
+    ],
+  );
+  assert.deepEqual(
+    gatewayFor("sagemaker-triage").validate(
+      bytes("[]"),
+    ),
+    [
+      {
+        path: "",
+        code: "invalid_type",
+        message: "the request body must be a JSON object",
+      },
+    ],
+  );
+  const notJson = gatewayFor("sagemaker-triage").validate(
+    bytes("{"),
+  );
   assert.deepEqual(pairsOf(notJson), [["", "invalid_json"]]);
 });
 
 // ---------------------------------------------------------------------------
-// normalizeResponse
+// normalize
 // ---------------------------------------------------------------------------
 
-Deno.test("normalizeResponse: each function's output", () => {
+Deno.test("normalize: each function's output", () => {
   assert.deepEqual(
-    gateway.normalizeResponse("triage", {
-      status: 200,
-      headers: [
-        ["Content-Type", "text/csv"],
-        ["x-Amzn-Invoked-Production-Variant", "AllTraffic"],
-      ],
-      body: bytes("2.0\n"),
-      elapsedMs: 12.6,
-    }),
+    gatewayFor("sagemaker-triage").normalize(
+      {
+        status: 200,
+        headers: [
+          ["Content-Type", "text/csv"],
+          ["x-Amzn-Invoked-Production-Variant", "AllTraffic"],
+        ],
+        body: bytes("2.0\n"),
+        elapsedMs: 12.6,
+      },
+    ),
     {
       urgency_score: 0.6667,
       risk_level: "high",
@@ -466,12 +511,14 @@ Deno.test("normalizeResponse: each function's output", () => {
     },
   );
   assert.deepEqual(
-    gateway.normalizeResponse("image-analysis", {
-      status: 200,
-      headers: [["content-type", "application/json"]],
-      body: json({ prediction: [0.05, 0.6, 0.1, 0.2, 0.05] }),
-      elapsedMs: 80,
-    }),
+    gatewayFor("sagemaker-image-analysis").normalize(
+      {
+        status: 200,
+        headers: [["content-type", "application/json"]],
+        body: json({ prediction: [0.05, 0.6, 0.1, 0.2, 0.05] }),
+        elapsedMs: 80,
+      },
+    ),
     {
       predictions: [
         { condition: "pneumonia", confidence: 0.6, severity: null },
@@ -486,16 +533,18 @@ Deno.test("normalizeResponse: each function's output", () => {
     },
   );
   assert.deepEqual(
-    gateway.normalizeResponse("sagemaker-risk-score", {
-      status: 200,
-      headers: [],
-      body: json({
-        risk_score: 0.62346,
-        factors: ["age over 65"],
-        model_version: "risk-3",
-      }),
-      elapsedMs: 5,
-    }),
+    gatewayFor("sagemaker-risk-score").normalize(
+      {
+        status: 200,
+        headers: [],
+        body: json({
+          risk_score: 0.62346,
+          factors: ["age over 65"],
+          model_version: "risk-3",
+        }),
+        elapsedMs: 5,
+      },
+    ),
     {
       risk_score: 0.6235,
       risk_level: "high",
@@ -507,19 +556,21 @@ Deno.test("normalizeResponse: each function's output", () => {
   );
 });
 
-Deno.test("normalizeResponse throws SageMaker errors with their stable code", () => {
+Deno.test("normalize throws SageMaker errors with their stable code", () => {
   const respond = (
     status: number,
     headers: [string, string][],
     body: unknown,
   ) =>
     thrown(() =>
-      gateway.normalizeResponse("triage", {
-        status,
-        headers,
-        body: json(body),
-        elapsedMs: 1,
-      })
+      gatewayFor("sagemaker-triage").normalize(
+        {
+          status,
+          headers,
+          body: json(body),
+          elapsedMs: 1,
+        },
+      )
     );
   const timeout = respond(424, [["x-amzn-ErrorType", "ModelError"]], {
     OriginalStatusCode: 0,
@@ -556,12 +607,14 @@ Deno.test("normalizeResponse throws SageMaker errors with their stable code", ()
   );
 
   const badOutput = thrown(() =>
-    gateway.normalizeResponse("triage", {
-      status: 200,
-      headers: [],
-      body: json({ urgency_score: 1.5, risk_level: "high" }),
-      elapsedMs: 1,
-    })
+    gatewayFor("sagemaker-triage").normalize(
+      {
+        status: 200,
+        headers: [],
+        body: json({ urgency_score: 1.5, risk_level: "high" }),
+        elapsedMs: 1,
+      },
+    )
   );
   assert.equal(badOutput.code, "invalid_model_output");
   assert.equal(badOutput.status, 502);
@@ -571,9 +624,11 @@ Deno.test("normalizeResponse throws SageMaker errors with their stable code", ()
   ]]);
 });
 
-Deno.test("normalizeResponse refuses a malformed response object", () => {
+Deno.test("normalize refuses a malformed response object", () => {
   const cases: [unknown, string][] = [
     [{ status: 700, headers: [], body: new Uint8Array() }, "response.status"],
+    // Not an integer: truncated it would be a made-up 200.
+    [{ status: 200.7, headers: [], body: bytes("{}") }, "response.status"],
     [{ headers: [], body: new Uint8Array() }, "response.status"],
     [
       {
@@ -587,9 +642,8 @@ Deno.test("normalizeResponse refuses a malformed response object", () => {
   ];
   for (const [response, path] of cases) {
     const error = thrown(() =>
-      gateway.normalizeResponse(
-        "risk-score",
-        response as Parameters<Gateway["normalizeResponse"]>[1],
+      gatewayFor("sagemaker-risk-score").normalize(
+        response as Parameters<Gateway["normalize"]>[0],
       )
     );
     assert.equal(error.code, "invalid_argument", path);
@@ -715,6 +769,24 @@ Deno.test("signAwsRequest reproduces the recorded signatures", async () => {
   // No body at all is the empty body.
   const empty = recordedCase("sagemaker-empty-body");
   assert.deepEqual(signAwsRequest(request(empty)), expectedHeaders(empty));
+  // Whitespace in header values, and an earlier attempt's signing headers,
+  // as botocore and @smithy sign them (trimmed and collapsed; replaced).
+  for (
+    const name of [
+      "sagemaker-header-value-tabs",
+      "sagemaker-header-value-space-runs",
+      "sagemaker-stale-date",
+      "sagemaker-stale-authorization",
+      "sagemaker-stale-security-token",
+    ]
+  ) {
+    const c = recordedCase(name);
+    assert.deepEqual(
+      signAwsRequest({ ...request(c), body: bodyOf(c) }),
+      expectedHeaders(c),
+      name,
+    );
+  }
 });
 
 Deno.test("signAwsRequest refuses invalid requests with the field that is wrong", () => {
@@ -724,7 +796,6 @@ Deno.test("signAwsRequest refuses invalid requests with the field that is wrong"
     [{ url: "https://user:pw@example.com/x" }, ["url"]],
     [{ headers: [["Accept", "a\r\nX-Injected: 1"]] }, ["headers[0]"]],
     [{ headers: { "X-Note": "fièvre" } }, ["headers[0]"]],
-    [{ headers: [["Authorization", "x"]] }, ["headers[0]"]],
     [{ service: "sage maker" }, ["service"]],
     [{ region: "moon" }, ["region"]],
     [{ timeMs: NaN }, ["timeMs"]],
@@ -769,16 +840,13 @@ Deno.test("signAwsRequest refuses invalid requests with the field that is wrong"
   assert.deepEqual(pathsOf(noCredentials.errors), ["request"]);
 });
 
-Deno.test("prepareInvocation signs exactly as buildInvocation + signAwsRequest", () => {
+Deno.test("prepare signs the first attempt and signAttempt each later one, as signAwsRequest does", () => {
   const credentials = {
     accessKeyId: "AKIDEXAMPLE",
     secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
     sessionToken: "session-token-for-tests",
   };
-  const local = new Gateway({
-    region: "us-east-1",
-    clientVariants: ["model-v2"],
-  });
+  const settings = { region: "us-east-1", clientVariants: ["model-v2"] };
   const body = json({
     symptoms: ["chest pain"],
     patient_data: { age: 45, gender: "male" },
@@ -786,14 +854,15 @@ Deno.test("prepareInvocation signs exactly as buildInvocation + signAwsRequest",
   });
   const timeMs = Date.UTC(2026, 0, 1);
 
-  const missing = thrown(() => local.prepareInvocation("triage", body, timeMs));
+  const unsigned = new Gateway(settings, "sagemaker-triage", undefined);
+  const built = unsigned.prepare(body, timeMs);
+  assert.equal(built.firstAttemptSignature, null);
+  const missing = thrown(() => unsigned.signAttempt(built, timeMs));
   assert.equal(missing.code, "invalid_argument");
-  assert.deepEqual(pathsOf(missing.errors), ["credentials"]);
 
-  local.setCredentials(credentials);
-  const built = local.buildInvocation("triage", body);
+  const gateway = new Gateway(settings, "sagemaker-triage", credentials);
   const signAt = (time: number) =>
-    signAwsRequest({
+    Object.entries(signAwsRequest({
       method: built.method,
       url: built.url,
       headers: built.headers,
@@ -802,33 +871,75 @@ Deno.test("prepareInvocation signs exactly as buildInvocation + signAwsRequest",
       service: "sagemaker",
       credentials,
       timeMs: time,
-    });
+    }));
   // The signing key is cached per UTC day: these cross midnight both ways.
   const day = 86_400_000;
   for (const time of [timeMs, timeMs + day - 1, timeMs + day, timeMs - 1]) {
-    const prepared = local.prepareInvocation("triage", body, time);
-    assert.deepEqual(prepared.headers, [
-      ...built.headers,
-      ...Object.entries(signAt(time)),
-    ]);
-    assert.equal(prepared.url, built.url);
-    assert.deepEqual(prepared.body, built.body);
+    const prepared = gateway.prepare(body, time);
+    assert.deepEqual(plain(prepared), plain(built));
+    assert.deepEqual(prepared.firstAttemptSignature, signAt(time));
+    assert.deepEqual(
+      gateway.signAttempt(prepared, time + 1500),
+      signAt(time + 1500),
+    );
   }
   assert.match(
-    signAt(timeMs).authorization,
+    Object.fromEntries(signAt(timeMs)).authorization,
     /SignedHeaders=accept;content-type;host;x-amz-date;x-amz-security-token;x-amzn-sagemaker-target-variant,/,
   );
 
-  const invalid = thrown(() =>
-    local.prepareInvocation("triage", json({}), timeMs)
-  );
+  const invalid = thrown(() => gateway.prepare(json({}), timeMs));
   assert.equal(invalid.code, "validation_failed");
 });
 
-Deno.test("setCredentials refuses bad credentials up front, naming each field", () => {
-  const local = new Gateway({ region: "us-east-1" });
+Deno.test("a large body is hashed outside wasm and signed by signAttempt with that hash", async () => {
+  const credentials = {
+    accessKeyId: "AKIDEXAMPLE",
+    secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+  };
+  const gateway = new Gateway(
+    SETTINGS,
+    "sagemaker-image-analysis",
+    credentials,
+  );
+  const image = new Uint8Array(200_000).map((_, i) => i % 251);
+  image.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  let binary = "";
+  for (const byte of image) binary += String.fromCharCode(byte);
+  const body = json({
+    image_data: `data:image/png;base64,${btoa(binary)}`,
+    image_type: "xray",
+  });
+  const timeMs = Date.UTC(2026, 5, 1, 8);
+  const invocation = gateway.prepare(body, timeMs);
+  assert.equal(invocation.payloadSha256, null);
+  assert.equal(invocation.firstAttemptSignature, null);
+  const payloadSha256 = await sha256Hex(invocation.body);
+  const signature = gateway.signAttempt(
+    { ...invocation, payloadSha256 },
+    timeMs,
+  );
+  assert.deepEqual(
+    signature,
+    Object.entries(signAwsRequest({
+      method: "POST",
+      url: invocation.url,
+      headers: invocation.headers,
+      bodySha256: payloadSha256,
+      region: "us-east-1",
+      service: "sagemaker",
+      credentials,
+      timeMs,
+    })),
+  );
+  const noHash = thrown(() => gateway.signAttempt(invocation, timeMs));
+  assert.equal(noHash.code, "invalid_argument");
+  assert.deepEqual(pathsOf(noHash.errors), ["invocation.payloadSha256"]);
+});
+
+Deno.test("bad credentials are refused when the gateway is built, naming each field", () => {
   const error = thrown(() =>
-    local.setCredentials({
+    new Gateway({ region: "us-east-1" }, "sagemaker-triage", {
       accessKeyId: "",
       secretAccessKey: "has a space SECRET",
       sessionToken: "",
@@ -842,4 +953,36 @@ Deno.test("setCredentials refuses bad credentials up front, naming each field", 
   ]);
   assert.ok(!JSON.stringify(error).includes("SECRET"));
   assert.ok(!error.message.includes("SECRET"));
+});
+
+// ---------------------------------------------------------------------------
+// errorCodeTable
+// ---------------------------------------------------------------------------
+
+Deno.test("errorCodeTable gives every code its status and retryability, and errors carry them", () => {
+  const table = errorCodeTable();
+  const byCode = new Map(table.map((row) => [row.code, row]));
+  assert.equal(byCode.size, table.length, "each code once");
+  const expected: [ErrorCode, number, boolean][] = [
+    ["validation_failed", 422, false],
+    ["throttled", 429, true],
+    ["model_not_ready", 503, true],
+    ["model_timeout", 504, false],
+    ["upstream_timeout", 504, true],
+    ["sign_in_required", 403, false],
+    ["client_closed_request", 499, false],
+    ["invalid_configuration", 500, false],
+  ];
+  for (const [code, status, retryable] of expected) {
+    assert.deepEqual(byCode.get(code), { code, status, retryable });
+  }
+  // An error's status and retryability are its code's row.
+  const error = thrown(() =>
+    gatewayFor("sagemaker-triage").prepare(bytes("{"), 0)
+  );
+  const row = byCode.get(error.code);
+  assert.deepEqual([error.status, error.retryable], [
+    row?.status,
+    row?.retryable,
+  ]);
 });

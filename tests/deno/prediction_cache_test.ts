@@ -16,7 +16,12 @@ import {
   predictionCacheKey,
   throughCache,
 } from "../../edge/_shared/prediction_cache.ts";
-import { Gateway } from "../../pkg/mod.js";
+import {
+  type FunctionName,
+  Gateway,
+  type GatewaySettings,
+  type NormalizedResult,
+} from "../../pkg/mod.js";
 import { harness } from "./helpers/edge_harness.ts";
 import { OTHER_PATIENT_ID } from "./helpers/tokens.ts";
 import {
@@ -44,7 +49,7 @@ const RICH_TRIAGE = {
   inference_time_ms: 11,
 };
 
-type Result = CallResult["result"];
+type Result = CallResult<NormalizedResult>["result"];
 const result = (score: number) =>
   ({ risk_score: score, risk_level: "low" }) as unknown as Result;
 const limits = (maxEntries: number, ttlMs: number, maxBytes = 1 << 20) => ({
@@ -156,15 +161,18 @@ Deno.test("a cache needs at least one entry, one byte and a positive TTL", () =>
 
 // ------------------------------------------------------------ throughCache
 
-const gateway = new Gateway({
+const SETTINGS: GatewaySettings = {
   region: "us-east-1",
   clientVariants: ["model-v2"],
-});
-const invocation = gateway.buildInvocation("risk-score", json(RISK_BODY));
-const s3Gateway = new Gateway({
-  region: "us-east-1",
-  allowedBuckets: ["bucket"],
-});
+};
+/** The unsigned call pkg builds for `body` on `fn`. */
+const built = (
+  fn: FunctionName,
+  body: Uint8Array,
+  settings: GatewaySettings = SETTINGS,
+) =>
+  new Gateway(settings, fn, undefined).prepare(body, 0);
+const invocation = built("sagemaker-risk-score", json(RISK_BODY));
 
 Deno.test("errors are never cached; a success is, and then answers without a call", async () => {
   const cache = new PredictionCache<Result>(limits(10, 60_000), () => 0);
@@ -174,7 +182,7 @@ Deno.test("errors are never cached; a success is, and then answers without a cal
     return Promise.reject(new Error("throttled"));
   };
   await assert.rejects(
-    throughCache(cache, "risk-score", invocation, CALLER, failing),
+    throughCache(cache, "sagemaker-risk-score", invocation, CALLER, failing),
     /throttled/,
   );
   assert.equal(cache.size, 0);
@@ -188,7 +196,7 @@ Deno.test("errors are never cached; a success is, and then answers without a cal
   };
   const miss = await throughCache(
     cache,
-    "risk-score",
+    "sagemaker-risk-score",
     invocation,
     CALLER,
     succeeding,
@@ -201,7 +209,7 @@ Deno.test("errors are never cached; a success is, and then answers without a cal
   });
   const hit = await throughCache(
     cache,
-    "risk-score",
+    "sagemaker-risk-score",
     invocation,
     CALLER,
     succeeding,
@@ -216,7 +224,7 @@ Deno.test("errors are never cached; a success is, and then answers without a cal
   // Without a cache the call runs every time and no outcome is reported.
   const plain = await throughCache(
     null,
-    "risk-score",
+    "sagemaker-risk-score",
     invocation,
     CALLER,
     succeeding,
@@ -233,7 +241,7 @@ Deno.test("one caller's entry never answers another; no id or an S3 input is nev
     return Promise.resolve({ result: result(0.3), attempts: 1, upstreamMs: 9 });
   };
   const through = (caller: string | null, inv = invocation) =>
-    throughCache(cache, "risk-score", inv, caller, call);
+    throughCache(cache, "sagemaker-risk-score", inv, caller, call);
   assert.equal((await through(CALLER)).cache, "miss");
   assert.equal((await through(CALLER)).cache, "hit");
   assert.equal((await through("patient-b")).cache, "miss");
@@ -241,9 +249,10 @@ Deno.test("one caller's entry never answers another; no id or an S3 input is nev
   for (let i = 0; i < 2; i++) {
     assert.equal((await through(null)).cache, undefined);
   }
-  const s3Image = s3Gateway.buildInvocation(
-    "image-analysis",
+  const s3Image = built(
+    "sagemaker-image-analysis",
     json({ image_data: "s3://bucket/scan.png", image_type: "xray" }),
+    { region: "us-east-1", allowedBuckets: ["bucket"] },
   );
   assert.ok(s3Image.inputInS3);
   for (let i = 0; i < 2; i++) {
@@ -254,7 +263,7 @@ Deno.test("one caller's entry never answers another; no id or an S3 input is nev
 
 Deno.test("predictionCacheFor: only listed functions get a cache", () => {
   const settings = {
-    functions: ["triage", "risk-score"],
+    functions: ["sagemaker-triage", "sagemaker-risk-score"] as FunctionName[],
     ttlMs: 1_000,
     maxEntries: 5,
     maxBytes: 4096,
@@ -264,19 +273,18 @@ Deno.test("predictionCacheFor: only listed functions get a cache", () => {
   assert.equal(cache.limits.maxEntries, 5);
   assert.equal(cache.limits.ttlMs, 1_000);
   assert.equal(cache.limits.maxBytes, 4096);
-  assert.ok(predictionCacheFor("risk-score", settings, () => 0));
-  assert.equal(predictionCacheFor("image-analysis", settings, () => 0), null);
+  assert.ok(predictionCacheFor("sagemaker-risk-score", settings, () => 0));
+  assert.equal(
+    predictionCacheFor("sagemaker-image-analysis", settings, () => 0),
+    null,
+  );
 });
 
 // ------------------------------------------------------------------- key
 
 Deno.test("the key is the canonical model input: equivalent bodies share it", () => {
-  const key = (body: string, fn: "triage" | "risk-score" = "risk-score") =>
-    predictionCacheKey(
-      fn,
-      gateway.buildInvocation(fn, encoder.encode(body)),
-      CALLER,
-    );
+  const key = (body: string, fn: FunctionName = "sagemaker-risk-score") =>
+    predictionCacheKey(fn, built(fn, encoder.encode(body)), CALLER);
   const reordered = JSON.stringify({
     patient_data: Object.fromEntries(Object.entries(RISK_PATIENT).reverse()),
   });
@@ -291,38 +299,43 @@ Deno.test("the key is the canonical model input: equivalent bodies share it", ()
   const pinned = JSON.stringify({ ...RISK_BODY, variant: "model-v2" });
   assert.notEqual(key(pinned), key(JSON.stringify(RISK_BODY)));
   // The caller is part of the key, unambiguously.
-  const inv = gateway.buildInvocation("risk-score", json(RISK_BODY));
+  const inv = built("sagemaker-risk-score", json(RISK_BODY));
   assert.notEqual(
-    predictionCacheKey("risk-score", inv, "a"),
-    predictionCacheKey("risk-score", inv, "b"),
+    predictionCacheKey("sagemaker-risk-score", inv, "a"),
+    predictionCacheKey("sagemaker-risk-score", inv, "b"),
   );
   assert.notEqual(
-    predictionCacheKey("risk-score", inv, "a\nrisk-score"),
-    predictionCacheKey("risk-score", inv, "a"),
+    predictionCacheKey("sagemaker-risk-score", inv, "a\nrisk-score"),
+    predictionCacheKey("sagemaker-risk-score", inv, "a"),
   );
 });
 
 Deno.test("the key ignores signatures but not the image's custom attributes", () => {
-  const signer = new Gateway({ region: "us-east-1" });
-  signer.setCredentials({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "x" });
+  const signer = new Gateway(SETTINGS, "sagemaker-risk-score", {
+    accessKeyId: "AKIDEXAMPLE",
+    secretAccessKey: "x",
+  });
   const body = json(RISK_BODY);
   const at = (timeMs: number) =>
     predictionCacheKey(
-      "risk-score",
-      signer.prepareInvocation("risk-score", body, timeMs),
+      "sagemaker-risk-score",
+      signer.prepare(body, timeMs),
       CALLER,
     );
   assert.equal(at(0), at(86_400_000));
-  assert.equal(at(0), predictionCacheKey("risk-score", invocation, CALLER));
+  assert.equal(
+    at(0),
+    predictionCacheKey("sagemaker-risk-score", invocation, CALLER),
+  );
   // Same image bytes, different image_type: a different question.
   const dataUrl = `data:image/png;base64,${
     btoa(String.fromCharCode(...pngBytes()))
   }`;
   const image = (imageType: string) =>
     predictionCacheKey(
-      "image-analysis",
-      gateway.buildInvocation(
-        "image-analysis",
+      "sagemaker-image-analysis",
+      built(
+        "sagemaker-image-analysis",
         json({ image_data: dataUrl, image_type: imageType }),
       ),
       CALLER,
@@ -335,7 +348,7 @@ Deno.test("the key ignores signatures but not the image's custom attributes", ()
 Deno.test("PREDICTION_CACHE_* malformed → 500 naming the variable", async () => {
   const cases: [Record<string, string>, string][] = [
     [
-      { PREDICTION_CACHE_FUNCTIONS: "triage,billing" },
+      { PREDICTION_CACHE_FUNCTIONS: "sagemaker-triage,billing" },
       "PREDICTION_CACHE_FUNCTIONS",
     ],
     [{ PREDICTION_CACHE_FUNCTIONS: " , " }, "PREDICTION_CACHE_FUNCTIONS"],
@@ -345,7 +358,7 @@ Deno.test("PREDICTION_CACHE_* malformed → 500 naming the variable", async () =
     [{ PREDICTION_CACHE_MAX_BYTES: "1" }, "PREDICTION_CACHE_MAX_BYTES"],
   ];
   for (const [env, variable] of cases) {
-    const h = harness("triage", { env });
+    const h = harness("sagemaker-triage", { env });
     const answer = await h.post(TRIAGE_BODY);
     assert.equal(answer.status, 500, JSON.stringify(env));
     assert.equal(answer.json?.code, "invalid_configuration");
@@ -356,7 +369,7 @@ Deno.test("PREDICTION_CACHE_* malformed → 500 naming the variable", async () =
 // ----------------------------------------------------------------- handler
 
 Deno.test("handler: the second identical request is a hit, with no upstream call", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     env: { PREDICTION_CACHE_FUNCTIONS: "sagemaker-triage" },
     script: [jsonResponse(RICH_TRIAGE)],
   });
@@ -378,8 +391,8 @@ Deno.test("handler: the second identical request is a hit, with no upstream call
 });
 
 Deno.test("handler: another patient's identical request is a miss: nothing tells them it was asked", async () => {
-  const h = harness("triage", {
-    env: { PREDICTION_CACHE_FUNCTIONS: "triage" },
+  const h = harness("sagemaker-triage", {
+    env: { PREDICTION_CACHE_FUNCTIONS: "sagemaker-triage" },
     script: [jsonResponse(RICH_TRIAGE), jsonResponse(RICH_TRIAGE)],
   });
   assert.equal((await h.post(TRIAGE_BODY)).headers.get("x-cache"), "miss");
@@ -392,8 +405,8 @@ Deno.test("handler: another patient's identical request is a miss: nothing tells
 });
 
 Deno.test("handler: a failed call is not cached; the next identical request goes upstream", async () => {
-  const h = harness("triage", {
-    env: { PREDICTION_CACHE_FUNCTIONS: "triage" },
+  const h = harness("sagemaker-triage", {
+    env: { PREDICTION_CACHE_FUNCTIONS: "sagemaker-triage" },
     script: [
       modelError(400, "bad input"),
       jsonResponse(RICH_TRIAGE),
@@ -411,10 +424,10 @@ Deno.test("handler: a failed call is not cached; the next identical request goes
 
 Deno.test("handler: after PREDICTION_CACHE_TTL_MS the model is asked again", async () => {
   const clock = new FakeClock(Date.UTC(2026, 0, 15, 12));
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     clock,
     env: {
-      PREDICTION_CACHE_FUNCTIONS: "triage",
+      PREDICTION_CACHE_FUNCTIONS: "sagemaker-triage",
       PREDICTION_CACHE_TTL_MS: "60000",
     },
     script: [jsonResponse(RICH_TRIAGE), jsonResponse(RICH_TRIAGE)],
@@ -428,9 +441,9 @@ Deno.test("handler: after PREDICTION_CACHE_TTL_MS the model is asked again", asy
 });
 
 Deno.test("handler: PREDICTION_CACHE_MAX_ENTRIES caps the entries", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     env: {
-      PREDICTION_CACHE_FUNCTIONS: "triage",
+      PREDICTION_CACHE_FUNCTIONS: "sagemaker-triage",
       PREDICTION_CACHE_MAX_ENTRIES: "1",
     },
     script: [1, 2, 3].map(() => jsonResponse(RICH_TRIAGE)),
@@ -443,8 +456,8 @@ Deno.test("handler: PREDICTION_CACHE_MAX_ENTRIES caps the entries", async () => 
 });
 
 Deno.test("handler: caching is off unless the function is listed (no x-cache)", async () => {
-  const h = harness("triage", {
-    env: { PREDICTION_CACHE_FUNCTIONS: "risk-score" },
+  const h = harness("sagemaker-triage", {
+    env: { PREDICTION_CACHE_FUNCTIONS: "sagemaker-risk-score" },
     script: [jsonResponse(RICH_TRIAGE), jsonResponse(RICH_TRIAGE)],
   });
   for (let i = 0; i < 2; i++) {
@@ -460,7 +473,7 @@ Deno.test("handler: caching is off unless the function is listed (no x-cache)", 
 
 Deno.test("e2e: two identical requests invoke the stand-in once", async () => {
   await withStack(
-    { env: { PREDICTION_CACHE_FUNCTIONS: "risk-score" } },
+    { env: { PREDICTION_CACHE_FUNCTIONS: "sagemaker-risk-score" } },
     async ({ stack, call }) => {
       const first = await call("sagemaker-risk-score", RISK_BODY);
       // The same patient, the fields in another order: the same model input.
@@ -495,7 +508,7 @@ Deno.test("e2e: two identical requests invoke the stand-in once", async () => {
 
 Deno.test("e2e: a faulted call is not cached", async () => {
   await withStack(
-    { env: { PREDICTION_CACHE_FUNCTIONS: "risk-score" } },
+    { env: { PREDICTION_CACHE_FUNCTIONS: "sagemaker-risk-score" } },
     async ({ stack, call }) => {
       stack.standIn.faults.inject({ fault: "model_error" });
       const failed = await call("sagemaker-risk-score", RISK_BODY);

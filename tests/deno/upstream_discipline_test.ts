@@ -39,7 +39,7 @@ const SUBMIT = {
 };
 
 Deno.test("a redirect from upstream is not followed: 502 upstream_redirect after one call", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     script: [
       new Response(null, {
         status: 307,
@@ -57,7 +57,7 @@ Deno.test("a redirect from upstream is not followed: 502 upstream_redirect after
 Deno.test("a client that goes away stops the upstream call and every retry", async () => {
   const client = new AbortController();
   let upstreamAborted = false;
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     env: { SAGEMAKER_MAX_ATTEMPTS: "3" },
     script: [
       (call: RecordedCall) => {
@@ -93,7 +93,7 @@ Deno.test("InvokeEndpointAsync is not retried after a timeout or a 5xx: it may a
       () => new TypeError("connection reset"),
     ]
   ) {
-    const h = harness("image-analysis", {
+    const h = harness("sagemaker-image-analysis", {
       env: {
         ...ASYNC_ENV,
         SAGEMAKER_TIMEOUT_MS: "20",
@@ -108,7 +108,7 @@ Deno.test("InvokeEndpointAsync is not retried after a timeout or a 5xx: it may a
 });
 
 Deno.test("InvokeEndpointAsync is retried after throttling: SageMaker refused it", async () => {
-  const h = harness("image-analysis", {
+  const h = harness("sagemaker-image-analysis", {
     env: ASYNC_ENV,
     script: [
       awsError(429, "ThrottlingException"),
@@ -125,7 +125,7 @@ Deno.test("InvokeEndpointAsync is retried after throttling: SageMaker refused it
 Deno.test("retries share one budget per isolate: when SageMaker fails for everyone, retrying stops", async () => {
   // Every call fails with a retryable 503; each request may try 3 times.
   const requests = 80;
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     env: { SAGEMAKER_MAX_ATTEMPTS: "3" },
     script: Array.from(
       { length: requests * 3 },
@@ -147,7 +147,7 @@ Deno.test("retries share one budget per isolate: when SageMaker fails for everyo
 Deno.test("past the isolate's budget of request bytes, callers get 503 with Retry-After", async () => {
   let release!: () => void;
   const released = new Promise<void>((resolve) => release = resolve);
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     env: { MAX_REQUEST_BYTES_IN_FLIGHT: String(6_291_456) },
     script: [jsonResponse(RICH), jsonResponse(RICH)],
   });
@@ -201,7 +201,7 @@ Deno.test("timeouts beyond the platform's 150 s request limit are configuration 
     [{ MAX_REQUEST_BYTES_IN_FLIGHT: "1000" }, /MAX_REQUEST_BYTES_IN_FLIGHT/],
   ];
   for (const [env, detail] of cases) {
-    const h = harness("triage", { env });
+    const h = harness("sagemaker-triage", { env });
     const answer = await h.post(TRIAGE);
     assert.equal(answer.status, 500, JSON.stringify(env));
     assert.equal(answer.json?.code, "invalid_configuration");
@@ -211,7 +211,7 @@ Deno.test("timeouts beyond the platform's 150 s request limit are configuration 
 });
 
 Deno.test("the retired SAGEMAKER_ALLOWED_ENDPOINTS is refused, naming what replaced it", async () => {
-  const h = harness("triage", {
+  const h = harness("sagemaker-triage", {
     env: { SAGEMAKER_ALLOWED_ENDPOINTS: "medical-*" },
   });
   const answer = await h.post(TRIAGE);

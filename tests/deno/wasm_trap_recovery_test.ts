@@ -32,12 +32,26 @@ function wildGateway(): pkg.Gateway {
   return wild;
 }
 
+const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
+
+function triageGateway(): ResilientGateway {
+  return new ResilientGateway(
+    { region: "us-east-1" },
+    "sagemaker-triage",
+    CREDENTIALS,
+  );
+}
+
 function assertWorks(gateway: ResilientGateway): void {
-  const invocation = gateway.buildInvocation("triage", TRIAGE);
+  const invocation = gateway.prepare(TRIAGE, Date.UTC(2026, 0, 1));
   assert.equal(invocation.endpoint, "medical-triage-endpoint");
   assert.deepEqual(
-    gateway.validateRequest("triage", encoder.encode("{}")).map((e) => e.path),
+    gateway.validate(encoder.encode("{}")).map((e) => e.path),
     ["symptoms", "age", "gender"],
+  );
+  assert.deepEqual(
+    gateway.signAttempt(invocation, Date.UTC(2026, 0, 1)),
+    invocation.firstAttemptSignature,
   );
   const signed = signAwsRequest({
     method: "POST",
@@ -46,7 +60,7 @@ function assertWorks(gateway: ResilientGateway): void {
     body: invocation.body,
     region: "us-east-1",
     service: "sagemaker",
-    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+    credentials: CREDENTIALS,
     timeMs: Date.UTC(2026, 0, 1),
   });
   assert.match(
@@ -58,13 +72,14 @@ function assertWorks(gateway: ResilientGateway): void {
 Deno.test("pkg/ exports no test-only function", () => {
   assert.deepEqual(Object.keys(pkg).sort(), [
     "Gateway",
-    "reinstantiateAfterTrap",
+    "errorCodeTable",
+    "resetAfterTrap",
     "signAwsRequest",
   ]);
 });
 
 Deno.test("a trap replaces the instance; the Gateways built on it are rebuilt and work", () => {
-  const gateway = new ResilientGateway({ region: "us-east-1" });
+  const gateway = triageGateway();
   assertWorks(gateway);
   const before = instanceReplacements();
   assert.throws(
@@ -75,8 +90,23 @@ Deno.test("a trap replaces the instance; the Gateways built on it are rebuilt an
   assertWorks(gateway);
 });
 
+Deno.test("an object of a replaced instance refuses to run, and its finalizer leaves the new one alone", () => {
+  const raw = new pkg.Gateway(
+    { region: "us-east-1" },
+    "sagemaker-triage",
+    undefined,
+  );
+  assert.throws(
+    () => guarded(() => wildGateway().endpointNames()),
+    WebAssembly.RuntimeError,
+  );
+  // wasm-bindgen's reset marks it stale rather than letting it point into
+  // the new instance's memory.
+  assert.throws(() => raw.endpointNames(), /stale object/);
+});
+
 Deno.test("repeated traps keep being recovered", () => {
-  const gateway = new ResilientGateway({ region: "us-east-1" });
+  const gateway = triageGateway();
   for (let i = 0; i < 5; i++) {
     const before = instanceReplacements();
     assert.throws(
@@ -89,13 +119,13 @@ Deno.test("repeated traps keep being recovered", () => {
 });
 
 Deno.test("a stack overflow inside wasm (RangeError) replaces the instance too", () => {
-  const gateway = new ResilientGateway({ region: "us-east-1" });
+  const gateway = triageGateway();
   const before = instanceReplacements();
   // Each level calls into wasm, then goes one JS frame deeper; near the end
   // of the stack the wasm call, which needs far more stack than one small JS
   // frame, is the one that overflows.
   const dive = (depth: number): number => {
-    gateway.validateRequest("triage", DEEP);
+    gateway.validate(DEEP);
     return dive(depth + 1) + 1;
   };
   assert.throws(() => dive(0), RangeError);

@@ -6,8 +6,8 @@
 //! PNG, DICOM). Counting groups of four needs a regular expression that
 //! backtracks once per group, and V8's runs out of stack on a 6 MB image.
 
-use healthnav_edge::request::image_bytes::{decode_inline_image, ImageFormat};
 use healthnav_edge::limits::MAX_SAGEMAKER_HEADER_VALUE_CHARS;
+use healthnav_edge::request::image_bytes::{decode_inline_image, ImageFormat};
 
 use crate::char_set::CharSet;
 use crate::text_rules::{text_classes, TextClasses};

@@ -4,8 +4,8 @@
 //! not written a second time.
 //!
 //! ```sh
-//! cargo run --bin json_schemas            # (re)writes schema/*.schema.json
-//! cargo run --bin json_schemas -- --check # fails if a committed file is stale
+//! cargo run --features internals --bin json_schemas            # (re)writes schema/*.schema.json
+//! cargo run --features internals --bin json_schemas -- --check # fails if a committed file is stale
 //! ```
 
 mod char_set;
@@ -63,7 +63,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         eprintln!(
-            "stale in schema/: {}; run `cargo run --bin json_schemas` and commit schema/",
+            "stale in schema/: {}; run `cargo run --features internals --bin json_schemas` and commit schema/",
             stale.join(", ")
         );
         return ExitCode::FAILURE;
@@ -90,7 +90,7 @@ mod tests {
         let stale = stale_files(&schema_dir());
         assert!(
             stale.is_empty(),
-            "stale in schema/: {stale:?}; run `cargo run --bin json_schemas` and commit schema/"
+            "stale in schema/: {stale:?}; run `cargo run --features internals --bin json_schemas` and commit schema/"
         );
     }
 }

@@ -3,9 +3,9 @@
 //! differential test (client/test/) names every disagreement between a
 //! schema and the gateway by one of these tags.
 
-use healthnav_edge::request::batch::MAX_BATCH_PATIENTS;
 use healthnav_edge::function::ModelFunction;
 use healthnav_edge::limits::{MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_SAGEMAKER_BODY_BYTES};
+use healthnav_edge::request::batch::MAX_BATCH_PATIENTS;
 
 use crate::image_data::MAX_S3_KEY;
 
@@ -75,7 +75,7 @@ pub fn not_expressed(function: ModelFunction) -> Vec<NotExpressed> {
 /// The schema's top-level description: what it covers and what it leaves out.
 pub fn description(function: ModelFunction, summary: &str) -> String {
     let mut text = format!(
-        "{summary} Generated from the gateway's Rust rules (cargo run --bin json_schemas); do not edit. \
+        "{summary} Generated from the gateway's Rust rules (cargo run --features internals --bin json_schemas); do not edit. \
          Strings are checked as the gateway reads them: trimmed of Unicode whitespace, then free of control, \
          line-separator and bidirectional-override characters. Null stands for an absent optional field. \
          A body valid here nests at most a few levels and holds fewer than {MAX_JSON_VALUES} values, \

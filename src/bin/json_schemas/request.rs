@@ -3,11 +3,11 @@
 //! `batch_request`, `routing`). A field the crate lists but this file has no
 //! rule for stops the generator, so a new field cannot be left out silently.
 
+use healthnav_edge::function::ModelFunction;
+use healthnav_edge::limits::MAX_SAGEMAKER_NAME_CHARS;
 use healthnav_edge::request::batch::{BATCH_FIELD, MAX_BATCH_PATIENTS};
 use healthnav_edge::request::fields::TextRule;
-use healthnav_edge::function::ModelFunction;
 use healthnav_edge::request::image::{ANALYSIS_TYPES, IMAGE_TYPES};
-use healthnav_edge::limits::MAX_SAGEMAKER_NAME_CHARS;
 use healthnav_edge::request::risk::{
     BMI_RANGE, CHRONIC_CONDITIONS, PATIENT_FIELDS as RISK_FIELDS, SMOKING_STATUSES, VITALS,
 };

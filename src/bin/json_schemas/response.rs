@@ -5,10 +5,11 @@
 //! examples are optional, so the guide's own examples are valid. The tests
 //! compare each object's properties with the Rust type's serialised fields.
 
-use healthnav_edge::request::batch::MAX_BATCH_PATIENTS;
 use healthnav_edge::function::ModelFunction;
+use healthnav_edge::request::batch::MAX_BATCH_PATIENTS;
+use healthnav_edge::response::image::SEVERITIES;
 use healthnav_edge::response::risk_levels::TRIAGE_LEVELS;
-use healthnav_edge::response::SEVERITIES;
+use healthnav_edge::ErrorCode;
 use serde_json::{json, Value};
 
 use crate::schema_parts::{open_object, or_null, reference, with_definitions, DIALECT};
@@ -50,7 +51,7 @@ pub fn response_schema(function: ModelFunction) -> Value {
         "$schema": DIALECT,
         "$id": format!("urn:healthnav:schema:{}.response", function.slug()),
         "title": title,
-        "description": format!("{summary} Every other answer is application/problem+json: $defs/Problem. Generated from the gateway's Rust types (cargo run --bin json_schemas); do not edit."),
+        "description": format!("{summary} Every other answer is application/problem+json: $defs/Problem. Generated from the gateway's Rust types (cargo run --features internals --bin json_schemas); do not edit."),
         "oneOf": answers,
     });
     with_definitions(schema, definitions)
@@ -257,7 +258,11 @@ fn problem() -> Value {
             ("detail", json!({ "type": "string" })),
             (
                 "code",
-                json!({ "type": "string", "description": "Stable code, e.g. validation_failed or throttled." }),
+                json!({
+                    "type": "string",
+                    "enum": ErrorCode::ALL.iter().map(|code| code.as_str()).collect::<Vec<_>>(),
+                    "description": "Stable code (the crate's ErrorCode table), e.g. validation_failed or throttled.",
+                }),
             ),
             (
                 "request_id",
@@ -280,9 +285,9 @@ fn def(schema: Value) -> (String, Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use healthnav_edge::invocation::async_call::AsyncAccepted;
-    use healthnav_edge::response::{ImagePrediction, ImageResult, RiskResult, TriageResult};
-    use healthnav_edge::FieldError;
+    use healthnav_edge::{
+        AsyncAccepted, FieldError, ImagePrediction, ImageResult, RiskResult, TriageResult,
+    };
     use serde::Serialize;
 
     fn keys(value: &Value) -> Vec<String> {

@@ -1,7 +1,8 @@
 //! Patterns for the free-text fields and SageMaker names, built from the
 //! rules in `healthnav_edge::request::fields` and `healthnav_edge::config::names`.
 
-use healthnav_edge::request::fields::{is_forbidden_char, TextRule};
+use healthnav_edge::request::fields::TextRule;
+use healthnav_edge::text::is_forbidden_char;
 
 use crate::char_set::CharSet;
 

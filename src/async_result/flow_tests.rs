@@ -1,25 +1,28 @@
-//! Asynchronous image analysis: the InvokeEndpointAsync request built from a
-//! client body, SageMaker's 202 turned into a signed result id that only its
-//! caller can open, ids that cannot be forged, altered, borrowed by another
-//! caller or replayed forever, the S3 URLs an id opens, and the S3 answers
-//! read back as a result, "pending" or a failure.
+//! Asynchronous image analysis, end to end inside the crate: the
+//! InvokeEndpointAsync request built from a client body, SageMaker's 202
+//! turned into a signed result id that only its caller can open, ids that
+//! cannot be forged, altered, borrowed by another caller or replayed forever,
+//! the S3 URLs an id opens, and the S3 answers read back as a result,
+//! "pending" or a failure.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use healthnav_edge::config::async_settings::DEFAULT_ASYNC_IMAGE_ENDPOINT;
-use healthnav_edge::invocation::async_call::{
-    accept_async_response, content_type_for_key, AsyncAccepted,
+use crate::async_result::accepted::{accept_async_response, AsyncAccepted};
+use crate::async_result::result_id::{
+    issue_async_id, open_async_id, AsyncResultLocation, MAX_ID_AGE_MS,
 };
-use healthnav_edge::async_result::{
+use crate::async_result::{
     open_async_result, read_async_failure, read_async_output, AsyncResultUrls,
 };
-use healthnav_edge::async_result::result_id::{
-    issue_async_id, open_async_id, AsyncIdKey, AsyncResultLocation, MAX_ID_AGE_MS,
-};
-use healthnav_edge::invocation::InvocationMode;
-use healthnav_edge::response::UpstreamResponse;
-use healthnav_edge::config::s3_location::S3Location;
-use healthnav_edge::{build_invocation, GatewayConfig, GatewayError, Invocation, ModelFunction};
+use crate::config::async_id_key::AsyncIdKey;
+use crate::config::async_settings::DEFAULT_ASYNC_IMAGE_ENDPOINT;
+use crate::config::s3_location::S3Location;
+use crate::config::GatewayConfig;
+use crate::error::GatewayError;
+use crate::function::ModelFunction;
+use crate::invocation::async_call::content_type_for_key;
+use crate::invocation::{build_invocation, Invocation, InvocationMode};
+use crate::response::UpstreamResponse;
 use serde_json::{json, Value};
 
 const SECRET: &str = "a-local-test-secret-of-32-bytes!";
@@ -151,9 +154,9 @@ fn only_a_signed_in_caller_can_start_an_inference() {
         .unwrap_err();
         assert_eq!(
             (
-                error.code,
+                error.code.as_str(),
                 error.errors[0].path.as_str(),
-                error.errors[0].code
+                error.errors[0].static_code()
             ),
             ("validation_failed", "async", "not_allowed"),
             "{caller:?}"
@@ -212,7 +215,7 @@ fn async_request_problems() {
         let found: Vec<(&str, &str)> = error
             .errors
             .iter()
-            .map(|e| (e.path.as_str(), e.code))
+            .map(|e| (e.path.as_str(), e.static_code()))
             .collect();
         assert_eq!(found, expected, "{body}");
     }
@@ -236,7 +239,7 @@ fn async_request_problems() {
 fn async_settings_are_checked_and_named() {
     let problems = |asynchronous: Value| -> Vec<(String, String)> {
         let settings = json!({"region": "us-east-1", "asyncInference": asynchronous});
-        let settings = healthnav_edge::GatewaySettings::from_json(settings);
+        let settings = crate::GatewaySettings::from_json(settings);
         let error = settings
             .and_then(GatewayConfig::new)
             .map(|_| ())
@@ -373,7 +376,7 @@ fn unusable_or_failed_submissions_are_errors() {
     for (status, pairs, body, code, client_status) in cases {
         let error = accept(status, &pairs, body).unwrap_err();
         assert_eq!(
-            (error.code, error.status),
+            (error.code.as_str(), error.status()),
             (code, client_status),
             "{pairs:?}"
         );
@@ -454,7 +457,7 @@ fn ids_cannot_be_forged_altered_borrowed_or_kept_forever() {
     ];
     for (candidate, code, status) in cases {
         let error = open_async_id(&key(), &candidate, CALLER, NOW).unwrap_err();
-        assert_eq!((error.code, error.status), (code, status), "{candidate}");
+        assert_eq!((error.code.as_str(), error.status()), (code, status), "{candidate}");
     }
     let just_in_time = issue(&location(OUTPUT, None, NOW - MAX_ID_AGE_MS));
     assert!(open_async_id(&key(), &just_in_time, CALLER, NOW).is_ok());
@@ -468,7 +471,7 @@ fn ids_cannot_be_forged_altered_borrowed_or_kept_forever() {
     ] {
         let error = open_async_id(&key(), &id, stranger, NOW).unwrap_err();
         assert_eq!(
-            (error.code, error.status),
+            (error.code.as_str(), error.status()),
             ("unknown_async_id", 404),
             "{stranger:?}"
         );
@@ -508,12 +511,12 @@ fn an_id_opens_to_the_s3_urls_of_its_objects() {
     }
     let missing =
         open_async_result(&config(), "/sagemaker-image-analysis", NOW, Some(CALLER)).unwrap_err();
-    assert_eq!((missing.code, missing.status), ("missing_async_id", 400));
+    assert_eq!((missing.code.as_str(), missing.status()), ("missing_async_id", 400));
     // Without a caller (the app's public key) or as another caller: unknown.
     for stranger in [None, Some(OTHER_CALLER)] {
         let path = format!("/sagemaker-image-analysis/{id}");
         let error = open_async_result(&config(), &path, NOW, stranger).unwrap_err();
-        assert_eq!((error.code, error.status), ("unknown_async_id", 404));
+        assert_eq!((error.code.as_str(), error.status()), ("unknown_async_id", 404));
     }
     let off = GatewayConfig::new(serde_json::from_value(json!({"region": "us-east-1"})).unwrap())
         .unwrap();
@@ -524,11 +527,11 @@ fn an_id_opens_to_the_s3_urls_of_its_objects() {
         Some(CALLER),
     )
     .unwrap_err();
-    assert_eq!((disabled.code, disabled.status), ("async_not_enabled", 501));
+    assert_eq!((disabled.code.as_str(), disabled.status()), ("async_not_enabled", 501));
     // A GET without an id is the client's mistake wherever it is sent.
     let missing =
         open_async_result(&off, "/sagemaker-image-analysis?id=", NOW, Some(CALLER)).unwrap_err();
-    assert_eq!((missing.code, missing.status), ("missing_async_id", 400));
+    assert_eq!((missing.code.as_str(), missing.status()), ("missing_async_id", 400));
 }
 
 // ---------------------------------------------------------------------------
@@ -635,7 +638,7 @@ fn the_output_object_is_the_result_and_its_absence_is_pending() {
             None => assert_eq!(outcome.unwrap(), None, "{body}"),
             Some((code, client_status)) => {
                 let error = outcome.unwrap_err();
-                assert_eq!((error.code, error.status), (code, client_status), "{body}");
+                assert_eq!((error.code.as_str(), error.status()), (code, client_status), "{body}");
             }
         }
     }
@@ -683,7 +686,7 @@ fn the_failure_object_is_the_problem() {
         match (read_async_failure(response), expected) {
             (Ok(()), None) => {}
             (Err(error), Some((code, client_status))) => {
-                assert_eq!((error.code, error.status), (code, client_status), "{body}");
+                assert_eq!((error.code.as_str(), error.status()), (code, client_status), "{body}");
                 // The failure's own text may quote the patient payload: never passed on.
                 assert!(!error.message.contains("not an image") && !error.message.contains("boom"));
             }

@@ -1,13 +1,16 @@
-//! Batch predictions: `{"patients": [...]}` through `build_invocation` (the
-//! exact SageMaker request and slot plan) and `normalize_batch_response`
-//! (the exact `{"results": [...]}`), with every prediction of a model answer
-//! read by `parse_model_outputs`.
+//! Batch predictions, end to end inside the crate: `{"patients": [...]}`
+//! through `build_invocation` (the exact SageMaker request and slot plan) and
+//! `normalize_batch_response` (the exact `{"results": [...]}`), with every
+//! prediction of a model answer read by `parse_model_outputs`.
 
-use healthnav_edge::request::batch::{BatchPlan, BatchSlot, SlotError, MAX_BATCH_PATIENTS};
-use healthnav_edge::invocation::InvocationMode;
-use healthnav_edge::response::model_output::{parse_model_outputs, ModelOutput};
-use healthnav_edge::response::{normalize_batch_response, UpstreamResponse};
-use healthnav_edge::{build_invocation, GatewayConfig, GatewayError, Invocation, ModelFunction};
+use crate::config::GatewayConfig;
+use crate::error::{ErrorCode, FieldError, GatewayError};
+use crate::function::ModelFunction;
+use crate::invocation::{build_invocation, Invocation, InvocationMode};
+use crate::request::batch::{BatchPlan, BatchSlot, MAX_BATCH_PATIENTS};
+use crate::response::batch::normalize_batch_response;
+use crate::response::model_output::{parse_model_outputs, ModelOutput};
+use crate::response::UpstreamResponse;
 use serde_json::{json, Value};
 
 use ModelFunction::{ImageAnalysis, RiskScore, Triage};
@@ -42,17 +45,13 @@ fn ok_slot(index: usize) -> BatchSlot {
     }
 }
 
-fn bad_slot(index: usize, errors: &[(&str, &str, &str)]) -> BatchSlot {
+fn bad_slot(index: usize, errors: &[(&str, &'static str, &str)]) -> BatchSlot {
     BatchSlot {
         index,
         ok: false,
         errors: errors
             .iter()
-            .map(|(path, code, message)| SlotError {
-                path: (*path).into(),
-                code: (*code).into(),
-                message: (*message).into(),
-            })
+            .map(|(path, code, message)| FieldError::new(*path, code, *message))
             .collect(),
     }
 }
@@ -76,7 +75,7 @@ fn paths(error: &GatewayError) -> Vec<(&str, &str)> {
     error
         .errors
         .iter()
-        .map(|e| (e.path.as_str(), e.code))
+        .map(|e| (e.path.as_str(), e.static_code()))
         .collect()
 }
 
@@ -274,7 +273,7 @@ fn envelope_problems_and_batches_without_a_valid_patient_are_422() {
     for (function, body, expected) in cases {
         let error = build(function, &body).unwrap_err();
         assert_eq!(
-            (error.code, error.status),
+            (error.code.as_str(), error.status()),
             ("validation_failed", 422),
             "{body}"
         );
@@ -373,7 +372,7 @@ fn every_prediction_of_a_multi_row_answer_in_order() {
         let error = parse_model_outputs(Some("application/jsonlines"), bad.as_bytes())
             .or_else(|_| parse_model_outputs(None, bad.as_bytes()))
             .unwrap_err();
-        assert_eq!(error.code, "invalid_model_output", "{bad:?}");
+        assert_eq!(error.code, ErrorCode::InvalidModelOutput, "{bad:?}");
     }
 }
 
@@ -532,7 +531,7 @@ fn answers_that_cannot_be_matched_to_patients_are_invalid_model_output() {
     for (function, request, content_type, body, reason, error_paths) in cases {
         let error = answer(function, request, content_type, body).unwrap_err();
         assert_eq!(
-            (error.code, error.status),
+            (error.code.as_str(), error.status()),
             ("invalid_model_output", 502),
             "{body}"
         );
@@ -583,7 +582,7 @@ fn a_batch_that_fails_upstream_gets_the_usual_error() {
         let error = normalize_batch_response(&config(), RiskScore, plan(&invocation), response, 1)
             .unwrap_err();
         assert_eq!(
-            (error.code, error.status),
+            (error.code.as_str(), error.status()),
             (*code, *client_status),
             "{error_type}"
         );
