@@ -47,6 +47,7 @@ pub mod routing;
 pub mod s3_access;
 pub mod s3_endpoint;
 pub mod s3_uri;
+pub mod safety;
 pub mod sagemaker_error;
 pub mod signing;
 pub mod sticky_variant;
