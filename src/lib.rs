@@ -12,7 +12,7 @@
 //! | [`FunctionGateway`] | one function's gateway: the API the face wraps |
 //! | `signing`, `invocation`, `response`, `async_result` | signing, the SageMaker call, reading its answer, asynchronous results |
 //! | `request` | client bodies → checked values |
-//! | `config` | the operator's settings, checked once |
+//! | `config`, `safety` | the operator's settings, checked once; the clinical red-flag rules |
 //! | `error`, `function`, `limits`, `text` | codes, names and limits everything shares |
 //!
 //! The layers are private; the `internals` feature opens them to the fuzz
@@ -47,7 +47,7 @@ macro_rules! layer {
 }
 
 layer!(error, function, limits, text);
-layer!(config);
+layer!(config, safety);
 layer!(request);
 layer!(async_result, invocation, response, signing);
 layer!(gateway);

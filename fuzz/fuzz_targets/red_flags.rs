@@ -1,0 +1,111 @@
+//! The red-flag matcher: the embedded rule set's `evaluate` on arbitrary
+//! text. The input's first line is the age in years (whatever `f64` parses,
+//! else unknown), the next lines are symptoms up to an empty line, the rest
+//! medical history (at most 30 entries of 120 characters each).
+//!
+//! Beyond "no panic": flags name rules of the set, each at most once and in
+//! rule order; evaluation is deterministic; the floor is the highest flag
+//! level; and four monotonicity laws that follow from how rules combine:
+//! denying every symptom ("denies " before each) never adds a flag, dropping
+//! a symptom never adds one, forgetting the age never adds one, and ASCII
+//! case changes nothing. (A "no " prefix is not such a law: the vocabulary
+//! has "no reason to live", so "reason to live" gains a flag with it.)
+#![no_main]
+
+use healthnav_edge::safety::{floor, PatientFacts, RedFlag, RuleSet};
+use libfuzzer_sys::fuzz_target;
+
+const MAX_ENTRIES: usize = 30;
+const MAX_CHARS: usize = 120;
+
+fn evaluate<'r>(
+    rules: &'r RuleSet,
+    symptoms: &[String],
+    age_years: Option<f64>,
+    history: &[String],
+) -> Vec<RedFlag<'r>> {
+    let symptoms: Vec<&str> = symptoms.iter().map(String::as_str).collect();
+    let history: Vec<&str> = history.iter().map(String::as_str).collect();
+    rules.evaluate(&PatientFacts {
+        symptoms: &symptoms,
+        age_years,
+        medical_history: &history,
+    })
+}
+
+fn ids<'r>(flags: &[RedFlag<'r>]) -> Vec<&'r str> {
+    flags.iter().map(|flag| flag.id).collect()
+}
+
+fn assert_subset(smaller: &[RedFlag<'_>], larger: &[RedFlag<'_>], law: &str) {
+    let (smaller, larger) = (ids(smaller), ids(larger));
+    assert!(
+        smaller.iter().all(|id| larger.contains(id)),
+        "{law}: {smaller:?} is not within {larger:?}"
+    );
+}
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let mut lines = text.split('\n');
+    let age = lines
+        .next()
+        .and_then(|line| line.trim().parse::<f64>().ok());
+    let clip = |line: &str| line.chars().take(MAX_CHARS).collect::<String>();
+    let symptoms: Vec<String> = lines
+        .by_ref()
+        .take_while(|line| !line.is_empty())
+        .take(MAX_ENTRIES)
+        .map(clip)
+        .collect();
+    let history: Vec<String> = lines.take(MAX_ENTRIES).map(clip).collect();
+
+    let rules = RuleSet::embedded();
+    let all: Vec<&str> = rules.rule_ids().collect();
+    let flags = evaluate(rules, &symptoms, age, &history);
+
+    let positions: Vec<usize> = flags
+        .iter()
+        .map(|flag| {
+            all.iter()
+                .position(|id| *id == flag.id)
+                .unwrap_or_else(|| panic!("{} is not a rule id", flag.id))
+        })
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "not in rule order or repeated: {:?}",
+        ids(&flags)
+    );
+    assert_eq!(
+        flags,
+        evaluate(rules, &symptoms, age, &history),
+        "not deterministic"
+    );
+    assert_eq!(floor(&flags), flags.iter().map(|f| f.min_level).max());
+    let json = serde_json::to_string(&flags).unwrap_or_else(|e| panic!("{e}"));
+    assert!(json.starts_with('['));
+
+    let denied: Vec<String> = symptoms.iter().map(|s| format!("denies {s}")).collect();
+    assert_subset(&evaluate(rules, &denied, age, &history), &flags, "denied");
+    if let Some((_, fewer)) = symptoms.split_last() {
+        assert_subset(
+            &evaluate(rules, fewer, age, &history),
+            &flags,
+            "fewer symptoms",
+        );
+    }
+    assert_subset(
+        &evaluate(rules, &symptoms, None, &history),
+        &flags,
+        "unknown age",
+    );
+    let upper = |texts: &[String]| -> Vec<String> {
+        texts.iter().map(|t| t.to_ascii_uppercase()).collect()
+    };
+    assert_eq!(
+        ids(&evaluate(rules, &upper(&symptoms), age, &upper(&history))),
+        ids(&flags),
+        "ASCII case changed the flags"
+    );
+});

@@ -1,0 +1,208 @@
+//! A loaded rule set and its evaluation against one patient.
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use super::error::RuleSetError;
+use super::level::RiskLevel;
+use super::loader;
+use super::matcher::{Hit, Scratch, Vocabulary};
+use super::{PatientFacts, RedFlag};
+
+/// The rule file compiled into the crate (`src/safety/red_flags.json`).
+pub const EMBEDDED_JSON: &str = include_str!("red_flags.json");
+
+/// Where a rule comes from: a page written for the public by the
+/// organisation that publishes the warning sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// E.g. `American Heart Association`.
+    pub organisation: String,
+    /// The page's title, e.g. `Warning Signs of a Heart Attack`.
+    pub title: String,
+    /// The page's `https://` address.
+    pub url: String,
+}
+
+/// Ages a rule applies to, in years: `at_least <= age < below`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct AgeRange {
+    pub at_least: Option<f64>,
+    pub below: Option<f64>,
+}
+
+impl AgeRange {
+    /// An unknown or non-finite age is outside every range: a rule about
+    /// infants cannot say anything about a patient of unknown age.
+    fn contains(&self, age: Option<f64>) -> bool {
+        let Some(age) = age.filter(|a| a.is_finite()) else {
+            return false;
+        };
+        self.at_least.is_none_or(|min| age >= min) && self.below.is_none_or(|max| age < max)
+    }
+}
+
+/// One validated rule. Concepts are indexes into the set's vocabulary.
+#[derive(Debug, Clone)]
+pub(crate) struct Rule {
+    pub id: String,
+    pub finding: String,
+    pub source: Source,
+    pub min_level: RiskLevel,
+    /// Every group must match; a group matches when any of its concepts is
+    /// found in the symptoms.
+    pub symptoms: Vec<Vec<usize>>,
+    /// The same, against the medical history; empty when not needed.
+    pub history: Vec<Vec<usize>>,
+    pub age: Option<AgeRange>,
+    /// When false, a negated mention counts too.
+    pub negatable: bool,
+}
+
+impl Rule {
+    fn matches(&self, symptoms: &[Hit], history: &[Hit], age: Option<f64>) -> bool {
+        let found = |hits: &[Hit], concept: usize| {
+            hits.get(concept).is_some_and(|hit| {
+                if self.negatable {
+                    hit.affirmed
+                } else {
+                    hit.mentioned
+                }
+            })
+        };
+        let all_groups = |groups: &[Vec<usize>], hits: &[Hit]| {
+            groups
+                .iter()
+                .all(|group| group.iter().any(|&concept| found(hits, concept)))
+        };
+        self.age.is_none_or(|range| range.contains(age))
+            && all_groups(&self.symptoms, symptoms)
+            && all_groups(&self.history, history)
+    }
+}
+
+/// A versioned, validated set of red-flag rules with its vocabulary.
+///
+/// Build one with [`RuleSet::embedded`], [`RuleSet::from_json`] or
+/// [`RuleSet::extended_with`]; evaluate it with [`RuleSet::evaluate`]. A set
+/// is immutable and `Send + Sync`, so one can serve every request.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub(crate) version: String,
+    pub(crate) vocabulary: Vocabulary,
+    pub(crate) rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The rule set compiled into the crate, parsed on first use.
+    ///
+    /// A unit test loads the embedded file, so it cannot fail here without a
+    /// test failing first. Were it ever to fail, this returns a set with no
+    /// rules and the version `embedded-rules-invalid`, which the version in
+    /// every answer and metric makes visible (rather than a panic in the
+    /// request path).
+    pub fn embedded() -> &'static RuleSet {
+        static EMBEDDED: OnceLock<RuleSet> = OnceLock::new();
+        EMBEDDED.get_or_init(|| {
+            RuleSet::from_json(EMBEDDED_JSON).unwrap_or_else(|_| RuleSet {
+                version: "embedded-rules-invalid".to_owned(),
+                vocabulary: Vocabulary::default(),
+                rules: Vec::new(),
+            })
+        })
+    }
+
+    /// An operator's replacement rule set: a whole rule file (see the module
+    /// docs for the format), validated completely. The error names the first
+    /// problem's rule and field.
+    pub fn from_json(json: &str) -> Result<RuleSet, RuleSetError> {
+        loader::load(json, None)
+    }
+
+    /// This set plus an operator's extra concepts and rules, given as a rule
+    /// file of the same format. Its rules may use this set's concepts; a
+    /// concept name or rule id this set already has is an error. The new
+    /// set's rules are this set's followed by the extra ones, and its version
+    /// is `<this version>+<the file's version>`.
+    pub fn extended_with(&self, json: &str) -> Result<RuleSet, RuleSetError> {
+        loader::load(json, Some(self))
+    }
+
+    /// The set's version, e.g. `2026-12-06.1` (or `2026-12-06.1+acme.3` when
+    /// extended), for the triage answers and the metrics.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The rule ids, in rule order.
+    pub fn rule_ids(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.rules.iter().map(|rule| rule.id.as_str())
+    }
+
+    /// The red flags the patient's facts raise: every matching rule once, in
+    /// rule order. Pure and deterministic; costs a few microseconds for a
+    /// typical request (texts are split once, phrases looked up by first
+    /// word).
+    pub fn evaluate(&self, patient: &PatientFacts<'_>) -> Vec<RedFlag<'_>> {
+        let mut scratch = Scratch::default();
+        let mut symptoms = vec![Hit::default(); self.vocabulary.len()];
+        self.vocabulary
+            .scan(patient.symptoms, &mut scratch, &mut symptoms);
+        let mut history = Vec::new();
+        if self.rules.iter().any(|rule| !rule.history.is_empty()) {
+            history = vec![Hit::default(); self.vocabulary.len()];
+            self.vocabulary
+                .scan(patient.medical_history, &mut scratch, &mut history);
+        }
+        self.rules
+            .iter()
+            .filter(|rule| rule.matches(&symptoms, &history, patient.age_years))
+            .map(|rule| RedFlag {
+                id: &rule.id,
+                finding: &rule.finding,
+                source: &rule.source,
+                min_level: rule.min_level,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AgeRange, RuleSet};
+
+    #[test]
+    fn a_rule_set_can_be_shared_between_threads() {
+        fn shareable<T: Send + Sync + 'static>() {}
+        shareable::<RuleSet>();
+    }
+
+    #[test]
+    fn age_ranges_are_half_open_and_need_a_finite_age() {
+        let infant = AgeRange {
+            at_least: None,
+            below: Some(0.25),
+        };
+        let adult = AgeRange {
+            at_least: Some(18.0),
+            below: None,
+        };
+        let cases = [
+            (infant, Some(0.0), true),
+            (infant, Some(0.1), true),
+            (infant, Some(0.2499), true),
+            (infant, Some(0.25), false),
+            (infant, Some(3.0), false),
+            (infant, None, false),
+            (infant, Some(f64::NAN), false),
+            (infant, Some(f64::NEG_INFINITY), false),
+            (adult, Some(18.0), true),
+            (adult, Some(17.99), false),
+            (adult, Some(f64::INFINITY), false),
+        ];
+        for (range, age, expected) in cases {
+            assert_eq!(range.contains(age), expected, "{range:?} {age:?}");
+        }
+    }
+}
