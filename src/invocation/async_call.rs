@@ -11,7 +11,7 @@
 use crate::config::GatewayConfig;
 use crate::error::{ErrorCode, GatewayError};
 use crate::request::image::ImageModelInput;
-use crate::invocation::{Invocation, InvocationMode};
+use crate::invocation::call::{Invocation, InvocationMode};
 use crate::request::routing::Routing;
 
 /// Builds the InvokeEndpointAsync call for an S3 image. The body is empty:

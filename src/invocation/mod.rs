@@ -4,10 +4,13 @@
 //! request becomes an InvokeEndpointAsync call ([`crate::invocation::async_call`]).
 
 pub mod async_call;
+pub mod call;
 pub mod sticky_variant;
 
+pub use call::{Invocation, InvocationMode};
+
 use crate::invocation::async_call::build_async_invocation;
-use crate::request::batch::{read_batch_request, BatchPlan, BatchRequest};
+use crate::request::batch::{read_batch_request, BatchRequest};
 use crate::config::GatewayConfig;
 use crate::error::{ErrorCode, GatewayError};
 use crate::function::ModelFunction;
@@ -19,38 +22,6 @@ use crate::request::routing::Routing;
 use crate::invocation::sticky_variant::apply_sticky_variant;
 use crate::request::triage::{read_triage_request, TriageModelInput};
 use serde_json::Value;
-
-/// An unsigned InvokeEndpoint request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invocation {
-    /// Endpoint invoked.
-    pub endpoint: String,
-    /// Target variant, if pinned.
-    pub variant: Option<String>,
-    /// Full URL.
-    pub url: String,
-    /// Headers to sign and send (lower-case names).
-    pub headers: Vec<(String, String)>,
-    /// Body for the model container.
-    pub body: Vec<u8>,
-    /// Whether the model reads its input from S3 (an `s3://` image): the body
-    /// names the object but does not hold it, so equal bodies may not mean
-    /// equal inputs (a new scan uploaded under the same key).
-    pub input_in_s3: bool,
-    /// How the answer is read.
-    pub mode: InvocationMode,
-}
-
-/// How an invocation's answer is read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InvocationMode {
-    /// One prediction (InvokeEndpoint).
-    Single,
-    /// One prediction per sent patient, mapped back to slots with the plan.
-    Batch(BatchPlan),
-    /// InvokeEndpointAsync: a 202 with the result's S3 locations.
-    Async,
-}
 
 /// Validates a client body for `function` and builds its SageMaker call.
 /// `caller_id` is the verified JWT `sub`, or `None` for a caller without

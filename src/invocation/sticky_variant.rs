@@ -2,7 +2,7 @@
 //! ([`crate::config::variant_weights`] says which).
 
 use crate::config::GatewayConfig;
-use crate::invocation::{Invocation, InvocationMode};
+use crate::invocation::call::{Invocation, InvocationMode};
 
 /// The header SageMaker reads to route to one production variant.
 const TARGET_VARIANT_HEADER: &str = "x-amzn-sagemaker-target-variant";

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::error::RuleSetError;
 use super::level::RiskLevel;
 use super::matcher::Vocabulary;
-use super::rule_set::{AgeRange, Rule, RuleSet, Source};
+use super::rule::{AgeRange, Rule, Source};
 use super::text::Words;
 
 // Limits that keep an operator's file, and so every evaluation, small.
@@ -56,22 +56,32 @@ const AGE_FIELDS: [&str; 2] = ["at_least", "below"];
 
 type Result<T> = std::result::Result<T, RuleSetError>;
 
+/// What a rule file holds once validated: the parts of a rule set.
+#[derive(Debug, Clone)]
+pub(crate) struct LoadedRules {
+    pub version: String,
+    pub vocabulary: Vocabulary,
+    pub rules: Vec<Rule>,
+}
+
 /// Reads a rule file; with a `base`, as an extension of it.
-pub(crate) fn load(json: &str, base: Option<&RuleSet>) -> Result<RuleSet> {
+pub(crate) fn load(json: &str, base: Option<LoadedRules>) -> Result<LoadedRules> {
     let document: Value = serde_json::from_str(json)
         .map_err(|e| RuleSetError::new(None, "", format!("not valid JSON: {e}")))?;
     let top = object(&document, None, "")?;
     known_fields(top, &TOP_FIELDS, None, "")?;
     let version = version(top.get("version"))?;
-    let mut vocabulary = base.map(|b| b.vocabulary.clone()).unwrap_or_default();
-    read_concepts(top.get("concepts"), &mut vocabulary)?;
-    let mut rules = base.map(|b| b.rules.clone()).unwrap_or_default();
-    read_rules(top.get("rules"), &vocabulary, &mut rules)?;
-    let version = match base {
-        Some(base) => format!("{}+{version}", base.version),
-        None => version,
+    let (version, mut vocabulary, mut rules) = match base {
+        Some(base) => (
+            format!("{}+{version}", base.version),
+            base.vocabulary,
+            base.rules,
+        ),
+        None => (version, Vocabulary::default(), Vec::new()),
     };
-    Ok(RuleSet {
+    read_concepts(top.get("concepts"), &mut vocabulary)?;
+    read_rules(top.get("rules"), &vocabulary, &mut rules)?;
+    Ok(LoadedRules {
         version,
         vocabulary,
         rules,

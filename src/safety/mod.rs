@@ -103,51 +103,20 @@
 //!   Unknown fields are errors everywhere.
 
 mod error;
+mod flags;
 mod level;
 mod loader;
 mod matcher;
 mod negation;
+mod rule;
 mod rule_set;
 mod text;
 
 #[cfg(test)]
 mod embedded_tests;
 
-use serde::Serialize;
-
 pub use error::RuleSetError;
+pub use flags::{floor, PatientFacts, RedFlag};
 pub use level::RiskLevel;
-pub use rule_set::{RuleSet, Source, EMBEDDED_JSON};
-
-/// What the red-flag rules look at: the triage request's patient fields.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PatientFacts<'a> {
-    /// Symptoms in the patient's words (the triage request allows 1-20 of at
-    /// most 100 characters each); each entry is matched on its own.
-    pub symptoms: &'a [&'a str],
-    /// Age in years, fractional for infants (under three months is `< 0.25`);
-    /// `None` when unknown.
-    pub age_years: Option<f64>,
-    /// Past conditions, matched like the symptoms, for rules that need them.
-    pub medical_history: &'a [&'a str],
-}
-
-/// One rule that matched, borrowed from its [`RuleSet`]. Serialises as
-/// `{"id", "finding", "source": {"organisation", "title", "url"}, "min_level"}`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct RedFlag<'r> {
-    /// The rule's id, e.g. `stroke_fast`.
-    pub id: &'r str,
-    /// The warning sign and what to do, for the patient and the app.
-    pub finding: &'r str,
-    /// The public page the rule comes from.
-    pub source: &'r Source,
-    /// The lowest risk level an answer may report once this flag is raised.
-    pub min_level: RiskLevel,
-}
-
-/// The floor the flags set: the highest `min_level` among them, `None` when
-/// there are none. A triage answer reports `RiskLevel::higher(model, floor)`.
-pub fn floor(flags: &[RedFlag<'_>]) -> Option<RiskLevel> {
-    flags.iter().map(|flag| flag.min_level).max()
-}
+pub use rule::Source;
+pub use rule_set::{RuleSet, EMBEDDED_JSON};

@@ -2,85 +2,14 @@
 
 use std::sync::OnceLock;
 
-use serde::Serialize;
-
 use super::error::RuleSetError;
-use super::level::RiskLevel;
-use super::loader;
+use super::flags::{PatientFacts, RedFlag};
+use super::loader::{self, LoadedRules};
 use super::matcher::{Hit, Scratch, Vocabulary};
-use super::{PatientFacts, RedFlag};
+use super::rule::Rule;
 
 /// The rule file compiled into the crate (`src/safety/red_flags.json`).
 pub const EMBEDDED_JSON: &str = include_str!("red_flags.json");
-
-/// Where a rule comes from: a page written for the public by the
-/// organisation that publishes the warning sign.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Source {
-    /// E.g. `American Heart Association`.
-    pub organisation: String,
-    /// The page's title, e.g. `Warning Signs of a Heart Attack`.
-    pub title: String,
-    /// The page's `https://` address.
-    pub url: String,
-}
-
-/// Ages a rule applies to, in years: `at_least <= age < below`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct AgeRange {
-    pub at_least: Option<f64>,
-    pub below: Option<f64>,
-}
-
-impl AgeRange {
-    /// An unknown or non-finite age is outside every range: a rule about
-    /// infants cannot say anything about a patient of unknown age.
-    fn contains(&self, age: Option<f64>) -> bool {
-        let Some(age) = age.filter(|a| a.is_finite()) else {
-            return false;
-        };
-        self.at_least.is_none_or(|min| age >= min) && self.below.is_none_or(|max| age < max)
-    }
-}
-
-/// One validated rule. Concepts are indexes into the set's vocabulary.
-#[derive(Debug, Clone)]
-pub(crate) struct Rule {
-    pub id: String,
-    pub finding: String,
-    pub source: Source,
-    pub min_level: RiskLevel,
-    /// Every group must match; a group matches when any of its concepts is
-    /// found in the symptoms.
-    pub symptoms: Vec<Vec<usize>>,
-    /// The same, against the medical history; empty when not needed.
-    pub history: Vec<Vec<usize>>,
-    pub age: Option<AgeRange>,
-    /// When false, a negated mention counts too.
-    pub negatable: bool,
-}
-
-impl Rule {
-    fn matches(&self, symptoms: &[Hit], history: &[Hit], age: Option<f64>) -> bool {
-        let found = |hits: &[Hit], concept: usize| {
-            hits.get(concept).is_some_and(|hit| {
-                if self.negatable {
-                    hit.affirmed
-                } else {
-                    hit.mentioned
-                }
-            })
-        };
-        let all_groups = |groups: &[Vec<usize>], hits: &[Hit]| {
-            groups
-                .iter()
-                .all(|group| group.iter().any(|&concept| found(hits, concept)))
-        };
-        self.age.is_none_or(|range| range.contains(age))
-            && all_groups(&self.symptoms, symptoms)
-            && all_groups(&self.history, history)
-    }
-}
 
 /// A versioned, validated set of red-flag rules with its vocabulary.
 ///
@@ -117,7 +46,7 @@ impl RuleSet {
     /// docs for the format), validated completely. The error names the first
     /// problem's rule and field.
     pub fn from_json(json: &str) -> Result<RuleSet, RuleSetError> {
-        loader::load(json, None)
+        loader::load(json, None).map(RuleSet::from)
     }
 
     /// This set plus an operator's extra concepts and rules, given as a rule
@@ -126,7 +55,12 @@ impl RuleSet {
     /// set's rules are this set's followed by the extra ones, and its version
     /// is `<this version>+<the file's version>`.
     pub fn extended_with(&self, json: &str) -> Result<RuleSet, RuleSetError> {
-        loader::load(json, Some(self))
+        let base = LoadedRules {
+            version: self.version.clone(),
+            vocabulary: self.vocabulary.clone(),
+            rules: self.rules.clone(),
+        };
+        loader::load(json, Some(base)).map(RuleSet::from)
     }
 
     /// The set's version, e.g. `2026-12-06.1` (or `2026-12-06.1+acme.3` when
@@ -168,9 +102,20 @@ impl RuleSet {
     }
 }
 
+impl From<LoadedRules> for RuleSet {
+    fn from(loaded: LoadedRules) -> Self {
+        Self {
+            version: loaded.version,
+            vocabulary: loaded.vocabulary,
+            rules: loaded.rules,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{AgeRange, RuleSet};
+    use super::RuleSet;
+    use crate::safety::rule::AgeRange;
 
     #[test]
     fn a_rule_set_can_be_shared_between_threads() {

@@ -1,0 +1,76 @@
+//! One validated rule, where it comes from, and whether it matches a
+//! patient's scanned texts.
+
+use serde::Serialize;
+
+use super::level::RiskLevel;
+use super::matcher::Hit;
+
+/// Where a rule comes from: a page written for the public by the
+/// organisation that publishes the warning sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// E.g. `American Heart Association`.
+    pub organisation: String,
+    /// The page's title, e.g. `Warning Signs of a Heart Attack`.
+    pub title: String,
+    /// The page's `https://` address.
+    pub url: String,
+}
+
+/// Ages a rule applies to, in years: `at_least <= age < below`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct AgeRange {
+    pub at_least: Option<f64>,
+    pub below: Option<f64>,
+}
+
+impl AgeRange {
+    /// An unknown or non-finite age is outside every range: a rule about
+    /// infants cannot say anything about a patient of unknown age.
+    pub(crate) fn contains(&self, age: Option<f64>) -> bool {
+        let Some(age) = age.filter(|a| a.is_finite()) else {
+            return false;
+        };
+        self.at_least.is_none_or(|min| age >= min) && self.below.is_none_or(|max| age < max)
+    }
+}
+
+/// One validated rule. Concepts are indexes into the set's vocabulary.
+#[derive(Debug, Clone)]
+pub(crate) struct Rule {
+    pub id: String,
+    pub finding: String,
+    pub source: Source,
+    pub min_level: RiskLevel,
+    /// Every group must match; a group matches when any of its concepts is
+    /// found in the symptoms.
+    pub symptoms: Vec<Vec<usize>>,
+    /// The same, against the medical history; empty when not needed.
+    pub history: Vec<Vec<usize>>,
+    pub age: Option<AgeRange>,
+    /// When false, a negated mention counts too.
+    pub negatable: bool,
+}
+
+impl Rule {
+    pub(crate) fn matches(&self, symptoms: &[Hit], history: &[Hit], age: Option<f64>) -> bool {
+        let found = |hits: &[Hit], concept: usize| {
+            hits.get(concept).is_some_and(|hit| {
+                if self.negatable {
+                    hit.affirmed
+                } else {
+                    hit.mentioned
+                }
+            })
+        };
+        let all_groups = |groups: &[Vec<usize>], hits: &[Hit]| {
+            groups
+                .iter()
+                .all(|group| group.iter().any(|&concept| found(hits, concept)))
+        };
+        self.age.is_none_or(|range| range.contains(age))
+            && all_groups(&self.symptoms, symptoms)
+            && all_groups(&self.history, history)
+    }
+}
