@@ -353,7 +353,8 @@ Deno.test("registry: counters, a latency histogram and risk levels in Prometheus
     totalMs: 1,
     retries: 0,
   });
-  const labels = 'function="sagemaker-triage",endpoint="medical-triage-endpoint"';
+  const labels =
+    'function="sagemaker-triage",endpoint="medical-triage-endpoint"';
   const lines = registry.render().split("\n");
   const histogramAt = lines.indexOf(
     "# HELP healthnav_gateway_total_latency_seconds Request received to response ready.",
@@ -489,7 +490,8 @@ Deno.test("e2e: /metrics counts the stack's requests; EMF lines reach the log", 
       };
       const triageLabels =
         'function="sagemaker-triage",endpoint="medical-triage-endpoint"';
-      const riskLabels = 'function="sagemaker-risk-score",endpoint="patient-risk-scorer"';
+      const riskLabels =
+        'function="sagemaker-risk-score",endpoint="patient-risk-scorer"';
       assert.equal(
         value(
           `healthnav_gateway_requests_total{${triageLabels},status_class="2xx"}`,

@@ -170,8 +170,7 @@ const built = (
   fn: FunctionName,
   body: Uint8Array,
   settings: GatewaySettings = SETTINGS,
-) =>
-  new Gateway(settings, fn, undefined).prepare(body, 0);
+) => new Gateway(settings, fn, undefined).prepare(body, 0);
 const invocation = built("sagemaker-risk-score", json(RISK_BODY));
 
 Deno.test("errors are never cached; a success is, and then answers without a call", async () => {

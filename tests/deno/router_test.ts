@@ -657,6 +657,7 @@ Deno.test("supabase-js functions.invoke through a real server, with Supabase's e
       context.headers.get("sb-error-code"),
       "UNAUTHORIZED_NO_AUTH_HEADER",
     );
+    assert.equal((await context.json()).code, "UNAUTHORIZED_NO_AUTH_HEADER");
   } finally {
     await server.shutdown();
   }

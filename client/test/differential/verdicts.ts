@@ -86,6 +86,13 @@ export function gatewayJudge(): (
   slug: FunctionSlug,
   bytes: Uint8Array,
 ) => FieldError[] {
-  const gateway = new Gateway(GATEWAY_SETTINGS);
-  return (slug, bytes) => gateway.validateRequest(slug, bytes, CALLER_ID);
+  const gateways = new Map<FunctionSlug, Gateway>();
+  return (slug, bytes) => {
+    let gateway = gateways.get(slug);
+    if (!gateway) {
+      gateway = new Gateway(GATEWAY_SETTINGS, slug, undefined);
+      gateways.set(slug, gateway);
+    }
+    return gateway.validate(bytes, CALLER_ID);
+  };
 }

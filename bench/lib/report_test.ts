@@ -2,14 +2,14 @@
  * The benchmark's verdicts never pass over a failure: a server that fails
  * requests, or a peer whose figure is missing, makes a target missed.
  *
- * Run: deno test --allow-read --allow-env tests/deno/bench_report_test.ts
+ * Run: deno test --allow-read --allow-env bench/lib/report_test.ts
  */
 import assert from "node:assert/strict";
-import { renderTable, type Results } from "../../bench/lib/report.ts";
-import type { E2EResult, E2EServer } from "../../bench/lib/part_e2e.ts";
-import type { CpuResults } from "../../bench/lib/part_cpu.ts";
-import type { Timing } from "../../bench/lib/measure.ts";
-import { PEER_IDS } from "../../bench/lib/peers.ts";
+import { renderTable, type Results } from "./report.ts";
+import type { E2EResult, E2EServer } from "./part_e2e.ts";
+import type { CpuResults } from "./part_cpu.ts";
+import type { Timing } from "./measure.ts";
+import { PEER_IDS } from "./peers.ts";
 
 function server(rps: number, p99Ms: number, errors: number): E2EResult {
   return {
