@@ -79,6 +79,17 @@ export class MetricsRegistry implements MetricsSink {
         { ...base, risk_level: sample.riskLevel },
       );
     }
+    for (const rule of sample.redFlags ?? []) {
+      this.#count(
+        "healthnav_gateway_red_flags_total",
+        "Red flags raised in triage answers, by rule and rule-set version (never patient data).",
+        {
+          function: sample.function,
+          rule,
+          rules_version: sample.redFlagRules ?? "unknown",
+        },
+      );
+    }
     this.#observe(
       "healthnav_gateway_total_latency_seconds",
       "Request received to response ready.",

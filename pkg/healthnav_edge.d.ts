@@ -44,6 +44,12 @@ export interface GatewaySettings {
      * Off when unset.
      */
     stickyVariants?: string[];
+    /**
+     * The clinical red-flag floor of triage answers, on by default with the
+     * embedded rules. `rules` (a rule file, JSON) replaces them, `extraRules`
+     * adds to them; `enabled: false` switches the floor off.
+     */
+    redFlags?: { enabled?: boolean; rules?: string; extraRules?: string };
 }
 
 /** AWS credentials. */
@@ -66,6 +72,8 @@ export interface Invocation {
     payloadSha256: string | null;
     /** The headers that sign the first attempt at prepare's timeMs (null when payloadSha256 is). */
     firstAttemptSignature: [string, string][] | null;
+    /** Triage: ids of the red-flag rules the request matched (pass them to normalize and safetyNotice). */
+    redFlags: string[];
     /** For a batch: the slot plan to pass to normalizeBatch. */
     batch: BatchPlan | null;
     /** InvokeEndpointAsync: read the answer with acceptAsync. */
@@ -117,16 +125,46 @@ export interface UpstreamResponse {
 
 export type RiskLevel = "low" | "moderate" | "high" | "critical";
 
-/** The guide's triage output. */
+/** A published emergency warning sign a triage request showed. */
+export interface RedFlag {
+    /** The rule, e.g. "stroke_fast". */
+    id: string;
+    /** The warning sign and what to do. */
+    finding: string;
+    /** The public page it is published on. */
+    source: { organisation: string; title: string; url: string };
+}
+
+/** The guide's triage output, floored by the red flags the request showed. */
 export interface TriageResult {
+    /** The model's score: the floor never invents a number. */
     urgency_score: number;
+    /** The higher of model_risk_level and the red flags' floor. */
     risk_level: RiskLevel;
+    /** The model's own level. */
+    model_risk_level: RiskLevel;
+    /** What decided risk_level. */
+    risk_level_source: "model" | "red_flags";
+    red_flags: RedFlag[];
+    /** The red-flag rules applied; null when the operator switched the floor off. */
+    red_flag_rules_version: string | null;
     recommended_specialty: string | null;
     confidence: number | null;
     key_findings: string[];
+    /** The model's own version, when its output names one. */
     model_version: string | null;
+    /** The production variant that answered. */
+    invoked_variant: string | null;
     inference_time_ms: number;
     output_format: string;
+}
+
+/** What a failed triage answer carries when the request showed red flags. */
+export interface SafetyNotice {
+    red_flags: RedFlag[];
+    /** A fixed message: seek care now. */
+    safety_message: string;
+    red_flag_rules_version: string;
 }
 
 export interface ImagePrediction {
@@ -139,6 +177,7 @@ export interface ImagePrediction {
 export interface ImageResult {
     predictions: ImagePrediction[];
     model_version: string | null;
+    invoked_variant: string | null;
     inference_time_ms: number;
     output_format: string;
 }
@@ -149,6 +188,7 @@ export interface RiskResult {
     risk_level: RiskLevel;
     factors: string[];
     model_version: string | null;
+    invoked_variant: string | null;
     inference_time_ms: number;
     output_format: string;
 }
@@ -179,6 +219,8 @@ export interface BatchSlot {
     index: number;
     ok: boolean;
     errors?: FieldError[];
+    /** Triage: ids of the red-flag rules this patient matched. */
+    redFlags?: string[];
 }
 
 /** Where each patient of a batch went; pass it back to normalizeBatch. */
@@ -306,9 +348,11 @@ export class Gateway {
      */
     normalizeBatch(response: UpstreamResponse, batch: BatchPlan): BatchResult;
     /**
-     * Turns a SageMaker answer into the guide's output, or throws its stable error.
+     * Turns a SageMaker answer into the guide's output, or throws its
+     * stable error. A triage answer is floored by `redFlags`, the
+     * invocation's.
      */
-    normalize(response: UpstreamResponse): NormalizedResult;
+    normalize(response: UpstreamResponse, redFlags?: string[] | null): NormalizedResult;
     /**
      * Checks the result id in a GET's path or query (`/<slug>/<id>` or
      * `?id=`) for `callerId` and returns the S3 URLs to read; throws
@@ -332,6 +376,11 @@ export class Gateway {
      * `null` while it does not exist; throws S3 errors.
      */
     readAsyncOutput(response: UpstreamResponse): ImageResult | null;
+    /**
+     * What a failed triage answer carries for `redFlags` (the invocation's):
+     * the flags and a fixed safety message, or `null` when there are none.
+     */
+    safetyNotice(redFlags: string[]): SafetyNotice | null;
     /**
      * The headers that sign one attempt of `invocation` at `timeMs`
      * (`x-amz-date`, `authorization`, and `x-amz-security-token` with
@@ -375,12 +424,13 @@ export interface InitOutput {
     readonly gateway_endpointNames: (a: number) => [number, number, number];
     readonly gateway_functionName: (a: number) => [number, number];
     readonly gateway_new: (a: any, b: number, c: number, d: any) => [number, number, number];
-    readonly gateway_normalize: (a: number, b: any) => [number, number, number];
+    readonly gateway_normalize: (a: number, b: any, c: number, d: number) => [number, number, number];
     readonly gateway_normalizeBatch: (a: number, b: any, c: any) => [number, number, number];
     readonly gateway_openAsyncResult: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
     readonly gateway_prepare: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
     readonly gateway_readAsyncFailure: (a: number, b: any) => [number, number];
     readonly gateway_readAsyncOutput: (a: number, b: any) => [number, number, number];
+    readonly gateway_safetyNotice: (a: number, b: number, c: number) => [number, number, number];
     readonly gateway_signAttempt: (a: number, b: any, c: number) => [number, number, number];
     readonly gateway_validate: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
     readonly signAwsRequest: (a: any) => [number, number, number];
@@ -391,6 +441,7 @@ export interface InitOutput {
     readonly __externref_table_alloc: () => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __externref_table_dealloc: (a: number) => void;
+    readonly __externref_drop_slice: (a: number, b: number) => void;
     readonly __wbindgen_start: () => void;
 }
 

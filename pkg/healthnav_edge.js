@@ -124,17 +124,22 @@ export class Gateway {
         return takeFromExternrefTable0(ret[0]);
     }
     /**
-     * Turns a SageMaker answer into the guide's output, or throws its stable error.
+     * Turns a SageMaker answer into the guide's output, or throws its
+     * stable error. A triage answer is floored by `redFlags`, the
+     * invocation's.
      * @param {UpstreamResponse} response
+     * @param {string[] | null} [redFlags]
      * @returns {NormalizedResult}
      */
-    normalize(response) {
+    normalize(response, redFlags) {
         if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
             throw new Error('Invalid stale object from previous Wasm instance');
         }
+        var ptr0 = isLikeNone(redFlags) ? 0 : passArrayJsValueToWasm0(redFlags, wasm.__wbindgen_malloc);
+        var len0 = WASM_VECTOR_LEN;
         let ret;
         __wbg_call_guard();
-        ret = wasm.gateway_normalize(this.__wbg_ptr, response);
+        ret = wasm.gateway_normalize(this.__wbg_ptr, response, ptr0, len0);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -236,6 +241,26 @@ export class Gateway {
         let ret;
         __wbg_call_guard();
         ret = wasm.gateway_readAsyncOutput(this.__wbg_ptr, response);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
+     * What a failed triage answer carries for `redFlags` (the invocation's):
+     * the flags and a fixed safety message, or `null` when there are none.
+     * @param {string[]} redFlags
+     * @returns {SafetyNotice | null}
+     */
+    safetyNotice(redFlags) {
+        if (this.__wbg_inst !== undefined && this.__wbg_inst !== __wbg_instance_id) {
+            throw new Error('Invalid stale object from previous Wasm instance');
+        }
+        const ptr0 = passArrayJsValueToWasm0(redFlags, wasm.__wbindgen_malloc);
+        const len0 = WASM_VECTOR_LEN;
+        let ret;
+        __wbg_call_guard();
+        ret = wasm.gateway_safetyNotice(this.__wbg_ptr, ptr0, len0);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -506,7 +531,7 @@ function __wbg_get_imports() {
             const ret = arg0.length;
             return ret;
         },
-        __wbg_makeInvocation_30a6c7538e94b760: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6) {
+        __wbg_makeInvocation_86566b33a8f5f157: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6) {
             const ret = makeInvocation(getStringFromWasm0(arg0, arg1), getArrayU8FromWasm0(arg2, arg3), arg4, arg5 !== 0, arg6 !== 0);
             return ret;
         },
@@ -711,6 +736,16 @@ function passArray8ToWasm0(arg, malloc) {
     const ptr = malloc(arg.length * 1, 1) >>> 0;
     getUint8ArrayMemory0().set(arg, ptr / 1);
     WASM_VECTOR_LEN = arg.length;
+    return ptr;
+}
+
+function passArrayJsValueToWasm0(array, malloc) {
+    const ptr = malloc(array.length * 4, 4) >>> 0;
+    for (let i = 0; i < array.length; i++) {
+        const add = addToExternrefTable0(array[i]);
+        getDataViewMemory0().setUint32(ptr + 4 * i, add, true);
+    }
+    WASM_VECTOR_LEN = array.length;
     return ptr;
 }
 

@@ -15,6 +15,7 @@ use crate::function::ModelFunction;
 use crate::invocation::{build_invocation, Invocation, InvocationMode};
 use crate::request::batch::BatchPlan;
 use crate::response::batch::{normalize_batch_response, BatchResult};
+use crate::response::red_flag_floor::{safety_notice, SafetyNotice};
 use crate::response::{normalize_response, NormalizedResult, UpstreamResponse};
 use crate::signing::invocation_signer::InvocationSigner;
 use crate::signing::sigv4::{Credentials, PayloadHash};
@@ -156,13 +157,29 @@ impl FunctionGateway {
         self.config.endpoint_names()
     }
 
-    /// A SageMaker answer → the guide's output, or its stable error.
+    /// A SageMaker answer → the guide's output, or its stable error. A
+    /// triage answer is floored by `red_flags`, the rule ids its invocation
+    /// carries.
     pub fn normalize(
         &self,
         response: UpstreamResponse<'_>,
         elapsed_ms: u64,
+        red_flags: &[String],
     ) -> Result<NormalizedResult, GatewayError> {
-        normalize_response(&self.config, self.function, response, elapsed_ms)
+        normalize_response(
+            &self.config,
+            self.function,
+            response,
+            elapsed_ms,
+            red_flags,
+        )
+    }
+
+    /// What a failed triage answer carries for `red_flags` (the rule ids its
+    /// invocation carries): the flags and a fixed safety message, or `None`
+    /// when there were none.
+    pub fn safety_notice(&self, red_flags: &[String]) -> Result<Option<SafetyNotice>, GatewayError> {
+        safety_notice(self.config.red_flags.as_ref(), red_flags)
     }
 
     /// A batch answer → one result per patient, in request order.

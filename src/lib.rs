@@ -67,6 +67,9 @@ pub use gateway::{FunctionGateway, PreparedCall, HASHED_HERE_MAX_BYTES};
 pub use invocation::{Invocation, InvocationMode};
 pub use request::batch::{BatchPlan, BatchSlot, MAX_BATCH_PATIENTS};
 pub use response::batch::{BatchResult, SlotResult};
-pub use response::results::{ImagePrediction, ImageResult, RiskResult, TriageResult};
+pub use response::red_flag_floor::{SafetyNotice, SAFETY_MESSAGE};
+pub use response::results::{
+    ImagePrediction, ImageResult, RedFlagNotice, RiskResult, TriageResult,
+};
 pub use response::{NormalizedResult, UpstreamResponse};
 pub use signing::sigv4::{sign_request, Credentials, PayloadHash, SigningRequest};

@@ -70,7 +70,9 @@ fn collect(dir: &Path, found: &mut BTreeMap<String, String>) {
 /// the crate's convention) ends the product code.
 fn product_code(source: &str) -> String {
     let mut kept = Vec::new();
-    let mut lines = source.lines().map(|line| line.split("//").next().unwrap_or_default());
+    let mut lines = source
+        .lines()
+        .map(|line| line.split("//").next().unwrap_or_default());
     while let Some(line) = lines.next() {
         if line.trim() != "#[cfg(test)]" {
             kept.push(line);
@@ -93,7 +95,10 @@ fn references(module: &str, code: &str) -> BTreeSet<String> {
     };
     let mut found = BTreeSet::new();
     let bytes = code.as_bytes();
-    for (start, _) in code.match_indices("crate::").chain(code.match_indices("super::")) {
+    for (start, _) in code
+        .match_indices("crate::")
+        .chain(code.match_indices("super::"))
+    {
         // Only whole words: `crate::`, not `healthnav_crate::`.
         if start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
             continue;
@@ -223,13 +228,24 @@ fn the_checker_sees_real_imports() {
     // The graph is not empty by accident (a path typo would make both tests pass).
     let graph = graph();
     let uses = |module: &str| graph.get(module).cloned().unwrap_or_default();
-    assert!(uses("gateway").contains("invocation"), "{:?}", uses("gateway"));
+    assert!(
+        uses("gateway").contains("invocation"),
+        "{:?}",
+        uses("gateway")
+    );
     assert!(uses("request::fields").contains("text"));
     assert!(uses("safety::loader").contains("safety::matcher"));
-    assert!(uses("safety").contains("safety::rule_set"), "{:?}", uses("safety"));
+    assert!(
+        uses("safety").contains("safety::rule_set"),
+        "{:?}",
+        uses("safety")
+    );
     assert!(graph.len() > 50, "{} modules", graph.len());
     // And it would catch an upward import.
     let upward = references("config::names", "use crate::response::image::SEVERITIES;");
-    assert_eq!(upward, BTreeSet::from(["response::image::SEVERITIES".to_owned()]));
+    assert_eq!(
+        upward,
+        BTreeSet::from(["response::image::SEVERITIES".to_owned()])
+    );
     assert!(layer_of("response::image") > layer_of("config::names"));
 }

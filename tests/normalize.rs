@@ -21,8 +21,10 @@ fn config_from(settings: Value) -> GatewaySettings {
     serde_json::from_value(settings).unwrap()
 }
 
+/// The model's answers alone: the red-flag floor (its own tests are in
+/// `red_flags_floor_…` below) is off, so `risk_level` is the model's.
 fn config() -> GatewaySettings {
-    config_from(json!({"region": "us-east-1"}))
+    config_from(json!({"region": "us-east-1", "redFlags": {"enabled": false}}))
 }
 
 /// `function`'s gateway for `settings` normalises an answer.
@@ -34,7 +36,7 @@ fn normalize_response(
 ) -> Result<NormalizedResult, GatewayError> {
     FunctionGateway::new(settings.clone(), function)
         .unwrap()
-        .normalize(response, elapsed_ms)
+        .normalize(response, elapsed_ms, &[])
 }
 
 fn respond_with(
@@ -82,10 +84,15 @@ fn triage(
     TriageResult {
         urgency_score,
         risk_level,
+        model_risk_level: risk_level,
+        risk_level_source: "model",
+        red_flags: Vec::new(),
+        red_flag_rules_version: None,
         recommended_specialty: None,
         confidence,
         key_findings: Vec::new(),
         model_version: None,
+        invoked_variant: None,
         inference_time_ms: ELAPSED_MS,
         output_format,
     }
@@ -97,6 +104,7 @@ fn risk(risk_score: f64, risk_level: &'static str, output_format: &'static str) 
         risk_level,
         factors: Vec::new(),
         model_version: None,
+        invoked_variant: None,
         inference_time_ms: ELAPSED_MS,
         output_format,
     }
@@ -117,6 +125,7 @@ fn image(pairs: &[(&str, f64)], output_format: &'static str) -> ImageResult {
     ImageResult {
         predictions: predictions(pairs),
         model_version: None,
+        invoked_variant: None,
         inference_time_ms: ELAPSED_MS,
         output_format,
     }
@@ -254,10 +263,15 @@ fn triage_rich_custom_json() {
     let expected = TriageResult {
         urgency_score: 0.8765,
         risk_level: "high",
+        model_risk_level: "high",
+        risk_level_source: "model",
+        red_flags: Vec::new(),
+        red_flag_rules_version: None,
         recommended_specialty: Some("Cardiology".into()),
         confidence: Some(0.9123),
         key_findings: vec!["chest pain".into(), "tachycardia".into()],
         model_version: Some("triage-v1.2".into()),
+        invoked_variant: Some("AllTraffic".into()),
         inference_time_ms: ELAPSED_MS,
         output_format: "custom_json",
     };
@@ -269,7 +283,7 @@ fn triage_rich_custom_json() {
     assert_eq!(
         result,
         NormalizedResult::Triage(expected),
-        "model_version from the body wins over the variant"
+        "model_version is the body's; the variant is its own field"
     );
 
     let minimal = r#"{"urgency_score":0.2,"risk_level":"low","recommended_specialty":null,"confidence":null}"#;
@@ -282,13 +296,15 @@ fn triage_rich_custom_json() {
     )
     .unwrap();
     let mut expected = triage(0.2, "low", None, "custom_json");
-    expected.model_version = Some("variant-blue".into());
+    expected.invoked_variant = Some("variant-blue".into());
     assert_eq!(result, NormalizedResult::Triage(expected));
 }
 
 #[test]
 fn triage_score_as_probability_when_configured() {
-    let config = config_from(json!({"region": "us-east-1", "triageScoreMeaning": "probability"}));
+    let config = config_from(
+        json!({"region": "us-east-1", "triageScoreMeaning": "probability", "redFlags": {"enabled": false}}),
+    );
     for (body, expected) in [
         ("0.3\n", triage(0.3, "moderate", None, "csv")),
         ("0.75", triage(0.75, "critical", None, "csv")),
@@ -568,7 +584,7 @@ fn image_top_five_of_configured_labels() {
         &[("d", 0.4), ("b", 0.3), ("f", 0.1), ("g", 0.1), ("e", 0.07)],
         "image_classification",
     );
-    expected.model_version = Some("AllTraffic".into());
+    expected.invoked_variant = Some("AllTraffic".into());
     assert_eq!(result, NormalizedResult::Image(expected));
 
     let two = config_from(json!({"region": "us-east-1", "imageLabels": ["benign", "malignant"]}));
@@ -628,6 +644,7 @@ fn image_rich_custom_json() {
             },
         ],
         model_version: Some("img-2".into()),
+        invoked_variant: Some("AllTraffic".into()),
         inference_time_ms: ELAPSED_MS,
         output_format: "custom_json",
     };
@@ -845,6 +862,7 @@ fn risk_rich_custom_json() {
         risk_level: "high",
         factors: vec!["age over 65".into(), "hypertension".into()],
         model_version: Some("risk-3".into()),
+        invoked_variant: Some("AllTraffic".into()),
         inference_time_ms: ELAPSED_MS,
         output_format: "custom_json",
     };
@@ -935,7 +953,7 @@ fn risk_output_that_cannot_be_used() {
 // ---------------------------------------------------------------------------
 
 #[test]
-fn model_version_falls_back_on_a_valid_variant_header_only() {
+fn invoked_variant_is_a_valid_variant_header_only_and_never_the_model_version() {
     let cases: [(Headers, Option<&str>); 6] = [
         (vec![(VARIANT_HEADER, "AllTraffic")], Some("AllTraffic")),
         (
@@ -958,11 +976,12 @@ fn model_version_falls_back_on_a_valid_variant_header_only() {
                 RiskScore => b"0.3",
             };
             let found = match respond_with(&config(), function, 200, &headers, body).unwrap() {
-                NormalizedResult::Triage(r) => r.model_version,
-                NormalizedResult::Image(r) => r.model_version,
-                NormalizedResult::Risk(r) => r.model_version,
+                NormalizedResult::Triage(r) => (r.invoked_variant, r.model_version),
+                NormalizedResult::Image(r) => (r.invoked_variant, r.model_version),
+                NormalizedResult::Risk(r) => (r.invoked_variant, r.model_version),
             };
-            assert_eq!(found.as_deref(), version, "{headers:?}");
+            assert_eq!(found.0.as_deref(), version, "{headers:?}");
+            assert_eq!(found.1, None, "a variant is not a model version");
         }
     }
 }
@@ -989,8 +1008,10 @@ fn the_result_serialises_to_the_guides_field_names() {
     assert_eq!(
         serde_json::to_value(&result).unwrap(),
         json!({
-            "urgency_score": 0.6667, "risk_level": "critical", "recommended_specialty": null, "confidence": 0.4,
-            "key_findings": [], "model_version": null, "inference_time_ms": ELAPSED_MS, "output_format": "bare_array"
+            "urgency_score": 0.6667, "risk_level": "critical", "model_risk_level": "critical",
+            "risk_level_source": "model", "red_flags": [], "red_flag_rules_version": null,
+            "recommended_specialty": null, "confidence": 0.4, "key_findings": [], "model_version": null,
+            "invoked_variant": null, "inference_time_ms": ELAPSED_MS, "output_format": "bare_array"
         })
     );
     let result = respond(
@@ -1006,7 +1027,8 @@ fn the_result_serialises_to_the_guides_field_names() {
     let result = respond(RiskScore, None, "0.3").unwrap();
     assert_eq!(
         serde_json::to_value(&result).unwrap(),
-        json!({"risk_score": 0.3, "risk_level": "moderate", "factors": [], "model_version": null, "inference_time_ms": ELAPSED_MS, "output_format": "csv"})
+        json!({"risk_score": 0.3, "risk_level": "moderate", "factors": [], "model_version": null,
+            "invoked_variant": null, "inference_time_ms": ELAPSED_MS, "output_format": "csv"})
     );
 }
 

@@ -110,6 +110,7 @@ fn the_guides_triage_call() {
             body: br#"{"symptoms":["fever","cough"],"age":35,"gender":"female","medical_history":[],"current_medications":[]}"#.to_vec(),
             input_in_s3: false,
             mode: InvocationMode::Single,
+            red_flags: Vec::new(),
         }
     );
 }
@@ -127,6 +128,7 @@ fn the_guides_image_call() {
             body: br#"{"image_url":"s3://bucket/image.jpg","image_type":"xray","analysis_type":"classification"}"#.to_vec(),
             input_in_s3: true,
             mode: InvocationMode::Single,
+            red_flags: Vec::new(),
         }
     );
 }
@@ -251,6 +253,7 @@ fn risk_rows_follow_the_documented_feature_order() {
             body: b"67,1,88,142,91,18,37.2,96,29.4,0,1,1,1,0,0,0,0,0,0,1\n".to_vec(),
             input_in_s3: false,
             mode: InvocationMode::Single,
+            red_flags: Vec::new(),
         }
     );
     let minimal = build(RiskScore, &minimal_risk().to_string()).unwrap();

@@ -17,6 +17,9 @@ import { parseServerTiming } from "./format.js";
  * @property {string} [code]
  * @property {string} [request_id]
  * @property {import("../../pkg/mod.js").FieldError[]} [errors]
+ * @property {import("../../pkg/mod.js").RedFlag[]} [red_flags] triage, when the model could not answer
+ * @property {{ index: number, red_flags: import("../../pkg/mod.js").RedFlag[] }[]} [patients] the same, per patient of a batch
+ * @property {string} [safety_message] with red_flags: seek care now
  */
 
 /**

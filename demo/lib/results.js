@@ -10,6 +10,7 @@ import { h, svg } from "./dom.js";
 import { humanize, percent, RISK_LEVELS } from "./format.js";
 
 /** @typedef {import("../../pkg/mod.js").TriageResult} TriageResult */
+/** @typedef {import("../../pkg/mod.js").RedFlag} RedFlag */
 /** @typedef {import("../../pkg/mod.js").ImageResult} ImageResult */
 /** @typedef {import("../../pkg/mod.js").RiskResult} RiskResult */
 /** @typedef {import("./api.js").CallOutcome} CallOutcome */
@@ -108,7 +109,7 @@ function pair(term, value) {
 /**
  * Model version, output format, the time split and the request id.
  *
- * @param {{ model_version: string | null, inference_time_ms: number, output_format: string }} result
+ * @param {{ model_version: string | null, invoked_variant: string | null, inference_time_ms: number, output_format: string }} result
  * @param {CallOutcome} call
  */
 function provenance(result, call) {
@@ -157,6 +158,10 @@ function provenance(result, call) {
       ),
       pair("Round trip seen by this page", formatMs(call.roundTripMs)),
       pair("Model version", result.model_version ?? "not reported"),
+      pair(
+        "Production variant that answered",
+        result.invoked_variant ?? "not reported",
+      ),
       pair("Output format", h("code", {}, result.output_format)),
       call.requestId ? pair("Request id", h("code", {}, call.requestId)) : [],
     ),
@@ -195,7 +200,22 @@ export function renderTriage(result, call) {
       h(
         "dl",
         { class: "facts headline-facts" },
-        pair("Risk level", levelBadge(result.risk_level)),
+        pair(
+          "Risk level",
+          h(
+            "span",
+            {},
+            levelBadge(result.risk_level),
+            result.risk_level_source === "red_flags"
+              ? h(
+                "span",
+                { class: "level-source" },
+                " set by red flags; the model said ",
+                levelBadge(result.model_risk_level),
+              )
+              : h("span", { class: "level-source" }, " set by the model"),
+          ),
+        ),
         pair(
           "Recommended specialty",
           result.recommended_specialty ?? "not given by the model",
@@ -212,6 +232,7 @@ export function renderTriage(result, call) {
         pair("Urgency score", result.urgency_score.toFixed(2)),
       ),
     ),
+    redFlags(result.red_flags),
     h("h4", {}, "Key findings"),
     result.key_findings.length
       ? h(
@@ -221,6 +242,43 @@ export function renderTriage(result, call) {
       )
       : h("p", { class: "muted" }, "The model reported no findings."),
     provenance(result, call),
+  );
+}
+
+/**
+ * The published emergency warning signs a request showed, with where each
+ * is published; nothing when there are none.
+ *
+ * @param {RedFlag[] | undefined} flags
+ */
+export function redFlags(flags) {
+  if (!flags?.length) return null;
+  return h(
+    "div",
+    { class: "red-flags", role: "note" },
+    h("h4", {}, "Red flags (published warning signs)"),
+    h(
+      "ul",
+      {},
+      flags.map((flag) =>
+        h(
+          "li",
+          {},
+          h("strong", {}, flag.finding),
+          " ",
+          h(
+            "a",
+            { href: flag.source.url, rel: "noopener noreferrer" },
+            `${flag.source.organisation}: ${flag.source.title}`,
+          ),
+        )
+      ),
+    ),
+    h(
+      "p",
+      { class: "muted" },
+      "A safety net on published warning signs, not a diagnosis.",
+    ),
   );
 }
 
@@ -350,6 +408,17 @@ export function renderProblem(call) {
       problem?.detail ??
         "The answer was not a problem+json document; see the browser's network panel.",
     ),
+    problem?.safety_message
+      ? h(
+        "div",
+        { class: "safety-message", role: "alert" },
+        h("p", {}, h("strong", {}, problem.safety_message)),
+        redFlags(
+          problem.red_flags ??
+            problem.patients?.flatMap((patient) => patient.red_flags),
+        ),
+      )
+      : null,
     problem?.errors?.length
       ? h(
         "ul",

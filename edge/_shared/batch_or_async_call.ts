@@ -21,6 +21,12 @@ import type { RequestContext } from "./request_context.ts";
 import { signedCall } from "./signed_call.ts";
 import type { BatchPlan, Invocation } from "./wasm_gateway.ts";
 
+/** The client's answer, and what the metrics count in it (never logged). */
+export interface CallAnswer {
+  response: Response;
+  answer: unknown;
+}
+
 /** Calls SageMaker for a batch or async invocation and answers the client. */
 export async function answerBatchOrAsync(
   invocation: Invocation,
@@ -28,7 +34,7 @@ export async function answerBatchOrAsync(
   policy: CallPolicy,
   deps: CallDeps,
   context: RequestContext,
-): Promise<Response> {
+): Promise<CallAnswer> {
   const { gateway } = isolate;
   const timing = () => ({ "server-timing": context.serverTiming("model") });
   const batch = invocation.batch;
@@ -45,7 +51,10 @@ export async function answerBatchOrAsync(
       throw withSlotErrors(error, batch);
     });
     context.noteCall(done);
-    return jsonAnswer(done.result, 200, context, timing());
+    return {
+      response: jsonAnswer(done.result, 200, context, timing()),
+      answer: done.result,
+    };
   }
   // pkg refuses an asynchronous request without a caller before this point.
   const callerId = context.caller?.id ?? "";
@@ -59,11 +68,14 @@ export async function answerBatchOrAsync(
     deps,
   );
   context.noteCall(done);
-  return jsonAnswer(done.result, 202, context, {
-    ...timing(),
-    location: asyncResultPath(done.result.id),
-    "retry-after": String(POLL_AFTER_SECONDS),
-  });
+  return {
+    response: jsonAnswer(done.result, 202, context, {
+      ...timing(),
+      location: asyncResultPath(done.result.id),
+      "retry-after": String(POLL_AFTER_SECONDS),
+    }),
+    answer: null,
+  };
 }
 
 /**

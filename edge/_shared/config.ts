@@ -105,6 +105,9 @@ export const ENV = {
   cacheTtlMs: "PREDICTION_CACHE_TTL_MS",
   cacheMaxEntries: "PREDICTION_CACHE_MAX_ENTRIES",
   cacheMaxBytes: "PREDICTION_CACHE_MAX_BYTES",
+  redFlagFloor: "RED_FLAG_FLOOR",
+  redFlagRules: "RED_FLAG_RULES",
+  redFlagRulesExtra: "RED_FLAG_RULES_EXTRA",
 } as const;
 
 /** Variables that were read once and are not any more, with what replaced them. */
@@ -191,6 +194,12 @@ export function readConfig(env: EnvReader): EdgeConfig {
       s3EndpointUrl: first(ENV.s3EndpointUrl, "asyncInference.s3EndpointUrl"),
     },
     stickyVariants: readList(env, ENV.stickyVariants),
+    redFlags: {
+      enabled: readChoice(env, ENV.redFlagFloor, ["on", "off"] as const) !==
+        "off",
+      rules: optional(env, ENV.redFlagRules),
+      extraRules: optional(env, ENV.redFlagRulesExtra),
+    },
   };
   Object.assign(sources, {
     useFips: ENV.useFips,
@@ -207,6 +216,8 @@ export function readConfig(env: EnvReader): EdgeConfig {
     "asyncInference.resultSecret": ENV.asyncResultSecret,
     "asyncInference.imageEndpoint": ENV.asyncImageEndpoint,
     stickyVariants: ENV.stickyVariants,
+    "redFlags.rules": ENV.redFlagRules,
+    "redFlags.extraRules": ENV.redFlagRulesExtra,
     "credentials.accessKeyId": ENV.accessKeyId,
     "credentials.secretAccessKey": ENV.secretAccessKey,
     "credentials.sessionToken": ENV.sessionToken,

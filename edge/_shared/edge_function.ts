@@ -24,6 +24,7 @@ import {
   readCappedBody,
 } from "./request_body.ts";
 import { RequestContext } from "./request_context.ts";
+import { withSafetyNotice } from "./safety_on_failure.ts";
 import { answerSinglePrediction } from "./single_prediction_call.ts";
 import type { FunctionName } from "./wasm_gateway.ts";
 
@@ -143,19 +144,28 @@ async function answerPost(
     retryBudget: isolate.retryBudget,
     signal: request.signal,
   };
-  if (invocation.batch || invocation.async) {
-    return context.finish(
-      await answerBatchOrAsync(invocation, isolate, policy, deps, context),
+  try {
+    if (invocation.batch || invocation.async) {
+      const { response, answer } = await answerBatchOrAsync(
+        invocation,
+        isolate,
+        policy,
+        deps,
+        context,
+      );
+      return context.finish(response, answer);
+    }
+    const { response, prediction } = await answerSinglePrediction(
+      invocation,
+      isolate,
+      policy,
+      deps,
+      context,
     );
+    return context.finish(response, prediction);
+  } catch (error) {
+    throw withSafetyNotice(error, invocation, isolate.gateway);
   }
-  const { response, prediction } = await answerSinglePrediction(
-    invocation,
-    isolate,
-    policy,
-    deps,
-    context,
-  );
-  return context.finish(response, prediction);
 }
 
 /** Refuses what a function does not answer before its body is read. */

@@ -8,7 +8,12 @@
  * @module
  */
 import { type ErrorCode, errorCodeInfo } from "./error_codes.ts";
-import type { FieldError, HealthNavError } from "../../pkg/mod.d.ts";
+import type {
+  FieldError,
+  HealthNavError,
+  RedFlag,
+  SafetyNotice,
+} from "../../pkg/mod.d.ts";
 
 /** What a failure carries besides its code and sentence. */
 export interface FailureDetails {
@@ -22,6 +27,13 @@ export interface FailureDetails {
   attempts?: number;
   /** Extra response headers, such as Allow. */
   headers?: Record<string, string>;
+  /**
+   * Triage, when the model could not answer: the red flags the request
+   * showed and the safety message (a batch: each patient's flags).
+   */
+  safety?: SafetyNotice & {
+    patients?: { index: number; red_flags: RedFlag[] }[];
+  };
 }
 
 /** A failure with a stable code. */
@@ -52,9 +64,14 @@ export class GatewayFailure extends Error {
 
   /** The same failure, after `attempts` SageMaker attempts. */
   withAttempts(attempts: number): GatewayFailure {
+    return this.with({ attempts });
+  }
+
+  /** The same failure with more details. */
+  with(details: FailureDetails): GatewayFailure {
     return new GatewayFailure(this.code, this.message, {
       ...this.details,
-      attempts,
+      ...details,
     });
   }
 }

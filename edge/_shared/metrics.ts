@@ -41,6 +41,10 @@ export interface InvocationSample {
   cache?: "hit" | "miss";
   /** The predicted risk level of a successful triage or risk-score result. */
   riskLevel?: (typeof RISK_LEVELS)[number];
+  /** Ids of the red-flag rules the answer raised (triage; never patient data). */
+  redFlags?: string[];
+  /** The version of the red-flag rules, when the answer carries one. */
+  redFlagRules?: string;
 }
 
 /** Where samples go: the EMF log line, an in-process registry, or both. */
@@ -62,6 +66,38 @@ export function riskLevelOf(
 }
 
 /**
+ * The red flags an answer carries, by rule id, and the rules' version: a
+ * triage result, a batch's results, or a failed triage answer's safety
+ * notice (each patient's, for a batch).
+ */
+export function redFlagsOf(
+  answer: unknown,
+): { ids: string[]; version?: string } {
+  const ids: string[] = [];
+  let version: string | undefined;
+  const read = (value: unknown) => {
+    const carrier = value as {
+      red_flags?: { id?: unknown }[];
+      red_flag_rules_version?: unknown;
+    } | null;
+    for (const flag of carrier?.red_flags ?? []) {
+      if (typeof flag?.id === "string") ids.push(flag.id);
+    }
+    if (typeof carrier?.red_flag_rules_version === "string") {
+      version = carrier.red_flag_rules_version;
+    }
+  };
+  const whole = answer as {
+    results?: { result?: unknown }[];
+    patients?: unknown[];
+  } | null;
+  read(answer);
+  for (const slot of whole?.results ?? []) read(slot?.result);
+  for (const patient of whole?.patients ?? []) read(patient);
+  return version === undefined ? { ids } : { ids, version };
+}
+
+/**
  * The label of an endpoint: its name when the deployment configured it,
  * "none" when the request was refused before one was chosen, else "other".
  * Every label is a CloudWatch dimension value (billed per metric) and a
@@ -73,6 +109,16 @@ export function endpointLabel(
 ): string {
   if (endpoint === null || endpoint === undefined) return "none";
   return known.has(endpoint) ? endpoint : "other";
+}
+
+function redFlagFields(
+  result: unknown,
+): Pick<InvocationSample, "redFlags" | "redFlagRules"> {
+  const { ids, version } = redFlagsOf(result);
+  return {
+    ...(ids.length > 0 ? { redFlags: ids } : {}),
+    ...(version ? { redFlagRules: version } : {}),
+  };
 }
 
 /** The sample of one request, from its log record and (on success) its result. */
@@ -97,6 +143,7 @@ export function invocationSample(
     ...(record.status < 300 && riskLevelOf(result)
       ? { riskLevel: riskLevelOf(result) }
       : {}),
+    ...redFlagFields(result),
   };
 }
 
@@ -134,6 +181,7 @@ export function emfDocument(sample: InvocationSample): Record<string, unknown> {
     Endpoint: sample.endpoint,
     StatusClass: klass,
     ...(sample.variant ? { Variant: sample.variant } : {}),
+    ...(sample.redFlagRules ? { RedFlagRules: sample.redFlagRules } : {}),
     ...values,
   };
   if (sample.riskLevel) {
@@ -151,9 +199,40 @@ export function emfDocument(sample: InvocationSample): Record<string, unknown> {
   };
 }
 
-/** Writes one EMF JSON line per sample (to stdout in production). */
+/**
+ * One EMF document per red flag of a sample: `RedFlag` counted by rule id
+ * (an EMF property holds one value, so each flag has its own line).
+ */
+export function redFlagDocuments(
+  sample: InvocationSample,
+): Record<string, unknown>[] {
+  return (sample.redFlags ?? []).map((ruleId) => ({
+    _aws: {
+      Timestamp: sample.timeMs,
+      CloudWatchMetrics: [{
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [["Function", "RuleId"]],
+        Metrics: [{ Name: "RedFlag", Unit: "Count" }],
+      }],
+    },
+    msg: "metrics",
+    Function: sample.function,
+    RuleId: ruleId,
+    ...(sample.redFlagRules ? { RedFlagRules: sample.redFlagRules } : {}),
+    RedFlag: 1,
+  }));
+}
+
+/** Writes the EMF JSON lines of each sample (to stdout in production). */
 export function emfSink(write: (line: string) => void): MetricsSink {
-  return { record: (sample) => write(JSON.stringify(emfDocument(sample))) };
+  return {
+    record(sample) {
+      write(JSON.stringify(emfDocument(sample)));
+      for (const document of redFlagDocuments(sample)) {
+        write(JSON.stringify(document));
+      }
+    },
+  };
 }
 
 /** Sends every sample to each sink. */

@@ -7,7 +7,7 @@
  */
 import type { ErrorCode } from "./error_codes.ts";
 import type { GatewayFailure } from "./gateway_failure.ts";
-import type { FieldError } from "./wasm_gateway.ts";
+import type { FieldError, RedFlag, SafetyNotice } from "./wasm_gateway.ts";
 
 /** Most field errors one answer lists, whatever the body held. */
 export const MAX_LISTED_ERRORS = 100;
@@ -22,6 +22,10 @@ export interface Problem {
   truncated?: boolean;
   /** Extra headers such as `Allow` or `Retry-After`. */
   headers?: Record<string, string>;
+  /** Triage, when the model could not answer: the red flags and the safety message. */
+  safety?: SafetyNotice & {
+    patients?: { index: number; red_flags: RedFlag[] }[];
+  };
 }
 
 const TITLES: Record<number, string> = {
@@ -59,6 +63,7 @@ export function problemOf(failure: GatewayFailure): Problem {
     errors: failure.details.errors,
     truncated: failure.details.truncated,
     headers: { ...retryAfter, ...failure.details.headers },
+    safety: failure.details.safety,
   };
 }
 
@@ -76,6 +81,14 @@ export function problemResponse(
     code: problem.code,
     request_id: requestId,
   };
+  if (problem.safety) {
+    const { red_flags, safety_message, red_flag_rules_version, patients } =
+      problem.safety;
+    if (patients) body.patients = patients;
+    else body.red_flags = red_flags;
+    body.safety_message = safety_message;
+    body.red_flag_rules_version = red_flag_rules_version;
+  }
   if (problem.errors?.length) {
     body.errors = problem.errors.slice(0, MAX_LISTED_ERRORS);
     if (problem.truncated || problem.errors.length > MAX_LISTED_ERRORS) {

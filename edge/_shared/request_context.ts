@@ -11,11 +11,7 @@ import type { GatewayFailure } from "./gateway_failure.ts";
 import { type InvocationLog, logLine } from "./log.ts";
 import { type MetricsSink, reportInvocation } from "./metrics.ts";
 import { problemOf, problemResponse } from "./problem.ts";
-import type {
-  FunctionName,
-  Invocation,
-  NormalizedResult,
-} from "./wasm_gateway.ts";
+import type { FunctionName, Invocation } from "./wasm_gateway.ts";
 
 /** What the context needs from the outside world. */
 export interface ContextDeps {
@@ -94,10 +90,11 @@ export class RequestContext {
   }
 
   /**
-   * Logs and measures the answer, then returns it. `prediction` is only for
-   * the metrics' risk-level counts; it is never logged.
+   * Logs and measures the answer, then returns it. `answer` (a prediction,
+   * a batch's results, a failed triage answer's safety notice) is only for
+   * the metrics' risk-level and red-flag counts; it is never logged.
    */
-  finish(response: Response, prediction?: NormalizedResult): Response {
+  finish(response: Response, answer?: unknown): Response {
     if (this.#finished) return response;
     this.#finished = true;
     const record = this.#record;
@@ -108,7 +105,7 @@ export class RequestContext {
       reportInvocation(
         this.#deps.metrics,
         record,
-        prediction,
+        answer,
         this.#deps.now(),
         this.knownEndpoints,
       );
@@ -121,8 +118,10 @@ export class RequestContext {
     this.#record.code = failure.code;
     const { attempts, awsCode } = failure.details;
     if (attempts !== undefined) this.noteCall({ attempts, awsCode });
+    // A failed triage answer's red flags count in the metrics too.
     return this.finish(
       problemResponse(problemOf(failure), this.requestId, this.cors),
+      failure.details.safety,
     );
   }
 }

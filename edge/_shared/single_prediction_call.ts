@@ -40,7 +40,7 @@ export async function answerSinglePrediction(
     () =>
       invokeSageMaker(
         signedCall(gateway, invocation, (response) =>
-          gateway.normalize(response)),
+          gateway.normalize(response, invocation.redFlags)),
         policy,
         deps,
       ),

@@ -33,6 +33,8 @@ export type {
   ImageResult,
   Invocation,
   NormalizedResult,
+  RedFlag,
+  SafetyNotice,
   UpstreamResponse,
 } from "../../pkg/mod.d.ts";
 
@@ -129,9 +131,17 @@ export class ResilientGateway {
     return guarded(() => this.#current().endpointNames());
   }
 
-  /** See `Gateway.normalize`. */
-  normalize(response: pkg.UpstreamResponse): pkg.NormalizedResult {
-    return guarded(() => this.#current().normalize(response));
+  /** See `Gateway.normalize`: a triage answer is floored by `redFlags`. */
+  normalize(
+    response: pkg.UpstreamResponse,
+    redFlags: string[],
+  ): pkg.NormalizedResult {
+    return guarded(() => this.#current().normalize(response, redFlags));
+  }
+
+  /** See `Gateway.safetyNotice`. */
+  safetyNotice(redFlags: string[]): pkg.SafetyNotice | null {
+    return guarded(() => this.#current().safetyNotice(redFlags));
   }
 
   /** See `Gateway.normalizeBatch`. */

@@ -122,7 +122,8 @@ fuzz_target!(|data: &[u8]| {
                         config,
                         ModelFunction::ImageAnalysis,
                         upstream.response(),
-                        ELAPSED_MS
+                        ELAPSED_MS,
+                        &[]
                     )
                 );
                 check_normalize(config, ModelFunction::ImageAnalysis, &upstream);
@@ -134,7 +135,8 @@ fuzz_target!(|data: &[u8]| {
                         config,
                         ModelFunction::ImageAnalysis,
                         upstream.response(),
-                        ELAPSED_MS
+                        ELAPSED_MS,
+                        &[]
                     )
                 );
                 check_normalize(config, ModelFunction::ImageAnalysis, &upstream);

@@ -50,6 +50,7 @@ fuzz_target!(|data: &[u8]| {
                         "must be between 0 and 130",
                     )]
                 },
+                red_flags: Vec::new(),
             }
         })
         .collect();

@@ -75,8 +75,13 @@ pub fn check_config_works(config: &GatewayConfig, settings: &GatewaySettings) {
         let mut data = vec![0x04, 0, 200];
         data.extend_from_slice(body.as_bytes());
         let upstream = Upstream::decode(&data);
-        let result =
-            healthnav_edge::response::normalize_response(config, function, upstream.response(), 1);
+        let result = healthnav_edge::response::normalize_response(
+            config,
+            function,
+            upstream.response(),
+            1,
+            &[],
+        );
         assert!(
             result.is_ok(),
             "{function:?} output {body} refused: {result:?}"

@@ -35,6 +35,7 @@ pub fn check_normalize(config: &GatewayConfig, function: ModelFunction, upstream
         function,
         upstream.response(),
         ELAPSED_MS,
+        &[],
     );
     if !(200..300).contains(&upstream.status) {
         let error = result.expect_err("a non-2xx answer was accepted");
@@ -77,14 +78,14 @@ pub fn check_result(
     result: NormalizedResult,
     variant: Option<&str>,
 ) {
-    let check_version = |version: &Option<String>| {
+    // The model's version is its own text; the variant is its own field,
+    // the answer's header when that is a valid name, never the version.
+    let check_version = |version: &Option<String>, invoked: &Option<String>| {
         if let Some(version) = version {
-            if Some(version.as_str()) != variant {
-                check_text(version, 64);
-            } else {
-                assert!(check_sagemaker_name(version).is_ok());
-            }
+            check_text(version, 64);
         }
+        let valid_variant = variant.filter(|v| check_sagemaker_name(v).is_ok());
+        assert_eq!(invoked.as_deref(), valid_variant);
     };
     {
         assert!(serde_json::to_string(&result).is_ok());
@@ -102,7 +103,11 @@ pub fn check_result(
                 if let Some(specialty) = &r.recommended_specialty {
                     check_text(specialty, 100);
                 }
-                check_version(&r.model_version);
+                check_version(&r.model_version, &r.invoked_variant);
+                // No red flags were given: the model decides.
+                assert_eq!(r.risk_level, r.model_risk_level);
+                assert_eq!(r.risk_level_source, "model");
+                assert!(r.red_flags.is_empty());
                 assert_eq!(r.inference_time_ms, ELAPSED_MS);
                 assert!(!r.output_format.is_empty());
             }
@@ -133,7 +138,7 @@ pub fn check_result(
                         .iter()
                         .all(|p| labels.contains(&p.condition) && p.severity.is_none()));
                 }
-                check_version(&r.model_version);
+                check_version(&r.model_version, &r.invoked_variant);
                 assert_eq!(r.inference_time_ms, ELAPSED_MS);
             }
             (ModelFunction::RiskScore, NormalizedResult::Risk(r)) => {
@@ -147,7 +152,7 @@ pub fn check_result(
                         "a raw container's factors were invented"
                     );
                 }
-                check_version(&r.model_version);
+                check_version(&r.model_version, &r.invoked_variant);
                 assert_eq!(r.inference_time_ms, ELAPSED_MS);
             }
             (function, other) => panic!("{function:?} returned {other:?}"),

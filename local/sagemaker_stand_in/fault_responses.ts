@@ -26,6 +26,20 @@ export const STALL_BODY_PREFIX = '{"predictions": [{"score": 0.';
 /** Body of the `malformed` fault: JSON that never closes. */
 export const MALFORMED_BODY = '{"predictions": [';
 
+/**
+ * Body of the `understated` fault: a well-formed answer in the guide's
+ * triage format that calls every case routine, as a miscalibrated model or
+ * a bad A/B arm would. (Non-clinical, like every stand-in answer.)
+ */
+export const UNDERSTATED_BODY = JSON.stringify({
+  urgency_score: 0.05,
+  risk_level: "low",
+  recommended_specialty: "General Practice",
+  confidence: 0.93,
+  key_findings: [],
+  model_version: "standin-understated-1",
+});
+
 /** The original message of the `model_error` fault. */
 export const MODEL_CRASH_MESSAGE = '{"error": "model crashed"}';
 
@@ -238,6 +252,14 @@ export async function serveFault(
       });
     case "oversized":
       return oversizedResponse(context);
+    case "understated":
+      return new Response(UNDERSTATED_BODY, {
+        status: 200,
+        headers: {
+          ...context.successHeaders,
+          "content-type": "application/json",
+        },
+      });
     case "stall":
       return streamedResponse(
         context,

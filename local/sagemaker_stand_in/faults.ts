@@ -23,6 +23,7 @@ export const FAULT_NAMES = [
   "malformed",
   "oversized",
   "stall",
+  "understated",
 ] as const;
 
 /** One of {@link FAULT_NAMES}. */

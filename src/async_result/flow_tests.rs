@@ -93,6 +93,7 @@ fn an_async_s3_image_becomes_invoke_endpoint_async() {
             body: Vec::new(),
             input_in_s3: true,
             mode: InvocationMode::Async,
+            red_flags: Vec::new(),
         }
     );
     // The configured async endpoint may be named; no other endpoint, not
@@ -577,7 +578,8 @@ fn the_output_object_is_the_result_and_its_absence_is_pending() {
             {"condition": "cardiomegaly", "confidence": 0.1, "severity": null},
             {"condition": "normal", "confidence": 0.05, "severity": null},
             {"condition": "nodule", "confidence": 0.05, "severity": null}],
-            "model_version": null, "inference_time_ms": 8000, "output_format": "image_classification"})
+            "model_version": null, "invoked_variant": null, "inference_time_ms": 8000,
+            "output_format": "image_classification"})
     );
     let cases: Vec<S3Case> = vec![
         (s3(404, "application/xml", NO_SUCH_KEY), None),

@@ -84,7 +84,7 @@ pub fn read_async_output(
     if object_missing(&response)? {
         return Ok(None);
     }
-    normalize_response(config, ModelFunction::ImageAnalysis, response, elapsed_ms).map(Some)
+    normalize_response(config, ModelFunction::ImageAnalysis, response, elapsed_ms, &[]).map(Some)
 }
 
 /// The failure object's answer: `Ok(())` while it does not exist (the

@@ -6,6 +6,7 @@ pub mod async_settings;
 pub mod endpoint_url;
 pub mod labels;
 pub mod names;
+pub mod red_flag_settings;
 pub mod s3_access;
 pub mod s3_endpoint;
 pub mod s3_location;
@@ -21,7 +22,9 @@ use crate::function::ModelFunction;
 use crate::config::names::{check_endpoint_names, check_sagemaker_name, FunctionEndpoints};
 use crate::config::labels::{ImageLabels, ScoreMeaning};
 use crate::config::s3_access::S3Access;
+use crate::config::red_flag_settings::{red_flag_rules, RedFlagSettings};
 use crate::config::variant_weights::StickyVariants;
+use crate::safety::RuleSet;
 
 /// Settings as the shim passes them (camelCase keys).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -63,6 +66,9 @@ pub struct GatewaySettings {
     /// `variant:weight` entries for sticky A/B assignment (off when unset).
     #[serde(default)]
     pub sticky_variants: Option<Vec<String>>,
+    /// The clinical red-flag floor of triage answers (on by default).
+    #[serde(default)]
+    pub red_flags: Option<RedFlagSettings>,
 }
 
 /// Default endpoint names per function.
@@ -116,6 +122,8 @@ pub struct GatewayConfig {
     pub asynchronous: Option<AsyncConfig>,
     /// Sticky A/B weights for callers that pin no variant.
     pub sticky_variants: Option<StickyVariants>,
+    /// The red-flag rules triage answers are floored by; `None` when off.
+    pub red_flags: Option<RuleSet>,
 }
 
 /// Every key of [`GatewaySettings`].
@@ -132,6 +140,7 @@ const SETTING_KEYS: &[&str] = &[
     "triageScoreMeaning",
     "asyncInference",
     "stickyVariants",
+    "redFlags",
 ];
 
 impl GatewaySettings {
@@ -282,6 +291,14 @@ impl GatewayConfig {
                 .map_err(|m| problem("stickyVariants", m))
                 .ok()
         });
+        let red_flags = red_flag_rules(settings.red_flags.as_ref())
+            .map_err(|found| {
+                for (setting, message) in found {
+                    problem(setting, message);
+                }
+            })
+            .ok()
+            .flatten();
         let asynchronous = AsyncConfig::new(
             settings.async_inference.as_ref(),
             &settings.region,
@@ -306,6 +323,7 @@ impl GatewayConfig {
                     triage_score_meaning: settings.triage_score_meaning.unwrap_or_default(),
                     asynchronous,
                     sticky_variants,
+                    red_flags,
                 })
             }
             _ => Err(misconfigured(problems)),

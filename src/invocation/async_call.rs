@@ -59,6 +59,7 @@ pub fn build_async_invocation(
         body: Vec::new(),
         input_in_s3: true,
         mode: InvocationMode::Async,
+        red_flags: Vec::new(),
     })
 }
 

@@ -22,6 +22,9 @@ pub struct Invocation {
     pub input_in_s3: bool,
     /// How the answer is read.
     pub mode: InvocationMode,
+    /// Ids of the red-flag rules a triage request matched (a batch keeps
+    /// them per patient, in its plan); empty otherwise.
+    pub red_flags: Vec<String>,
 }
 
 /// How an invocation's answer is read.

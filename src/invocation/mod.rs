@@ -17,6 +17,7 @@ use crate::function::ModelFunction;
 use crate::request::image::{read_image_request, ImageModelInput};
 use crate::request::json_body::parse_json_body;
 use crate::request::plain_triage::read_plain_triage;
+use crate::request::red_flags::red_flags_of;
 use crate::request::risk::read_risk_request;
 use crate::request::routing::Routing;
 use crate::invocation::sticky_variant::apply_sticky_variant;
@@ -63,14 +64,16 @@ fn build_plain_triage(
         variant: None,
     };
     Some(encode_triage_input(&input).map(|body| {
-        assemble(
+        let mut invocation = assemble(
             config,
             routing,
             "application/json",
             "application/json",
             body,
             None,
-        )
+        );
+        invocation.red_flags = red_flags_of(&input, config.red_flags.as_ref());
+        invocation
     }))
 }
 
@@ -111,14 +114,16 @@ fn build_batch(config: &GatewayConfig, batch: BatchRequest) -> Result<Invocation
 fn build_triage(config: &GatewayConfig, value: &Value) -> Result<Invocation, GatewayError> {
     let (input, routing) = read_triage_request(value, config)?;
     let body = encode_triage_input(&input)?;
-    Ok(assemble(
+    let mut invocation = assemble(
         config,
         routing,
         "application/json",
         "application/json",
         body,
         None,
-    ))
+    );
+    invocation.red_flags = red_flags_of(&input, config.red_flags.as_ref());
+    Ok(invocation)
 }
 
 #[inline(never)]
@@ -201,5 +206,6 @@ fn assemble(
         body,
         input_in_s3: false,
         mode: InvocationMode::Single,
+        red_flags: Vec::new(),
     }
 }

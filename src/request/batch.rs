@@ -18,6 +18,7 @@ use crate::function::ModelFunction;
 use crate::limits::MAX_FIELD_ERRORS;
 use crate::request::risk::{read_risk_item, RiskModelInput};
 use crate::request::routing::{read_routing, Routing, ROUTING_FIELDS};
+use crate::request::red_flags::red_flags_of;
 use crate::request::triage::read_triage_item;
 
 /// The field that makes a body a batch.
@@ -54,6 +55,9 @@ pub struct BatchSlot {
     /// Why not, with paths such as `patients[3].age`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Ids of the red-flag rules a sent triage patient matched.
+    #[serde(default, rename = "redFlags", skip_serializing_if = "Vec::is_empty")]
+    pub red_flags: Vec<String>,
 }
 
 impl BatchPlan {
@@ -111,11 +115,16 @@ pub fn read_batch_request(
         .filter(|map| map.contains_key(BATCH_FIELD))?;
     Some(match function {
         ModelFunction::Triage => {
-            read_batch(map, function, config, read_triage_item).and_then(|(records, rest)| {
+            read_batch(map, function, config, read_triage_item).and_then(|(records, mut rest)| {
                 let mut body = Vec::new();
                 for record in &records {
                     serde_json::to_writer(&mut body, record).map_err(|_| unencodable())?;
                     body.push(b'\n');
+                }
+                // The records are the sent slots', in slot order.
+                let sent = rest.plan.slots.iter_mut().filter(|slot| slot.ok);
+                for (slot, record) in sent.zip(&records) {
+                    slot.red_flags = red_flags_of(record, config.red_flags.as_ref());
                 }
                 Ok(rest.into_request(JSON_LINES, body))
             })
@@ -205,12 +214,14 @@ fn read_batch<T>(
                             index,
                             ok: true,
                             errors: Vec::new(),
+                            red_flags: Vec::new(),
                         }
                     }
                     Err(errors) => BatchSlot {
                         index,
                         ok: false,
                         errors,
+                        red_flags: Vec::new(),
                     },
                 };
                 slots.push(slot);

@@ -7,6 +7,7 @@ pub mod image;
 pub mod image_bytes;
 pub mod json_body;
 pub mod plain_triage;
+pub mod red_flags;
 pub mod risk;
 pub mod routing;
 pub mod triage;

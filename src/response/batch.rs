@@ -67,8 +67,15 @@ pub fn normalize_batch_response(
             let output = outputs
                 .next()
                 .ok_or_else(|| bad_output("it has fewer predictions than patients"))?;
-            let result = normalize_prediction(config, function, output, variant, elapsed_ms)
-                .map_err(|error| in_slot(error, slot.index))?;
+            let result = normalize_prediction(
+                config,
+                function,
+                output,
+                variant,
+                elapsed_ms,
+                &slot.red_flags,
+            )
+            .map_err(|error| in_slot(error, slot.index))?;
             SlotResult {
                 index: slot.index,
                 ok: true,

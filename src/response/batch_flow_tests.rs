@@ -18,11 +18,13 @@ use ModelFunction::{ImageAnalysis, RiskScore, Triage};
 const US_EAST_1: &str = "https://runtime.sagemaker.us-east-1.amazonaws.com";
 
 /// The variants and extra triage endpoint the batches below name are the
-/// operator's to allow; nothing else is.
+/// operator's to allow; nothing else is. The red-flag floor (tested in
+/// tests/red_flag_floor.rs) is off: these are the model's answers alone.
 fn config() -> GatewayConfig {
     let settings = json!({"region": "us-east-1",
         "allowedEndpoints": {"triage": ["medical-triage-xgboost"]},
-        "clientVariants": ["model-v2", "a"], "allowedBuckets": ["bucket"]});
+        "clientVariants": ["model-v2", "a"], "allowedBuckets": ["bucket"],
+        "redFlags": {"enabled": false}});
     GatewayConfig::new(serde_json::from_value(settings).unwrap()).unwrap()
 }
 
@@ -42,6 +44,7 @@ fn ok_slot(index: usize) -> BatchSlot {
         index,
         ok: true,
         errors: Vec::new(),
+        red_flags: Vec::new(),
     }
 }
 
@@ -53,6 +56,7 @@ fn bad_slot(index: usize, errors: &[(&str, &'static str, &str)]) -> BatchSlot {
             .iter()
             .map(|(path, code, message)| FieldError::new(*path, code, *message))
             .collect(),
+        red_flags: Vec::new(),
     }
 }
 
@@ -165,6 +169,7 @@ fn a_triage_batch_is_one_json_lines_invocation() {
             body: lines.as_bytes().to_vec(),
             input_in_s3: false,
             mode: InvocationMode::Batch(expected_plan),
+            red_flags: Vec::new(),
         }
     );
 }
@@ -406,7 +411,7 @@ fn answer(
 #[test]
 fn answers_map_to_slots_by_order() {
     let risk_request = json!({"patients": [vitals(67), vitals(200), vitals(30)]});
-    let risk = |score: f64, level: &str, format: &str| json!({"risk_score": score, "risk_level": level, "factors": [], "model_version": "AllTraffic", "inference_time_ms": 42, "output_format": format});
+    let risk = |score: f64, level: &str, format: &str| json!({"risk_score": score, "risk_level": level, "factors": [], "model_version": null, "invoked_variant": "AllTraffic", "inference_time_ms": 42, "output_format": format});
     let refused_age = json!({"index": 1, "ok": false, "errors": [
         {"path": "patients[1].patient_data.age", "code": "out_of_range", "message": "must be between 0 and 130"}]});
     let triage_request = json!({"patients": [fever(), chest_pain()]});
@@ -444,10 +449,12 @@ fn answers_map_to_slots_by_order() {
                 "\n"
             ),
             json!({"results": [
-                {"index": 0, "ok": true, "result": {"urgency_score": 0.35, "risk_level": "moderate", "recommended_specialty": "General Practice",
-                    "confidence": 0.8, "key_findings": ["Fever reported"], "model_version": "m-1", "inference_time_ms": 42, "output_format": "custom_json"}},
-                {"index": 1, "ok": true, "result": {"urgency_score": 0.8, "risk_level": "critical", "recommended_specialty": null,
-                    "confidence": null, "key_findings": [], "model_version": "AllTraffic", "inference_time_ms": 42, "output_format": "custom_json"}},
+                {"index": 0, "ok": true, "result": {"urgency_score": 0.35, "risk_level": "moderate", "model_risk_level": "moderate",
+                    "risk_level_source": "model", "red_flags": [], "red_flag_rules_version": null, "recommended_specialty": "General Practice",
+                    "confidence": 0.8, "key_findings": ["Fever reported"], "model_version": "m-1", "invoked_variant": "AllTraffic", "inference_time_ms": 42, "output_format": "custom_json"}},
+                {"index": 1, "ok": true, "result": {"urgency_score": 0.8, "risk_level": "critical", "model_risk_level": "critical",
+                    "risk_level_source": "model", "red_flags": [], "red_flag_rules_version": null, "recommended_specialty": null,
+                    "confidence": null, "key_findings": [], "model_version": null, "invoked_variant": "AllTraffic", "inference_time_ms": 42, "output_format": "custom_json"}},
             ]}),
         ),
         (
@@ -456,10 +463,12 @@ fn answers_map_to_slots_by_order() {
             "text/csv",
             "0.7,0.2,0.1,0.0\n0.0,0.1,0.2,0.7\n",
             json!({"results": [
-                {"index": 0, "ok": true, "result": {"urgency_score": 0.1333, "risk_level": "low", "recommended_specialty": null,
-                    "confidence": 0.7, "key_findings": [], "model_version": "AllTraffic", "inference_time_ms": 42, "output_format": "csv"}},
-                {"index": 1, "ok": true, "result": {"urgency_score": 0.8667, "risk_level": "critical", "recommended_specialty": null,
-                    "confidence": 0.7, "key_findings": [], "model_version": "AllTraffic", "inference_time_ms": 42, "output_format": "csv"}},
+                {"index": 0, "ok": true, "result": {"urgency_score": 0.1333, "risk_level": "low", "model_risk_level": "low",
+                    "risk_level_source": "model", "red_flags": [], "red_flag_rules_version": null, "recommended_specialty": null,
+                    "confidence": 0.7, "key_findings": [], "model_version": null, "invoked_variant": "AllTraffic", "inference_time_ms": 42, "output_format": "csv"}},
+                {"index": 1, "ok": true, "result": {"urgency_score": 0.8667, "risk_level": "critical", "model_risk_level": "critical",
+                    "risk_level_source": "model", "red_flags": [], "red_flag_rules_version": null, "recommended_specialty": null,
+                    "confidence": 0.7, "key_findings": [], "model_version": null, "invoked_variant": "AllTraffic", "inference_time_ms": 42, "output_format": "csv"}},
             ]}),
         ),
     ];

@@ -31,9 +31,7 @@ pub fn normalize_image(
         ModelOutput::Rich(map) => read_rich(&map)?,
         ModelOutput::Numbers(numbers, format) => from_probabilities(&numbers, format, labels)?,
     };
-    if result.model_version.is_none() {
-        result.model_version = variant.map(str::to_owned);
-    }
+    result.invoked_variant = variant.map(str::to_owned);
     result.inference_time_ms = elapsed_ms;
     Ok(result)
 }
@@ -65,6 +63,7 @@ fn read_rich(map: &Map<String, Value>) -> Result<ImageResult, GatewayError> {
         Some(ImageResult {
             predictions,
             model_version: model_version?,
+            invoked_variant: None,
             inference_time_ms: 0,
             output_format: "custom_json",
         })
@@ -137,6 +136,7 @@ fn from_probabilities(
     Ok(ImageResult {
         predictions,
         model_version: None,
+        invoked_variant: None,
         inference_time_ms: 0,
         output_format: match format {
             "prediction" => "image_classification",

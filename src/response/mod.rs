@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod image;
 pub mod model_output;
+pub mod red_flag_floor;
 pub mod results;
 pub mod rich_fields;
 pub mod risk;
@@ -16,7 +17,8 @@ mod batch_flow_tests;
 use serde::Serialize;
 
 use crate::config::GatewayConfig;
-use crate::error::GatewayError;
+use crate::error::{ErrorCode, GatewayError};
+use crate::response::red_flag_floor::apply_red_flag_floor;
 use crate::function::ModelFunction;
 use crate::response::sagemaker_error::classify_sagemaker_error;
 
@@ -76,11 +78,14 @@ pub enum NormalizedResult {
 }
 
 /// Normalises a SageMaker answer; a non-2xx status becomes its stable error.
+/// A triage answer is floored by the red flags its request raised
+/// (`red_flags`, the rule ids the invocation carries).
 pub fn normalize_response(
     config: &GatewayConfig,
     function: ModelFunction,
     response: UpstreamResponse<'_>,
     elapsed_ms: u64,
+    red_flags: &[String],
 ) -> Result<NormalizedResult, GatewayError> {
     let response = response.succeeded()?;
     let output = model_output::parse_model_output(response.header("content-type"), response.body)?;
@@ -90,24 +95,36 @@ pub fn normalize_response(
         output,
         response.invoked_variant(),
         elapsed_ms,
+        red_flags,
     )
 }
 
 /// One prediction in the function's output format.
-fn normalize_prediction(
+pub(crate) fn normalize_prediction(
     config: &GatewayConfig,
     function: ModelFunction,
     output: model_output::ModelOutput,
     variant: Option<&str>,
     elapsed_ms: u64,
+    red_flags: &[String],
 ) -> Result<NormalizedResult, GatewayError> {
+    if function != ModelFunction::Triage && !red_flags.is_empty() {
+        return Err(GatewayError::new(
+            ErrorCode::InvalidArgument,
+            "Only triage answers are floored by red flags.",
+        ));
+    }
     Ok(match function {
-        ModelFunction::Triage => NormalizedResult::Triage(triage::normalize_triage(
-            output,
-            config.triage_score_meaning,
-            variant,
-            elapsed_ms,
-        )?),
+        ModelFunction::Triage => {
+            let mut result = triage::normalize_triage(
+                output,
+                config.triage_score_meaning,
+                variant,
+                elapsed_ms,
+            )?;
+            apply_red_flag_floor(&mut result, config.red_flags.as_ref(), red_flags)?;
+            NormalizedResult::Triage(result)
+        }
         ModelFunction::ImageAnalysis => NormalizedResult::Image(image::normalize_image(
             output,
             &config.image_labels,

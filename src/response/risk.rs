@@ -28,9 +28,7 @@ pub fn normalize_risk(
         ModelOutput::Rich(map) => read_rich(&map)?,
         ModelOutput::Numbers(numbers, format) => from_numbers(&numbers, format)?,
     };
-    if result.model_version.is_none() {
-        result.model_version = variant.map(str::to_owned);
-    }
+    result.invoked_variant = variant.map(str::to_owned);
     result.inference_time_ms = elapsed_ms;
     Ok(result)
 }
@@ -54,6 +52,7 @@ fn read_rich(map: &Map<String, Value>) -> Result<RiskResult, GatewayError> {
             risk_level: level?.unwrap_or_else(|| level_for_score(score)),
             factors: factors?,
             model_version: model_version?,
+            invoked_variant: None,
             inference_time_ms: 0,
             output_format: "custom_json",
         })
@@ -85,6 +84,7 @@ fn from_numbers(numbers: &[f64], format: &'static str) -> Result<RiskResult, Gat
         risk_level: level_for_score(score),
         factors: Vec::new(),
         model_version: None,
+        invoked_variant: None,
         inference_time_ms: 0,
         output_format: format,
     })

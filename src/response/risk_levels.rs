@@ -25,6 +25,13 @@ pub fn level_for_score(score: f64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::safety::RiskLevel;
+
+    #[test]
+    fn the_red_flag_levels_are_the_triage_levels_in_order() {
+        let names: Vec<&str> = RiskLevel::ALL.iter().map(|level| level.as_str()).collect();
+        assert_eq!(names, TRIAGE_LEVELS);
+    }
 
     #[test]
     fn thresholds() {

@@ -23,7 +23,11 @@ use crate::response::rich_fields::{
     probability,
 };
 
-/// Normalises one triage prediction.
+/// `risk_level_source` when the model's own level stands.
+pub const MODEL: &str = "model";
+
+/// Normalises one triage prediction (the model's view; the red-flag floor
+/// is applied after, by [`crate::response::red_flag_floor`]).
 pub fn normalize_triage(
     output: ModelOutput,
     meaning: ScoreMeaning,
@@ -34,9 +38,7 @@ pub fn normalize_triage(
         ModelOutput::Rich(map) => read_rich(&map)?,
         ModelOutput::Numbers(numbers, format) => from_numbers(&numbers, format, meaning)?,
     };
-    if result.model_version.is_none() {
-        result.model_version = variant.map(str::to_owned);
-    }
+    result.invoked_variant = variant.map(str::to_owned);
     result.inference_time_ms = elapsed_ms;
     Ok(result)
 }
@@ -53,10 +55,15 @@ fn read_rich(map: &Map<String, Value>) -> Result<TriageResult, GatewayError> {
         Some(TriageResult {
             urgency_score: round4(urgency_score?),
             risk_level: risk_level?,
+            model_risk_level: risk_level?,
+            risk_level_source: MODEL,
+            red_flags: Vec::new(),
+            red_flag_rules_version: None,
             recommended_specialty: recommended_specialty?,
             confidence: confidence?.map(round4),
             key_findings: key_findings?,
             model_version: model_version?,
+            invoked_variant: None,
             inference_time_ms: 0,
             output_format: "custom_json",
         })
@@ -105,10 +112,15 @@ fn from_numbers(
     Ok(TriageResult {
         urgency_score: round4(urgency),
         risk_level: level,
+        model_risk_level: level,
+        risk_level_source: MODEL,
+        red_flags: Vec::new(),
+        red_flag_rules_version: None,
         recommended_specialty: None,
         confidence: confidence.map(round4),
         key_findings: Vec::new(),
         model_version: None,
+        invoked_variant: None,
         inference_time_ms: 0,
         output_format: format,
     })

@@ -4,7 +4,8 @@
 
 use serde_json::Value;
 
-use super::{floor, PatientFacts, RiskLevel, RuleSet, EMBEDDED_JSON};
+use super::rule_set::EMBEDDED_JSON;
+use super::{floor, PatientFacts, RiskLevel, RuleSet};
 
 /// Age and history under which each rule's phrases are tried: every rule
 /// must have a row, so a new rule cannot go untested.

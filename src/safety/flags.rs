@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use super::level::RiskLevel;
-use super::rule::Source;
 
 /// What the red-flag rules look at: the triage request's patient fields.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,4 +36,16 @@ pub struct RedFlag<'r> {
 /// there are none. A triage answer reports `RiskLevel::higher(model, floor)`.
 pub fn floor(flags: &[RedFlag<'_>]) -> Option<RiskLevel> {
     flags.iter().map(|flag| flag.min_level).max()
+}
+
+/// Where a rule comes from: a page written for the public by the
+/// organisation that publishes the warning sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// E.g. `American Heart Association`.
+    pub organisation: String,
+    /// The page's title, e.g. `Warning Signs of a Heart Attack`.
+    pub title: String,
+    /// The page's `https://` address.
+    pub url: String,
 }

@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 use super::error::RuleSetError;
 use super::level::RiskLevel;
 use super::matcher::Vocabulary;
-use super::rule::{AgeRange, Rule, Source};
+use super::flags::Source;
+use super::rule::{AgeRange, Rule};
 use super::text::Words;
 
 // Limits that keep an operator's file, and so every evaluation, small.

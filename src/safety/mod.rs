@@ -14,7 +14,9 @@
 //!
 //! # Use
 //!
-//! ```
+//! (The module is the crate's own; `internals` opens it to the fuzz crate.)
+//!
+//! ```ignore
 //! use healthnav_edge::safety::{PatientFacts, RiskLevel, RuleSet};
 //!
 //! let rules = RuleSet::embedded();
@@ -116,7 +118,6 @@ mod text;
 mod embedded_tests;
 
 pub use error::RuleSetError;
-pub use flags::{floor, PatientFacts, RedFlag};
+pub use flags::{floor, PatientFacts, RedFlag, Source};
 pub use level::RiskLevel;
-pub use rule::Source;
-pub use rule_set::{RuleSet, EMBEDDED_JSON};
+pub use rule_set::RuleSet;

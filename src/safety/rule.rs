@@ -1,22 +1,9 @@
 //! One validated rule, where it comes from, and whether it matches a
 //! patient's scanned texts.
 
-use serde::Serialize;
-
+use super::flags::{RedFlag, Source};
 use super::level::RiskLevel;
 use super::matcher::Hit;
-
-/// Where a rule comes from: a page written for the public by the
-/// organisation that publishes the warning sign.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Source {
-    /// E.g. `American Heart Association`.
-    pub organisation: String,
-    /// The page's title, e.g. `Warning Signs of a Heart Attack`.
-    pub title: String,
-    /// The page's `https://` address.
-    pub url: String,
-}
 
 /// Ages a rule applies to, in years: `at_least <= age < below`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,6 +41,16 @@ pub(crate) struct Rule {
 }
 
 impl Rule {
+    /// The flag this rule raises.
+    pub(crate) fn as_flag(&self) -> RedFlag<'_> {
+        RedFlag {
+            id: &self.id,
+            finding: &self.finding,
+            source: &self.source,
+            min_level: self.min_level,
+        }
+    }
+
     pub(crate) fn matches(&self, symptoms: &[Hit], history: &[Hit], age: Option<f64>) -> bool {
         let found = |hits: &[Hit], concept: usize| {
             hits.get(concept).is_some_and(|hit| {

@@ -69,6 +69,15 @@ impl RuleSet {
         &self.version
     }
 
+    /// The flag a rule raises, by the rule's id; `None` for an id this set
+    /// does not have.
+    pub fn flag(&self, id: &str) -> Option<RedFlag<'_>> {
+        self.rules
+            .iter()
+            .find(|rule| rule.id == id)
+            .map(Rule::as_flag)
+    }
+
     /// The rule ids, in rule order.
     pub fn rule_ids(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         self.rules.iter().map(|rule| rule.id.as_str())
@@ -92,12 +101,7 @@ impl RuleSet {
         self.rules
             .iter()
             .filter(|rule| rule.matches(&symptoms, &history, patient.age_years))
-            .map(|rule| RedFlag {
-                id: &rule.id,
-                finding: &rule.finding,
-                source: &rule.source,
-                min_level: rule.min_level,
-            })
+            .map(Rule::as_flag)
             .collect()
     }
 }

@@ -15,6 +15,8 @@ export interface BatchSlot {
   index: number;
   ok: boolean;
   errors?: FieldError[];
+  /** Triage: ids of the red-flag rules this patient matched. */
+  redFlags?: string[];
 }
 
 /** Where each patient of a batch went; pass it back to normalizeBatch. */

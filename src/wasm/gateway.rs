@@ -118,17 +118,37 @@ impl Gateway {
         to_js(&self.inner.endpoint_names())
     }
 
-    /// Turns a SageMaker answer into the guide's output, or throws its stable error.
+    /// Turns a SageMaker answer into the guide's output, or throws its
+    /// stable error. A triage answer is floored by `redFlags`, the
+    /// invocation's.
     #[wasm_bindgen(unchecked_return_type = "NormalizedResult")]
     pub fn normalize(
         &self,
         #[wasm_bindgen(unchecked_param_type = "UpstreamResponse")] response: JsValue,
+        #[wasm_bindgen(js_name = redFlags)] red_flags: Option<Vec<String>>,
     ) -> Result<JsValue, JsValue> {
         let upstream = UpstreamParts::from_js(&response)?;
         let result = self
             .inner
-            .normalize(upstream.view(), upstream.elapsed_ms)
+            .normalize(
+                upstream.view(),
+                upstream.elapsed_ms,
+                &red_flags.unwrap_or_default(),
+            )
             .map_err(to_js_error)?;
         to_js(&result)
+    }
+
+    /// What a failed triage answer carries for `redFlags` (the invocation's):
+    /// the flags and a fixed safety message, or `null` when there are none.
+    #[wasm_bindgen(js_name = safetyNotice, unchecked_return_type = "SafetyNotice | null")]
+    pub fn safety_notice(
+        &self,
+        #[wasm_bindgen(js_name = redFlags)] red_flags: Vec<String>,
+    ) -> Result<JsValue, JsValue> {
+        match self.inner.safety_notice(&red_flags).map_err(to_js_error)? {
+            Some(notice) => to_js(&notice),
+            None => Ok(JsValue::NULL),
+        }
     }
 }

@@ -11,11 +11,13 @@ use crate::gateway::PreparedCall;
 use crate::invocation::InvocationMode;
 
 // `lines` is the endpoint, the variant (empty for none), the URL, the
-// payload's SHA-256 (empty for none), the number of headers, then each
-// header's name and value, then each signature header's, one per line.
+// payload's SHA-256 (empty for none), the red-flag rule ids (space-separated),
+// the number of headers, then each header's name and value, then each
+// signature header's, one per line.
 #[wasm_bindgen(inline_js = r#"
 export function makeInvocation(lines, body, batch, isAsync, inputInS3) {
-  const [endpoint, variant, url, payloadSha256, headerCount, ...fields] = lines.split("\n");
+  const [endpoint, variant, url, payloadSha256, redFlags, headerCount, ...fields] =
+    lines.split("\n");
   const pairs = (from, to) => {
     const out = [];
     for (let i = from; i + 1 < to; i += 2) out.push([fields[i], fields[i + 1]]);
@@ -32,6 +34,7 @@ export function makeInvocation(lines, body, batch, isAsync, inputInS3) {
     body: body.slice(),
     payloadSha256: payloadSha256 === "" ? null : payloadSha256,
     firstAttemptSignature: signature.length === 0 ? null : signature,
+    redFlags: redFlags === "" ? [] : redFlags.split(" "),
     batch,
     async: isAsync,
     inputInS3,
@@ -58,12 +61,15 @@ pub(super) fn invocation_to_js(prepared: &PreparedCall) -> Result<JsValue, JsVal
     let variant = invocation.variant.as_deref().unwrap_or_default();
     let payload_sha256 = prepared.payload_sha256.as_deref().unwrap_or_default();
     let header_count = invocation.headers.len().to_string();
+    // Rule ids are identifiers ([a-z0-9_]): no space or line break in one.
+    let red_flags = invocation.red_flags.join(" ");
     let mut lines = String::with_capacity(768);
     for part in [
         invocation.endpoint.as_str(),
         variant,
         &invocation.url,
         payload_sha256,
+        &red_flags,
         &header_count,
     ] {
         lines.push_str(part);

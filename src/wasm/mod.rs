@@ -60,6 +60,12 @@ export interface GatewaySettings {
    * Off when unset.
    */
   stickyVariants?: string[];
+  /**
+   * The clinical red-flag floor of triage answers, on by default with the
+   * embedded rules. `rules` (a rule file, JSON) replaces them, `extraRules`
+   * adds to them; `enabled: false` switches the floor off.
+   */
+  redFlags?: { enabled?: boolean; rules?: string; extraRules?: string };
 }
 
 /** AWS credentials. */
@@ -82,6 +88,8 @@ export interface Invocation {
   payloadSha256: string | null;
   /** The headers that sign the first attempt at prepare's timeMs (null when payloadSha256 is). */
   firstAttemptSignature: [string, string][] | null;
+  /** Triage: ids of the red-flag rules the request matched (pass them to normalize and safetyNotice). */
+  redFlags: string[];
   /** For a batch: the slot plan to pass to normalizeBatch. */
   batch: BatchPlan | null;
   /** InvokeEndpointAsync: read the answer with acceptAsync. */
@@ -133,16 +141,46 @@ export interface UpstreamResponse {
 
 export type RiskLevel = "low" | "moderate" | "high" | "critical";
 
-/** The guide's triage output. */
+/** A published emergency warning sign a triage request showed. */
+export interface RedFlag {
+  /** The rule, e.g. "stroke_fast". */
+  id: string;
+  /** The warning sign and what to do. */
+  finding: string;
+  /** The public page it is published on. */
+  source: { organisation: string; title: string; url: string };
+}
+
+/** The guide's triage output, floored by the red flags the request showed. */
 export interface TriageResult {
+  /** The model's score: the floor never invents a number. */
   urgency_score: number;
+  /** The higher of model_risk_level and the red flags' floor. */
   risk_level: RiskLevel;
+  /** The model's own level. */
+  model_risk_level: RiskLevel;
+  /** What decided risk_level. */
+  risk_level_source: "model" | "red_flags";
+  red_flags: RedFlag[];
+  /** The red-flag rules applied; null when the operator switched the floor off. */
+  red_flag_rules_version: string | null;
   recommended_specialty: string | null;
   confidence: number | null;
   key_findings: string[];
+  /** The model's own version, when its output names one. */
   model_version: string | null;
+  /** The production variant that answered. */
+  invoked_variant: string | null;
   inference_time_ms: number;
   output_format: string;
+}
+
+/** What a failed triage answer carries when the request showed red flags. */
+export interface SafetyNotice {
+  red_flags: RedFlag[];
+  /** A fixed message: seek care now. */
+  safety_message: string;
+  red_flag_rules_version: string;
 }
 
 export interface ImagePrediction {
@@ -155,6 +193,7 @@ export interface ImagePrediction {
 export interface ImageResult {
   predictions: ImagePrediction[];
   model_version: string | null;
+  invoked_variant: string | null;
   inference_time_ms: number;
   output_format: string;
 }
@@ -165,6 +204,7 @@ export interface RiskResult {
   risk_level: RiskLevel;
   factors: string[];
   model_version: string | null;
+  invoked_variant: string | null;
   inference_time_ms: number;
   output_format: string;
 }

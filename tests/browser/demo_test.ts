@@ -310,6 +310,52 @@ Deno.test({
         },
       );
 
+      await t.step(
+        "red flags: a model that says low for chest pain is overruled, and a model that is down leaves the flags",
+        async () => {
+          await page.locator(`#triage-symptoms .chip[data-value="chest pain"]`)
+            .click();
+          stack.standIn.faults.inject({
+            fault: "understated",
+            endpoint: "medical-triage-endpoint",
+          });
+          const answer = page.waitForResponse((r) =>
+            r.url().endsWith("/functions/v1/sagemaker-triage")
+          );
+          await page.click("#triage button[type=submit]");
+          const body = await (await answer).json();
+          assert.deepEqual(
+            [body.risk_level, body.model_risk_level, body.risk_level_source],
+            ["critical", "low", "red_flags"],
+          );
+          const flags = page.locator("#triage .result-card .red-flags");
+          await flags.waitFor();
+          const text = await flags.textContent() ?? "";
+          assert.ok(text.includes(body.red_flags[0].finding), text);
+          assert.ok(text.includes("American Heart Association"), text);
+          const card = await page.textContent("#triage .result-card") ?? "";
+          assert.match(card, /set by red flags; the model said\s*Low/);
+
+          stack.standIn.faults.inject({
+            fault: "service_unavailable",
+            endpoint: "medical-triage-endpoint",
+            times: 3,
+          });
+          const down = page.waitForResponse((r) =>
+            r.url().endsWith("/functions/v1/sagemaker-triage")
+          );
+          await page.click("#triage button[type=submit]");
+          const problem = await (await down).json();
+          assert.equal(problem.code, "sagemaker_unavailable");
+          const safety = page.locator("#triage .problem .safety-message");
+          await safety.waitFor();
+          const message = await safety.textContent() ?? "";
+          assert.ok(message.includes(problem.safety_message), message);
+          assert.ok(message.includes(problem.red_flags[0].finding), message);
+          assert.deepEqual(await lowContrast(page), []);
+        },
+      );
+
       await t.step("image: upload a PNG, preview, predictions", async () => {
         const png = await tinyPng(4, 4);
         await page.setInputFiles("#image-file", {
@@ -347,7 +393,11 @@ Deno.test({
           parseFloat((el as HTMLElement).style.width)
         );
         assert.ok(Math.abs(width - first.confidence * 100) < 0.01, `${width}`);
-        assert.equal(seen.length, 2);
+        assert.equal(
+          seen.length,
+          4,
+          "triage once, the red-flag step twice, then this",
+        );
       });
 
       await t.step(
@@ -359,7 +409,7 @@ Deno.test({
           const box = page.locator("#image-source > .field-error");
           await box.waitFor({ state: "visible" });
           assert.match(await box.textContent() ?? "", /invalid_s3_uri/);
-          assert.equal(seen.length, 2);
+          assert.equal(seen.length, 4, "nothing more was sent");
           await page.fill("#image-s3", "");
           await page.check("#image-source-file");
         },

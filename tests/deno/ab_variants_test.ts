@@ -2,8 +2,8 @@
  * A/B testing and versioning: a `variant` the operator lets clients choose
  * (SAGEMAKER_CLIENT_VARIANTS) reaches SageMaker as
  * X-Amzn-SageMaker-Target-Variant, any other is refused, a sticky arm of
- * weight 0 never opens to a client, `model_version` falls back to the variant
- * that answered, and SAGEMAKER_STICKY_VARIANTS sends the same verified JWT
+ * weight 0 never opens to a client, the variant that answered is the answer's
+ * `invoked_variant` (never its `model_version`), and SAGEMAKER_STICKY_VARIANTS sends the same verified JWT
  * `sub` to the same variant by the documented hash (recomputed here
  * independently with node:crypto). Unit checks of pkg/, then end to end
  * against the stand-in (every endpoint has AllTraffic, model-v1, model-v2;
@@ -159,20 +159,22 @@ Deno.test("SAGEMAKER_STICKY_VARIANTS malformed → 500 naming the variable, not 
 
 // ------------------------------------------------------ end to end
 
-Deno.test("e2e: an allowed variant reaches the stand-in and becomes model_version", async () => {
+Deno.test("e2e: an allowed variant reaches the stand-in and is the answer's invoked_variant, never its model_version", async () => {
   await withStack({}, async ({ call }) => {
     for (const variant of ["model-v1", "model-v2"]) {
       const answer = await call(RISK, { ...RISK_BODY, variant });
       assert.equal(answer.status, 200, answer.text);
-      // The raw XGBoost answer has no version: the invoked variant is used.
-      assert.equal(answer.json?.model_version, variant);
+      assert.equal(answer.json?.invoked_variant, variant);
+      // The raw XGBoost answer names no version: none is made up.
+      assert.equal(answer.json?.model_version, null);
     }
     const unpinned = await call(RISK, RISK_BODY);
-    assert.equal(unpinned.json?.model_version, "AllTraffic");
-    // A custom script's own model_version wins over the variant header.
+    assert.equal(unpinned.json?.invoked_variant, "AllTraffic");
+    // A custom script's model_version is the model's own.
     const triage = await call(TRIAGE, { ...TRIAGE_BODY, variant: "model-v2" });
     assert.equal(triage.status, 200, triage.text);
     assert.equal(triage.json?.model_version, TRIAGE_MODEL_VERSION);
+    assert.equal(triage.json?.invoked_variant, "model-v2");
   });
 });
 
@@ -225,7 +227,7 @@ Deno.test("e2e: a sticky arm of weight 0 stays closed to clients even when liste
       );
       assert.equal(stack.standIn.stats().total, 0);
       const open = await call(RISK, { ...RISK_BODY, variant: "model-v1" });
-      assert.equal(open.json?.model_version, "model-v1");
+      assert.equal(open.json?.invoked_variant, "model-v1");
     },
   );
 });
@@ -244,7 +246,7 @@ Deno.test("e2e: sticky variants send each user to the same variant, by the docum
             authorization: `Bearer ${token}`,
           });
           assert.equal(answer.status, 200, answer.text);
-          assert.equal(answer.json?.model_version, expected, sub);
+          assert.equal(answer.json?.invoked_variant, expected, sub);
         }
         seen.add(expected);
       }
@@ -272,17 +274,17 @@ Deno.test("e2e: sticky assignment yields to an explicit variant and needs a `sub
       const pinned = await call(RISK, { ...RISK_BODY, variant: other }, {
         authorization: `Bearer ${token}`,
       });
-      assert.equal(pinned.json?.model_version, other);
+      assert.equal(pinned.json?.invoked_variant, other);
       // The anon key has no `sub` (and calls only because this operator
       // allows anonymous callers): no sticky assignment.
       const anonymous = await call(RISK, RISK_BODY, {
         authorization: `Bearer ${stack.anonKey}`,
       });
-      assert.equal(anonymous.json?.model_version, "AllTraffic");
+      assert.equal(anonymous.json?.invoked_variant, "AllTraffic");
       const service = await call(RISK, RISK_BODY, {
         authorization: `Bearer ${stack.serviceRoleKey}`,
       });
-      assert.equal(service.json?.model_version, "AllTraffic");
+      assert.equal(service.json?.invoked_variant, "AllTraffic");
       assert.ok(!logs.some((line) => line.includes(sub)));
     },
   );
@@ -300,7 +302,7 @@ Deno.test("e2e: a large inline image (native-hash path) is routed stickily too",
         }, { authorization: `Bearer ${await userToken(sub)}` });
         assert.equal(answer.status, 200, answer.text);
         assert.equal(
-          answer.json?.model_version,
+          answer.json?.invoked_variant,
           documentedVariant("medical-image-classifier", sub, WEIGHTS),
         );
       }

@@ -268,6 +268,7 @@ Deno.test("async: submit → InvokeEndpointAsync → 202 with an id; GET reads S
       { condition: "nodule", confidence: 0.05, severity: null },
     ],
     model_version: null,
+    invoked_variant: null,
     // From submission to the poll that found the result.
     inference_time_ms: 4_000,
     output_format: "image_classification",

@@ -102,31 +102,51 @@ Deno.test("a triage batch is one JSON Lines call; each valid patient gets the gu
   });
 });
 
-Deno.test("a triage batch to the XGBoost endpoint reads its JSON Lines probabilities", async () => {
+Deno.test("a triage batch to the XGBoost endpoint reads its JSON Lines probabilities, each patient floored by its own red flags", async () => {
   await withStack({}, async ({ call }) => {
     const answer = await call(TRIAGE, {
       endpoint: "medical-triage-xgboost",
       patients: [CHEST, FEVER],
     });
     const slots = results(answer);
+    const levels = ["low", "moderate", "high", "critical"];
     for (
-      const [slot, body] of [[slots[0], CHEST], [slots[1], FEVER]] as const
+      const [slot, body, flags] of [
+        [slots[0], CHEST, ["heart_attack_chest_discomfort"]],
+        [slots[1], FEVER, []],
+      ] as const
     ) {
       const p = triageClassProbabilities(
         assessTriage(triageInput(body)).urgencyScore,
       );
       const best = p.indexOf(Math.max(...p));
       const urgency = p.reduce((sum, pi, i) => sum + pi * i / 3, 0);
-      assert.deepEqual(slot.result, {
-        urgency_score: round4(urgency),
-        risk_level: ["low", "moderate", "high", "critical"][best],
-        recommended_specialty: null,
-        confidence: round4(p[best]),
-        key_findings: [],
-        model_version: "AllTraffic",
-        inference_time_ms: slot.result!.inference_time_ms,
-        output_format: "probabilities",
-      });
+      const result = slot.result as Record<string, unknown>;
+      assert.deepEqual(
+        {
+          urgency_score: result.urgency_score,
+          model_risk_level: result.model_risk_level,
+          confidence: result.confidence,
+          model_version: result.model_version,
+          invoked_variant: result.invoked_variant,
+          output_format: result.output_format,
+        },
+        {
+          urgency_score: round4(urgency),
+          model_risk_level: levels[best],
+          confidence: round4(p[best]),
+          model_version: null,
+          invoked_variant: "AllTraffic",
+          output_format: "probabilities",
+        },
+      );
+      assert.deepEqual(
+        (result.red_flags as { id: string }[]).map((flag) => flag.id),
+        flags,
+      );
+      // A heart-attack warning sign floors the answer at critical.
+      const expected = flags.length > 0 ? "critical" : levels[best];
+      assert.equal(result.risk_level, expected);
     }
   });
 });

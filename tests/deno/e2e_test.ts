@@ -134,7 +134,8 @@ Deno.test("the guide's image-analysis curl call → 200 with the guide's output 
       encoder.encode("s3://bucket/image.jpg"),
     );
     assert.deepEqual(body.predictions, expectedPredictions(probabilities));
-    assert.equal(body.model_version, "AllTraffic");
+    assert.equal(body.model_version, null);
+    assert.equal(body.invoked_variant, "AllTraffic");
     assert.equal(body.output_format, "image_classification");
     assert.equal(body.inference_time_ms, modelDuration(answer));
     assert.deepEqual(stack.standIn.stats().invocations, {
@@ -158,7 +159,8 @@ Deno.test("risk score → 200 with the probability the model gives the documente
         ? "moderate"
         : "low",
       factors: [],
-      model_version: "AllTraffic",
+      model_version: null,
+      invoked_variant: "AllTraffic",
       inference_time_ms: modelDuration(answer),
       output_format: "csv",
     });
@@ -238,9 +240,14 @@ Deno.test("medical-triage-xgboost: multi:softprob output normalised to the guide
       recommended_specialty: null,
       confidence: round4(p[best]),
       key_findings: [],
-      model_version: "AllTraffic",
+      model_version: null,
+      invoked_variant: "AllTraffic",
       inference_time_ms: modelDuration(answer),
       output_format: "predictions",
+      model_risk_level: levels[best],
+      risk_level_source: "model",
+      red_flags: [],
+      red_flag_rules_version: answer.json!.red_flag_rules_version,
     });
     // The XGBoost stand-in's argmax agrees with the rule engine's level.
     assert.equal(answer.json!.risk_level, guideAssessment().riskLevel);

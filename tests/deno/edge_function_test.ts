@@ -636,6 +636,7 @@ Deno.test("risk-score sends one CSV row in the documented feature order", async 
     risk_level: "critical",
     factors: [],
     model_version: null,
+    invoked_variant: null,
     inference_time_ms: 0,
     output_format: "csv",
   });
@@ -736,9 +737,16 @@ Deno.test("a successful call is normalised with timing and request id headers", 
   );
   assert.deepEqual(answer.json, {
     ...RICH_TRIAGE,
+    // No red flag in the guide's call: the model's level stands.
+    model_risk_level: RICH_TRIAGE.risk_level,
+    risk_level_source: "model",
+    red_flags: [],
+    red_flag_rules_version: answer.json!.red_flag_rules_version,
+    invoked_variant: "AllTraffic",
     inference_time_ms: 45,
     output_format: "custom_json",
   });
+  assert.match(String(answer.json!.red_flag_rules_version), /^\d{4}-/);
 });
 
 Deno.test("XGBoost multi:softprob output becomes the guide's triage fields", async () => {
@@ -757,10 +765,15 @@ Deno.test("XGBoost multi:softprob output becomes the guide's triage fields", asy
   assert.deepEqual(answer.json, {
     urgency_score: 0.5667, // (0.2·1 + 0.6·2 + 0.1·3) / 3
     risk_level: "high",
+    model_risk_level: "high",
+    risk_level_source: "model",
+    red_flags: [],
+    red_flag_rules_version: answer.json!.red_flag_rules_version,
     recommended_specialty: null,
     confidence: 0.6,
     key_findings: [],
-    model_version: "model-v1",
+    model_version: null,
+    invoked_variant: "model-v1",
     inference_time_ms: 0,
     output_format: "csv",
   });

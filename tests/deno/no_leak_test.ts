@@ -295,7 +295,10 @@ async function exercise(
     for (const slug of SLUGS) {
       stack.standIn.faults.inject({ fault, times: 3, delayMs: 5_000 });
       const answer = await post(slug, MARKED[slug]);
-      assert.ok(answer.status >= 400, `${fault}: ${answer.text}`);
+      // `understated` is a well-formed triage answer (a miscalibrated
+      // model's); the other functions cannot read it.
+      const expectOk = fault === "understated" && slug === "sagemaker-triage";
+      assert.equal(answer.status < 400, expectOk, `${fault}: ${answer.text}`);
       stack.standIn.faults.clear();
     }
   }

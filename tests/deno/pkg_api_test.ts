@@ -167,7 +167,7 @@ Deno.test("unknown and mistyped settings are named, not ignored", () => {
   ]);
   assert.equal(
     unknown.errors[1].message,
-    "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, s3KeyPrefix, clientVariants, endpoints, imageLabels, triageScoreMeaning, asyncInference, stickyVariants",
+    "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, s3KeyPrefix, clientVariants, endpoints, imageLabels, triageScoreMeaning, asyncInference, stickyVariants, redFlags",
   );
 
   const mistyped = thrown(() =>
@@ -236,10 +236,14 @@ const RISK = {
   },
 };
 
-/** The call without its hash and signature (checked on their own below). */
+/** The call without its hash, signature and red flags (checked on their own). */
 function plain(invocation: Invocation) {
-  const { payloadSha256: _hash, firstAttemptSignature: _signature, ...call } =
-    invocation;
+  const {
+    payloadSha256: _hash,
+    firstAttemptSignature: _signature,
+    redFlags: _flags,
+    ...call
+  } = invocation;
   return { ...call, body: decoder.decode(invocation.body) };
 }
 
@@ -502,10 +506,15 @@ Deno.test("normalize: each function's output", () => {
     {
       urgency_score: 0.6667,
       risk_level: "high",
+      model_risk_level: "high",
+      risk_level_source: "model",
+      red_flags: [],
+      red_flag_rules_version: RULES_VERSION,
       recommended_specialty: null,
       confidence: null,
       key_findings: [],
-      model_version: "AllTraffic",
+      model_version: null,
+      invoked_variant: "AllTraffic",
       inference_time_ms: 13,
       output_format: "csv",
     },
@@ -528,6 +537,7 @@ Deno.test("normalize: each function's output", () => {
         { condition: "nodule", confidence: 0.05, severity: null },
       ],
       model_version: null,
+      invoked_variant: null,
       inference_time_ms: 80,
       output_format: "image_classification",
     },
@@ -550,6 +560,7 @@ Deno.test("normalize: each function's output", () => {
       risk_level: "high",
       factors: ["age over 65"],
       model_version: "risk-3",
+      invoked_variant: null,
       inference_time_ms: 5,
       output_format: "custom_json",
     },
@@ -953,6 +964,63 @@ Deno.test("bad credentials are refused when the gateway is built, naming each fi
   ]);
   assert.ok(!JSON.stringify(error).includes("SECRET"));
   assert.ok(!error.message.includes("SECRET"));
+});
+
+// ---------------------------------------------------------------------------
+// the red-flag floor
+// ---------------------------------------------------------------------------
+
+/** The version of the embedded red-flag rules (src/safety/red_flags.json). */
+const RULES_VERSION = JSON.parse(
+  await Deno.readTextFile(
+    new URL("../../src/safety/red_flags.json", import.meta.url),
+  ),
+).version;
+
+Deno.test("prepare names a triage request's red flags; normalize floors the model by them", () => {
+  const triage = gatewayFor("sagemaker-triage");
+  const invocation = triage.prepare(
+    json({
+      symptoms: ["face drooping", "no fever"],
+      patient_data: { age: 66, gender: "female" },
+    }),
+    0,
+  );
+  assert.deepEqual(invocation.redFlags, ["stroke_fast"]);
+  const low = {
+    status: 200,
+    headers: [] as [string, string][],
+    body: json({ urgency_score: 0.1, risk_level: "low" }),
+    elapsedMs: 3,
+  };
+  const floored = triage.normalize(low, invocation.redFlags);
+  assert.ok("model_risk_level" in floored);
+  assert.deepEqual(
+    [floored.risk_level, floored.model_risk_level, floored.risk_level_source],
+    ["critical", "low", "red_flags"],
+  );
+  assert.equal(floored.red_flags[0].id, "stroke_fast");
+  assert.equal(floored.red_flag_rules_version, RULES_VERSION);
+  // The model's own answer, without the flags.
+  const alone = triage.normalize(low, []);
+  assert.ok("model_risk_level" in alone);
+  assert.equal(alone.risk_level, "low");
+
+  const notice = triage.safetyNotice(invocation.redFlags);
+  assert.equal(notice?.red_flags[0].id, "stroke_fast");
+  assert.match(String(notice?.safety_message), /emergency/);
+  assert.equal(triage.safetyNotice([]), null);
+  // Only ids the rules raise are accepted, and only for triage.
+  assert.equal(
+    thrown(() => triage.normalize(low, ["made_up"])).code,
+    "invalid_argument",
+  );
+  assert.equal(
+    thrown(() =>
+      gatewayFor("sagemaker-risk-score").normalize(low, ["stroke_fast"])
+    ).code,
+    "invalid_argument",
+  );
 });
 
 // ---------------------------------------------------------------------------

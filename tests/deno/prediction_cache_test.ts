@@ -495,7 +495,7 @@ Deno.test("e2e: two identical requests invoke the stand-in once", async () => {
         variant: "model-v2",
       });
       assert.equal(pinned.headers.get("x-cache"), "miss");
-      assert.equal(pinned.json?.model_version, "model-v2");
+      assert.equal(pinned.json?.invoked_variant, "model-v2");
       // Triage is not listed: every request reaches the model.
       await call("sagemaker-triage", TRIAGE_BODY);
       const triage = await call("sagemaker-triage", TRIAGE_BODY);

@@ -1368,8 +1368,24 @@ Deno.test("faults: every fault name is covered by these tests", () => {
     "malformed",
     "oversized",
     "stall",
+    "understated",
   ];
   assert.deepEqual([...covered].sort(), [...FAULT_NAMES].sort());
+});
+
+Deno.test("understated: a well-formed triage answer that calls the case routine", async () => {
+  await withStandIn(async (standIn) => {
+    standIn.faults.inject({ fault: "understated" });
+    const response = await invoke(standIn);
+    assert.equal(response.status, 200);
+    assert.equal(
+      response.headers.get("x-amzn-invoked-production-variant"),
+      "AllTraffic",
+    );
+    const body = await response.json();
+    assert.equal(body.risk_level, "low");
+    assert.equal(body.model_version, "standin-understated-1");
+  });
 });
 
 Deno.test("faultRate: a seeded PRNG picks faults reproducibly", async () => {

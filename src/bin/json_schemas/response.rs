@@ -46,7 +46,7 @@ pub fn response_schema(function: ModelFunction) -> Value {
             ],
         ),
     };
-    definitions.extend([def(field_error()), def(problem())]);
+    definitions.extend([def(field_error()), def(red_flag()), def(problem())]);
     let schema = json!({
         "$schema": DIALECT,
         "$id": format!("urn:healthnav:schema:{}.response", function.slug()),
@@ -80,7 +80,13 @@ fn provenance() -> Vec<(&'static str, Value)> {
     vec![
         (
             "model_version",
-            nullable_text("The model's version, else the production variant that answered."),
+            nullable_text("The model's own version; null when its output names none."),
+        ),
+        (
+            "invoked_variant",
+            nullable_text(
+                "The production variant that answered; null when SageMaker does not say.",
+            ),
         ),
         (
             "inference_time_ms",
@@ -93,7 +99,7 @@ fn provenance() -> Vec<(&'static str, Value)> {
     ]
 }
 
-const PROVENANCE_REQUIRED: [&str; 2] = ["model_version", "inference_time_ms"];
+const PROVENANCE_REQUIRED: [&str; 3] = ["model_version", "invoked_variant", "inference_time_ms"];
 
 fn required_with_provenance(own: &[&'static str]) -> Vec<&'static str> {
     own.iter().chain(&PROVENANCE_REQUIRED).copied().collect()
@@ -105,7 +111,31 @@ fn triage_result() -> Value {
             "urgency_score",
             probability("0 (routine) to 1 (most urgent)."),
         ),
-        ("risk_level", risk_level()),
+        (
+            "risk_level",
+            with_description(
+                risk_level(),
+                "The higher of model_risk_level and the floor of red_flags.",
+            ),
+        ),
+        (
+            "model_risk_level",
+            with_description(risk_level(), "The model's own level."),
+        ),
+        (
+            "risk_level_source",
+            json!({ "type": "string", "enum": ["model", "red_flags"], "description": "What decided risk_level." }),
+        ),
+        (
+            "red_flags",
+            json!({ "type": "array", "items": reference("RedFlag"), "description": "Published emergency warning signs the request showed, in rule order." }),
+        ),
+        (
+            "red_flag_rules_version",
+            nullable_text(
+                "The red-flag rules applied; null when the operator switched the floor off.",
+            ),
+        ),
         (
             "recommended_specialty",
             nullable_text("Null when the model names none."),
@@ -120,11 +150,50 @@ fn triage_result() -> Value {
     let own = [
         "urgency_score",
         "risk_level",
+        "model_risk_level",
+        "risk_level_source",
+        "red_flags",
+        "red_flag_rules_version",
         "recommended_specialty",
         "confidence",
         "key_findings",
     ];
     open_object("TriageResult", properties, &required_with_provenance(&own))
+}
+
+fn with_description(mut schema: Value, description: &str) -> Value {
+    schema["description"] = json!(description);
+    schema
+}
+
+fn red_flag() -> Value {
+    open_object(
+        "RedFlag",
+        vec![
+            (
+                "id",
+                json!({ "type": "string", "description": "The rule, e.g. stroke_fast." }),
+            ),
+            (
+                "finding",
+                json!({ "type": "string", "description": "The warning sign and what to do." }),
+            ),
+            (
+                "source",
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "organisation": { "type": "string" },
+                        "title": { "type": "string" },
+                        "url": { "type": "string" }
+                    },
+                    "required": ["organisation", "title", "url"],
+                    "description": "The public page the warning sign is published on."
+                }),
+            ),
+        ],
+        &["id", "finding", "source"],
+    )
 }
 
 fn image_prediction() -> Value {
@@ -272,6 +341,33 @@ fn problem() -> Value {
                 "errors",
                 json!({ "type": "array", "items": reference("FieldError") }),
             ),
+            (
+                "red_flags",
+                json!({ "type": "array", "items": reference("RedFlag"), "description": "Triage, when the model could not answer: the published warning signs the request showed." }),
+            ),
+            (
+                "safety_message",
+                json!({ "type": "string", "description": "Triage, with red_flags: tell the patient to seek care now." }),
+            ),
+            (
+                "red_flag_rules_version",
+                json!({ "type": "string", "description": "Triage, with red_flags: the rules that raised them." }),
+            ),
+            (
+                "patients",
+                json!({
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "index": { "type": "integer", "minimum": 0 },
+                            "red_flags": { "type": "array", "items": reference("RedFlag") }
+                        },
+                        "required": ["index", "red_flags"]
+                    },
+                    "description": "A triage batch the model could not answer: each patient's red flags, for those with any."
+                }),
+            ),
         ],
         &["status", "code"],
     )
@@ -314,10 +410,15 @@ mod tests {
             TriageResult {
                 urgency_score: 0.5,
                 risk_level: "high",
+                model_risk_level: "high",
+                risk_level_source: "model",
+                red_flags: Vec::new(),
+                red_flag_rules_version: None,
                 recommended_specialty: None,
                 confidence: None,
                 key_findings: Vec::new(),
                 model_version: None,
+                invoked_variant: None,
                 inference_time_ms: 1,
                 output_format: "custom_json",
             },
@@ -333,6 +434,7 @@ mod tests {
             ImageResult {
                 predictions: vec![prediction],
                 model_version: None,
+                invoked_variant: None,
                 inference_time_ms: 1,
                 output_format: "custom_json",
             },
@@ -344,6 +446,7 @@ mod tests {
                 risk_level: "low",
                 factors: Vec::new(),
                 model_version: None,
+                invoked_variant: None,
                 inference_time_ms: 1,
                 output_format: "custom_json",
             },
