@@ -57,14 +57,18 @@ export async function startEmbeddedDatabase(
     throw error;
   }
   const lease = new SessionLease(db);
-  const connections = new Set<Socket>();
+  const served = new Set<Socket>();
+  // Every socket, refused ones too: the server closes only once all have.
+  const sockets = new Set<Socket>();
   const server = createServer((socket) => {
-    if (connections.size >= MAX_CONNECTIONS) {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    if (served.size >= MAX_CONNECTIONS) {
       socket.end(tooManyClients());
       return;
     }
-    connections.add(socket);
-    socket.once("close", () => connections.delete(socket));
+    served.add(socket);
+    socket.once("close", () => served.delete(socket));
     const handler = new PGLiteSocketHandler({
       // The handler calls only enqueue and the two clear methods, which
       // SessionLease has; its option type names the package's own queue.
@@ -78,8 +82,19 @@ export async function startEmbeddedDatabase(
   const stopServer = async () => {
     if (stopped) return;
     stopped = true;
-    for (const socket of connections) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Not server.close's callback: Deno 2.1's node:net never calls it once a
+    // connection was accepted. The listener is closed when close() returns.
+    if (server.listening) server.close();
+    const closing = [...sockets].map((socket) =>
+      new Promise<void>((resolve) => {
+        socket.once("close", () => resolve());
+        socket.destroy();
+      })
+    );
+    await Promise.all(closing);
+    // Lets the handlers' close callbacks (queued with setImmediate) finish
+    // with the session before PGlite closes.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     await db.close();
   };
   try {
@@ -91,6 +106,12 @@ export async function startEmbeddedDatabase(
     } finally {
       await sql.end({ timeout: 1 });
     }
+    // Hand over with every connection slot free.
+    await Promise.all(
+      [...served].map((socket) =>
+        new Promise((resolve) => socket.once("close", resolve))
+      ),
+    );
     return { url, kind: "pglite", stop: stopServer };
   } catch (error) {
     await stopServer();

@@ -22,14 +22,21 @@ const PATIENT_VALUES = {
   vitals: { systolic_bp_mmhg: 187, heart_rate_bpm: 133 },
 };
 
+/**
+ * The request's strings and field names of five characters or more. Not
+ * bare numbers or short words: "67" turns up by chance in a uuid or a
+ * timestamp, "age" in "triage".
+ */
 function markersOf(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  if (typeof value === "number") return [String(value)];
-  if (Array.isArray(value)) return value.flatMap(markersOf);
-  if (value && typeof value === "object") {
-    return Object.values(value).flatMap(markersOf);
-  }
-  return [];
+  const all = (inner: unknown): string[] => {
+    if (typeof inner === "string") return [inner];
+    if (Array.isArray(inner)) return inner.flatMap(all);
+    if (inner && typeof inner === "object") {
+      return Object.entries(inner).flatMap(([key, v]) => [key, ...all(v)]);
+    }
+    return [];
+  };
+  return all(value).filter((marker) => marker.length >= 5);
 }
 
 function triageEvent(requestId: string, callerId: string): AuditEvent {
