@@ -78,9 +78,8 @@ HealthNav local stack (no AWS account; the models are NON-CLINICAL stand-ins)
   demo page:  ${stack.url}/
   metrics:    ${stack.url}/metrics
   SageMaker stand-in: ${stack.standIn.url}   S3 stand-in: ${stack.standIn.s3Url}
-database: ${
-  stack.database!.url
-}   (embedded PGlite with the migrations: psql it, e.g. table audit.events)
+database: ${stack.database!.url}
+    (embedded PGlite with the migrations: psql it, e.g. table audit.events)
 
   anon key (public; identifies no one, so the functions refuse it):
     ${stack.anonKey}
