@@ -4,8 +4,9 @@
  * guide's two test calls made with it.
  *
  * Ports come from PORT (default 54321, as `supabase start`): the gateway on
- * PORT, the SageMaker stand-in on PORT+8 and its S3 on PORT+9, so two stacks
- * with different PORTs run side by side. PORT=0 picks free ports for all.
+ * PORT, the embedded Postgres on PORT+1, the SageMaker stand-in on PORT+8
+ * and its S3 on PORT+9, so two stacks with different PORTs run side by
+ * side. PORT=0 picks free ports for all.
  *
  * @module
  */
@@ -50,6 +51,8 @@ const stack = await startLocalStack({
   port,
   standInPort: offset(8),
   standInS3Port: offset(9),
+  // PORT+1, as `supabase start` puts its database on 54322.
+  database: { port: offset(1) },
   env,
   staticHandler: (request) => demoPage ? demoPage(request) : null,
 });
@@ -75,6 +78,8 @@ HealthNav local stack (no AWS account; the models are NON-CLINICAL stand-ins)
   demo page:  ${stack.url}/
   metrics:    ${stack.url}/metrics
   SageMaker stand-in: ${stack.standIn.url}   S3 stand-in: ${stack.standIn.s3Url}
+database: ${stack.database!.url}
+    (embedded PGlite with the migrations: psql it, e.g. table audit.events)
 
   anon key (public; identifies no one, so the functions refuse it):
     ${stack.anonKey}

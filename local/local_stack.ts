@@ -15,6 +15,11 @@ import {
 } from "../edge/_shared/edge_function.ts";
 import { combineSinks, emfSink } from "../edge/_shared/metrics.ts";
 import { FUNCTION_NAMES } from "../edge/_shared/functions.ts";
+import {
+  type EmbeddedDatabaseOptions,
+  startEmbeddedDatabase,
+} from "./database/embedded_database.ts";
+import type { LocalDatabase } from "./database/local_database.ts";
 import { GatewayJwtVerifier } from "./gateway_jwt.ts";
 import {
   LOCAL_JWT_SECRET,
@@ -88,6 +93,11 @@ export interface LocalStackOptions {
    * stand-in's LOCAL_CREDENTIALS. Lets tests use recognisable secrets.
    */
   credentials?: StandInCredentials;
+  /**
+   * Starts the embedded Postgres (local/database/) with the migrations and
+   * gives the functions its URL as SUPABASE_DB_URL; none when absent.
+   */
+  database?: EmbeddedDatabaseOptions;
 }
 
 /** A running local stack. */
@@ -107,6 +117,8 @@ export interface LocalStack {
   /** The environment the functions run with (it holds secrets: tests only). */
   functionsEnv: Readonly<Record<string, string>>;
   standIn: StandIn;
+  /** The embedded Postgres, when the options asked for one. */
+  database: LocalDatabase | null;
   /** The functions' counters, also served at `GET /metrics`. */
   metrics: MetricsRegistry;
   close(): Promise<void>;
@@ -143,6 +155,9 @@ export async function startLocalStack(
       password: "local-patient-password-2",
     },
   ];
+  const database = options.database
+    ? await startEmbeddedDatabase(options.database)
+    : null;
   const standIn = await startSageMakerStandIn({
     port: options.standInPort ?? 0,
     log,
@@ -185,6 +200,7 @@ export async function startLocalStack(
     SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: keys.publishable }),
     SUPABASE_SECRET_KEYS: JSON.stringify({ default: keys.secret }),
     SUPABASE_JWKS: JSON.stringify(functionsJwks(signingKey, legacySecret)),
+    ...(database ? { SUPABASE_DB_URL: database.url } : {}),
     ...options.env,
   };
   // One registry for the functions (writing) and the gateway (serving /metrics).
@@ -227,11 +243,13 @@ export async function startLocalStack(
     signIn: (user = patients[0]) => auth.signIn(user),
     functionsEnv,
     standIn,
+    database,
     metrics,
     async close() {
       await server.shutdown();
       upstream.close();
       await standIn.close();
+      await database?.stop();
     },
   };
 }

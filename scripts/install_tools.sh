@@ -7,8 +7,8 @@
 # dev:  Node.js and npm (Debian's, to install Deno), Deno (current, from npm).
 # test: dev, plus Deno 2.1.4 (Supabase's runtime), the Supabase CLI, Rust,
 #       the wasm32 target, wasm-pack, the wasm-bindgen CLI at the version in
-#       Cargo.lock, cargo-fuzz, binaryen, and Debian's Chromium, hyperfine and
-#       python3-venv.
+#       Cargo.lock, cargo-fuzz, binaryen, and Debian's Chromium, hyperfine,
+#       python3-venv and postgresql (the server tests/database runs, and psql).
 #       Rust (stable and nightly, through rustup) and the C toolchain it
 #       links with (Debian's build-essential) when they are missing.
 #
@@ -159,6 +159,9 @@ missing=()
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3 python3-venv)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v hyperfine >/dev/null || missing+=(hyperfine)
+# PostgreSQL's server binaries and psql, for tests/database's throwaway clusters.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && command -v psql >/dev/null ||
+  missing+=(postgresql)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 echo "export HEALTHNAV_DENO_SUPABASE=\"$TOOLS/deno-2.1/node_modules/deno/deno\""

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Every test, in the order a failure is cheapest to read: Rust (fmt, clippy,
 # tests) → pkg/ freshness → Deno (fmt, lint, check, tests) → the real Supabase
-# CLI → infra → the app's client → soak, bench smoke, browser, fuzz → the Deno
-# suite again on Supabase's Deno 2.1. Run it through ./healthnav test, which
-# installs the tools first.
+# CLI → audit and quotas on PGlite and PostgreSQL → infra → the app's client →
+# soak, bench smoke, browser, fuzz → the Deno and database suites again on
+# Supabase's Deno 2.1. Run it through ./healthnav test, which installs the
+# tools first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,8 @@ command -v chromium >/dev/null || missing+=("chromium")
 [ -x tools/binaryen/node_modules/.bin/wasm-opt ] || missing+=("binaryen (tools/binaryen)")
 [ -x "${HEALTHNAV_DENO_SUPABASE:-}" ] || missing+=("HEALTHNAV_DENO_SUPABASE (Deno 2.1.4)")
 [ -x "${HEALTHNAV_SUPABASE_CLI:-}" ] || missing+=("HEALTHNAV_SUPABASE_CLI (supabase CLI)")
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=("postgresql (Debian's server, for tests/database)")
+command -v psql >/dev/null || missing+=("psql (Debian's postgresql-client)")
 if [ ${#missing[@]} -gt 0 ]; then
   printf 'test: missing %s\n' "${missing[@]}" >&2
   echo "test: run ./healthnav test, which installs them (scripts/install_tools.sh test)" >&2
@@ -59,7 +62,7 @@ fi
 step "deno fmt, lint, check ($(deno --version | head -1))"
 deno fmt --check
 deno lint
-deno check edge/ local/ tests/deno/ tests/supabase_cli/ demo/ tests/browser/ bench/ soak/
+deno check edge/ local/ tests/deno/ tests/database/ tests/supabase_cli/ demo/ tests/browser/ bench/ soak/
 
 run_deno_tests() {
   "$1" test --allow-net=127.0.0.1 --allow-env --allow-read --allow-write=tests/artifacts --allow-run tests/deno/
@@ -72,6 +75,14 @@ deno test --allow-read --allow-env bench/
 
 step "the real Supabase CLI: deploy to a Management API stand-in, the uploaded tree on Deno 2.1.4, serve's mounts"
 deno test -A tests/supabase_cli/
+
+# --allow-run: initdb and pg_ctl (through runuser as the postgres OS user when
+# root), psql; --allow-write: the throwaway cluster's folder under the temp dir.
+run_database_tests() {
+  "$1" test --allow-net=127.0.0.1 --allow-env --allow-read --allow-write --allow-run tests/database/
+}
+step "audit trail and quotas: migrations, RLS, quotas, audit rows on PGlite and Debian's PostgreSQL"
+run_database_tests deno
 
 step "infra/healthnav.yaml: cfn-lint, static checks, moto deploy, gateway as the template's IAM user"
 bash scripts/test_infra.sh
@@ -94,4 +105,5 @@ bash fuzz/run.sh 5
 
 step "deno test ($("$supabase_deno" --version | head -1), as on Supabase)"
 run_deno_tests "$supabase_deno"
+run_database_tests "$supabase_deno"
 "$supabase_deno" run --allow-net=127.0.0.1 --allow-env --allow-read soak/run.ts --requests 2000 --max-rss-growth-mib 128
