@@ -14,7 +14,7 @@
 import { describeMachine } from "./lib/machine.ts";
 import { runCpuPart } from "./lib/part_cpu.ts";
 import { runColdPart } from "./lib/part_cold.ts";
-import { runE2EPart } from "./lib/part_e2e.ts";
+import { E2E_CALLERS, runE2EPart } from "./lib/part_e2e.ts";
 import { runSizePart } from "./lib/part_size.ts";
 import { renderReport, type Results } from "./lib/report.ts";
 
@@ -250,7 +250,7 @@ async function main(): Promise<void> {
         e2eOptions.warmupRequests.toLocaleString("en-US")
       } warm-up then ${
         e2eOptions.requests.toLocaleString("en-US")
-      } measured requests per server in ${e2eOptions.slices} slice(s), the servers taking turns; the stand-in, the three servers and this load generator are separate processes on 127.0.0.1.`,
+      } measured requests per server in ${e2eOptions.slices} slice(s), the servers taking turns, the requests spread over ${E2E_CALLERS} signed-in patients; the stand-in, the four servers (ours twice: without, and with the audit trail and a quota on a throwaway Debian PostgreSQL keeping its durable defaults: fsync, synchronous commit) and this load generator are separate processes on 127.0.0.1.`,
       `Other work on the machine: ${
         (busyStart * 100).toFixed(0)
       }% of the CPUs busy in the 3 s before the run and ${

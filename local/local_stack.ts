@@ -11,10 +11,12 @@
 import {
   createEdgeFunction,
   type EdgeDeps,
+  type EdgeFunction,
   runtimeDeps,
 } from "../edge/_shared/edge_function.ts";
 import { combineSinks, emfSink } from "../edge/_shared/metrics.ts";
 import { FUNCTION_NAMES } from "../edge/_shared/functions.ts";
+import type { FunctionName } from "../edge/_shared/wasm_gateway.ts";
 import {
   type EmbeddedDatabaseOptions,
   startEmbeddedDatabase,
@@ -29,7 +31,7 @@ import {
   localServiceRoleKey,
 } from "./local_keys.ts";
 import { MetricsRegistry } from "./metrics_registry.ts";
-import { createRouter, type EdgeFunction } from "./router.ts";
+import { createRouter } from "./router.ts";
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -55,10 +57,12 @@ export const GUIDE_BUCKET = "bucket";
 export const STAND_IN_XGBOOST_TRIAGE = "medical-triage-xgboost";
 
 /** Builds the functions with the given deps (env, fetch, clock, log). */
-export function createFunctions(deps: EdgeDeps): Record<string, EdgeFunction> {
+export function createFunctions(
+  deps: EdgeDeps,
+): Record<FunctionName, EdgeFunction> {
   return Object.fromEntries(
     FUNCTION_NAMES.map((name) => [name, createEdgeFunction(name, deps)]),
-  );
+  ) as Record<FunctionName, EdgeFunction>;
 }
 
 /** Options of {@link startLocalStack}. */
@@ -121,6 +125,12 @@ export interface LocalStack {
   database: LocalDatabase | null;
   /** The functions' counters, also served at `GET /metrics`. */
   metrics: MetricsRegistry;
+  /**
+   * Another instance (isolate) of one function, with the same env and
+   * upstream, as Supabase runs many: they share only the database.
+   * Closed with the stack.
+   */
+  anotherInstance(name: FunctionName): EdgeFunction;
   close(): Promise<void>;
 }
 
@@ -217,8 +227,10 @@ export async function startLocalStack(
     ...options.deps,
     env: (name) => name === "SUPABASE_URL" ? url : functionsEnv[name],
   };
+  const functions = createFunctions(deps);
+  const instances: EdgeFunction[] = [...Object.values(functions)];
   const router = createRouter({
-    functions: createFunctions(deps),
+    functions,
     jwt: new GatewayJwtVerifier({ jwks: publicJwks(signingKey), legacySecret }),
     authHandler: auth.handle,
     staticHandler: options.staticHandler,
@@ -245,8 +257,15 @@ export async function startLocalStack(
     standIn,
     database,
     metrics,
+    anotherInstance(name) {
+      const instance = createEdgeFunction(name, deps);
+      instances.push(instance);
+      return instance;
+    },
     async close() {
       await server.shutdown();
+      // Audit rows still being written, then the functions' database pools.
+      await Promise.all(instances.map((instance) => instance.close()));
       upstream.close();
       await standIn.close();
       await database?.stop();

@@ -290,6 +290,8 @@ export type ErrorCode =
 | "sign_in_required"
 | "auth_unavailable"
 | "gateway_busy"
+| "caller_quota_exceeded"
+| "audit_unavailable"
 | "async_not_enabled"
 | "missing_async_id"
 | "unknown_async_id"

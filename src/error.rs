@@ -86,6 +86,10 @@ error_codes! {
     AuthUnavailable = "auth_unavailable", 503, true;
     /// This function instance holds as many request bytes as it may.
     GatewayBusy = "gateway_busy", 503, true;
+    /// The caller's calls to this function this minute are spent (Retry-After says when).
+    CallerQuotaExceeded = "caller_quota_exceeded", 429, true;
+    /// The audit trail cannot be written, so the request is not served (fail closed).
+    AuditUnavailable = "audit_unavailable", 503, true;
     // Asynchronous results.
     /// Asynchronous image analysis is not configured.
     AsyncNotEnabled = "async_not_enabled", 501, false;

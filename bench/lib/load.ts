@@ -22,11 +22,14 @@ export interface LoadResult {
   latencies: Float64Array;
 }
 
-/** Sends `requests` POSTs of `body` to `url` with `concurrency` in flight, as `authorization`. */
+/**
+ * Sends `requests` POSTs of `body` to `url` with `concurrency` in flight,
+ * request i as `authorizations[i % length]` (many patients, as in use).
+ */
 export async function runLoad(
   url: string,
   body: string,
-  options: { concurrency: number; requests: number; authorization: string },
+  options: { concurrency: number; requests: number; authorizations: string[] },
 ): Promise<LoadResult> {
   const latencies = new Float64Array(options.requests);
   let issued = 0;
@@ -41,7 +44,9 @@ export async function runLoad(
           method: "POST",
           headers: {
             "content-type": "application/json",
-            authorization: options.authorization,
+            authorization: options.authorizations[
+              index % options.authorizations.length
+            ],
           },
           body,
         });

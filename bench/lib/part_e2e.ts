@@ -2,10 +2,16 @@
  * Parts 4 and 5, end to end and memory: the local SageMaker stand-in and
  * each triage server run as child `deno run` processes on 127.0.0.1; this
  * process is the load generator: warm-up requests, each server's VmRSS, the
- * measured requests (throughput, p50/p99), each server's VmRSS again.
+ * measured requests (throughput, p50/p99), each server's VmRSS again. Our
+ * function runs twice, without and with the audit trail and quotas (on a
+ * throwaway Debian PostgreSQL with its durable defaults), so the cost of
+ * the database is measured in the same run.
  *
  * @module
  */
+import postgres from "postgres";
+import { startDebianPostgres } from "../../local/database/debian_postgres.ts";
+import type { LocalDatabase } from "../../local/database/local_database.ts";
 import { type ChildServer, startChild } from "./child.ts";
 import { combineLoads, type LoadResult, runLoad } from "./load.ts";
 import {
@@ -17,6 +23,7 @@ import {
 /** The e2e servers. */
 export const E2E_SERVERS = {
   ours: "bench/e2e/serve_ours.ts",
+  audited: "bench/e2e/serve_ours_audited.ts",
   aws4fetch: "bench/e2e/serve_aws4fetch.ts",
   sdk: "bench/e2e/serve_sdk.ts",
 } as const;
@@ -29,6 +36,9 @@ export const E2E_BODY = JSON.stringify({
   age: 35,
   gender: "female",
 });
+
+/** Distinct signed-in patients the load rotates through (each has a quota of its own). */
+export const E2E_CALLERS = 64;
 
 /** One server's figures. */
 export interface E2EResult {
@@ -66,17 +76,19 @@ export async function runE2EPart(
   options: E2EOptions,
 ): Promise<Record<E2EServer, E2EResult>> {
   const started: ChildServer[] = [];
+  let database: LocalDatabase | null = null;
   const names = Object.keys(E2E_SERVERS) as E2EServer[];
   // Every request carries a signed-in patient's ES256 session token, which
   // every server verifies against the project's JWKS before anything else.
-  const { jwks, authorization } = await sessionToken();
+  const { jwks, authorizations } = await sessionTokens(E2E_CALLERS);
   const load = (url: string, requests: number) =>
     runLoad(url, E2E_BODY, {
       concurrency: options.concurrency,
       requests,
-      authorization,
+      authorizations,
     });
   try {
+    database = await startDebianPostgres({ durable: true });
     const standIn = await startChild(["-A", "bench/e2e/stand_in.ts"], {
       cwd: options.root,
     });
@@ -85,10 +97,14 @@ export async function runE2EPart(
     for (const name of names) {
       servers[name] = await startChild(["-A", E2E_SERVERS[name]], {
         cwd: options.root,
-        env: { BENCH_STANDIN_URL: standIn.url, BENCH_JWKS: jwks },
+        env: {
+          BENCH_STANDIN_URL: standIn.url,
+          BENCH_JWKS: jwks,
+          BENCH_DATABASE_URL: database.url,
+        },
       });
       started.push(servers[name]);
-      await checkAnswer(name, servers[name].url, authorization);
+      await checkAnswer(name, servers[name].url, authorizations[0]);
     }
     const rssWarm = {} as Record<E2EServer, number>;
     for (const name of names) {
@@ -124,6 +140,11 @@ export async function runE2EPart(
       }
     }
     await settle();
+    await checkAuditRows(
+      database,
+      CHECK_REQUESTS + options.warmupRequests +
+        combineLoads(runs.audited).requests,
+    );
     const out = {} as Record<E2EServer, E2EResult>;
     for (const name of names) {
       const result = combineLoads(runs[name]);
@@ -148,26 +169,50 @@ export async function runE2EPart(
     return out;
   } finally {
     for (const child of started.reverse()) await child.stop();
+    await database?.stop();
   }
 }
 
-/** A project key, its public JWKS, and a patient's token valid for the run. */
-async function sessionToken(): Promise<
-  { jwks: string; authorization: string }
+/** A project key, its public JWKS, and `count` patients' tokens valid for the run. */
+async function sessionTokens(count: number): Promise<
+  { jwks: string; authorizations: string[] }
 > {
   const key = await generateSigningKey();
   const now = Math.floor(Date.now() / 1000);
-  const token = await signWithKey(key, {
-    sub: crypto.randomUUID(),
-    role: "authenticated",
-    aud: "authenticated",
-    iat: now,
-    exp: now + 6 * 3600,
-  });
-  return {
-    jwks: JSON.stringify(publicJwks(key)),
-    authorization: `Bearer ${token}`,
-  };
+  const authorizations = [];
+  for (let i = 0; i < count; i++) {
+    const token = await signWithKey(key, {
+      sub: crypto.randomUUID(),
+      role: "authenticated",
+      aud: "authenticated",
+      iat: now,
+      exp: now + 6 * 3600,
+    });
+    authorizations.push(`Bearer ${token}`);
+  }
+  return { jwks: JSON.stringify(publicJwks(key)), authorizations };
+}
+
+/** Requests {@link checkAnswer} sends each server: one answered, one refused. */
+const CHECK_REQUESTS = 2;
+
+/** The audited server wrote one row per request it answered, no more, no fewer. */
+async function checkAuditRows(
+  database: LocalDatabase,
+  expected: number,
+): Promise<void> {
+  const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+  try {
+    const [{ rows }] =
+      await sql`select count(*)::int as rows from audit.events`;
+    if (rows !== expected) {
+      throw new Error(
+        `the audited server wrote ${rows} audit rows for ${expected} requests`,
+      );
+    }
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
 }
 
 /** A server answers the triage to a signed-in patient, and refuses anyone else. */

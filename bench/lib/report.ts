@@ -287,6 +287,7 @@ function rows(results: Results): Row[] {
     verdict: e2e ? "" : NOT_RUN,
   };
   out.push(rps, p50, p99, serverCpu);
+  out.push(...auditedRows(e2e));
 
   const rss = (measure: string, pick: (r: E2EResult) => number): Row => ({
     part: "5",
@@ -313,6 +314,57 @@ function rows(results: Results): Row[] {
     ),
   );
   return out;
+}
+
+/**
+ * Ours again with the audit trail and quotas on, beside ours without: what
+ * the database costs per request (one quota call before SageMaker, one
+ * audit INSERT before the answer).
+ */
+function auditedRows(e2e: Record<E2EServer, E2EResult> | undefined): Row[] {
+  const row = (
+    measure: string,
+    unit: string,
+    digits: number,
+    pick: (r: E2EResult) => number,
+    compare: (on: number, off: number) => string,
+  ): Row => {
+    const on = e2e?.audited ? pick(e2e.audited) : undefined;
+    const off = e2e?.ours ? pick(e2e.ours) : undefined;
+    return {
+      part: "4",
+      measure: `audit trail + quota on: ${measure}`,
+      unit,
+      ours: on,
+      peers: {},
+      digits,
+      target: "",
+      verdict: on === undefined || off === undefined
+        ? NOT_RUN
+        : `off: ${fmt(off, digits)}; on ${compare(on, off)}`,
+    };
+  };
+  const times = (on: number, off: number) => r2(on / off);
+  const plus = (on: number, off: number) =>
+    `${on >= off ? "+" : "−"}${fmt(Math.abs(on - off), 2)} ms`;
+  return [
+    row(
+      "throughput (each request: a quota call, then its audit row, on PostgreSQL)",
+      "req/s",
+      0,
+      (r) => r.load.rps,
+      times,
+    ),
+    row("latency p50", "ms", 2, (r) => r.load.p50Ms, plus),
+    row("latency p99", "ms", 2, (r) => r.load.p99Ms, plus),
+    row(
+      "CPU of the serving process per request",
+      "µs",
+      0,
+      (r) => r.serverCpuUs,
+      times,
+    ),
+  ];
 }
 
 function fastestPeer(peers: Partial<Record<PeerId, Cell>>): [PeerId, number] {

@@ -33,6 +33,7 @@ function server(rps: number, p99Ms: number, errors: number): E2EResult {
 function e2e(oursErrors: number): Record<E2EServer, E2EResult> {
   return {
     ours: server(5000, 5, oursErrors),
+    audited: server(2500, 7, 0),
     aws4fetch: server(4000, 8, 0),
     sdk: server(3000, 9, 0),
   };
@@ -64,6 +65,18 @@ Deno.test("a peer's failed requests make the comparison missed too", () => {
   assert.match(
     verdictOf(renderTable({ e2e: results }), THROUGHPUT),
     /^\*\*MISSED\*\*: 1 failed requests/,
+  );
+});
+
+Deno.test("the audited run is shown beside ours without, as a ratio and a difference", () => {
+  const table = renderTable({ e2e: e2e(0) });
+  assert.equal(
+    verdictOf(table, "audit trail + quota on: throughput"),
+    "off: 5,000; on ×0.50",
+  );
+  assert.equal(
+    verdictOf(table, "audit trail + quota on: latency p99"),
+    "off: 5.00; on +2.00 ms",
   );
 });
 

@@ -34,14 +34,11 @@ export const DATABASE_ENV = {
   idleTimeoutMs: "DATABASE_IDLE_TIMEOUT_MS",
 } as const;
 
-/** A function by short name, as quotas and audit rows name it. */
-export type ShortFunctionName = "triage" | "image-analysis" | "risk-score";
-
 /** The per-function override of CALLER_QUOTA_PER_MINUTE. */
-export const QUOTA_OVERRIDE_ENV: Record<ShortFunctionName, string> = {
-  "triage": DATABASE_ENV.quotaPerMinuteTriage,
-  "image-analysis": DATABASE_ENV.quotaPerMinuteImage,
-  "risk-score": DATABASE_ENV.quotaPerMinuteRisk,
+export const QUOTA_OVERRIDE_ENV: Record<FunctionName, string> = {
+  "sagemaker-triage": DATABASE_ENV.quotaPerMinuteTriage,
+  "sagemaker-image-analysis": DATABASE_ENV.quotaPerMinuteImage,
+  "sagemaker-risk-score": DATABASE_ENV.quotaPerMinuteRisk,
 };
 
 /**
@@ -77,7 +74,7 @@ export interface DatabaseSettings {
   /** Null when SUPABASE_DB_URL is unset: no audit trail, no quotas. */
   connection: DatabaseConnectionSettings | null;
   /** Calls per caller per minute for each function; null: no quota. */
-  quotaPerMinute: Record<ShortFunctionName, number | null>;
+  quotaPerMinute: Record<FunctionName, number | null>;
   /** Serve requests unaudited when the database cannot be reached. */
   failOpen: boolean;
 }
@@ -92,7 +89,7 @@ export function readDatabaseSettings(env: EnvReader): DatabaseSettings {
     );
   }
   const fallback = readQuota(env, DATABASE_ENV.quotaPerMinute, false) ?? null;
-  const quotaPerMinute = {} as Record<ShortFunctionName, number | null>;
+  const quotaPerMinute = {} as Record<FunctionName, number | null>;
   for (const [name, variable] of Object.entries(QUOTA_OVERRIDE_ENV)) {
     const override = readQuota(env, variable, true);
     const limit = override === undefined ? fallback : override;
@@ -102,7 +99,7 @@ export function readDatabaseSettings(env: EnvReader): DatabaseSettings {
         `needs ${DATABASE_ENV.url}: quotas are counted in the database`,
       );
     }
-    quotaPerMinute[name as ShortFunctionName] = limit;
+    quotaPerMinute[name as FunctionName] = limit;
   }
   return {
     connection: url === undefined ? null : {
@@ -135,17 +132,12 @@ export function readDatabaseSettings(env: EnvReader): DatabaseSettings {
   };
 }
 
-/** The short name of a function given by short name or Supabase slug. */
-export function shortFunctionName(name: FunctionName): ShortFunctionName {
-  return name.replace(/^sagemaker-/, "") as ShortFunctionName;
-}
-
-/** The quota of one function (short name or slug); null: none. */
+/** The quota of one function; null: none. */
 export function quotaPerMinuteFor(
   settings: DatabaseSettings,
   name: FunctionName,
 ): number | null {
-  return settings.quotaPerMinute[shortFunctionName(name)];
+  return settings.quotaPerMinute[name];
 }
 
 function isPostgresUrl(value: string): boolean {

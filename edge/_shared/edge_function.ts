@@ -9,6 +9,7 @@
  * @module
  */
 import { answerAsyncResult } from "./async_result.ts";
+import type { AuditTrailDeps } from "./audit_trail.ts";
 import { answerBatchOrAsync } from "./batch_or_async_call.ts";
 import { type BytesLease, chargedBytes } from "./bytes_in_flight.ts";
 import type { EnvReader } from "./config.ts";
@@ -32,7 +33,7 @@ import type { FunctionName } from "./wasm_gateway.ts";
 export const MAX_REQUEST_BYTES = 6_291_456;
 
 /** The outside world, injected so tests can pass a fake fetch and a fixed clock. */
-export interface EdgeDeps extends CallDeps {
+export interface EdgeDeps extends CallDeps, AuditTrailDeps {
   env: EnvReader;
   log(line: string): void;
   newRequestId(): string;
@@ -51,12 +52,25 @@ export function runtimeDeps(): EdgeDeps {
     log: (line) => console.log(line),
     newRequestId: () => crypto.randomUUID(),
     metrics: emfSink((line) => console.log(line)),
+    waitUntil: (work) => edgeRuntime()?.waitUntil(work),
   };
+}
+
+/** Supabase's runtime global, absent under plain Deno. */
+function edgeRuntime():
+  | { waitUntil(work: Promise<unknown>): void }
+  | undefined {
+  return (globalThis as {
+    EdgeRuntime?: { waitUntil(work: Promise<unknown>): void };
+  })
+    .EdgeRuntime;
 }
 
 /** A Supabase edge function: `export default createEdgeFunction(...)`. */
 export interface EdgeFunction {
   fetch(request: Request): Promise<Response>;
+  /** Finishes audit writes under way and closes the database pool (local stack, tests). */
+  close(): Promise<void>;
 }
 
 /** Builds the handler of one of the three functions. */
@@ -82,7 +96,7 @@ export function createEdgeFunction(
           return context.finish(preflightResponse(request, [], ""));
         }
         await request.body?.cancel().catch(() => {});
-        return context.fail(ready);
+        return context.finish(context.fail(ready));
       }
       context.cors = corsHeaders(request, ready.config.corsOrigins);
       context.knownEndpoints = ready.knownEndpoints;
@@ -95,32 +109,60 @@ export function createEdgeFunction(
           ),
         );
       }
-      let lease: BytesLease | null = null;
-      try {
-        context.caller = await ready.verifier.verify(
-          request.headers.get("authorization"),
-          deps.now(),
-        );
-        // GET reads an asynchronous image-analysis result.
-        if (request.method === "GET" && servesAsyncResults(functionName)) {
-          return context.finish(
-            await answerAsyncResult(request, ready, deps, context),
-          );
-        }
-        checkMethodAndType(request, functionName);
-        lease = ready.bytesInFlight.reserve(
-          chargedBytes(request, MAX_REQUEST_BYTES),
-        );
-        if (lease === null) throw busy();
-        return await answerPost(request, ready, deps, context);
-      } catch (error) {
-        await request.body?.cancel().catch(() => {});
-        return context.fail(asFailure(error));
-      } finally {
-        lease?.release();
+      const response = await answer(
+        request,
+        functionName,
+        ready,
+        deps,
+        context,
+      );
+      if (!ready.audit) return context.finish(response);
+      return context.finish(
+        await ready.audit.settle(
+          context,
+          response,
+          (failure) => safetyFor(failure, context, ready),
+        ),
+      );
+    },
+    async close() {
+      if (isolate && !(isolate instanceof GatewayFailure)) {
+        await isolate.audit?.close();
       }
     },
   };
+}
+
+/** Verifies the caller, then answers a GET (async result) or a POST. */
+async function answer(
+  request: Request,
+  functionName: FunctionName,
+  isolate: Isolate,
+  deps: EdgeDeps,
+  context: RequestContext,
+): Promise<Response> {
+  let lease: BytesLease | null = null;
+  try {
+    context.caller = await isolate.verifier.verify(
+      request.headers.get("authorization"),
+      deps.now(),
+    );
+    // GET reads an asynchronous image-analysis result.
+    if (request.method === "GET" && servesAsyncResults(functionName)) {
+      return await answerAsyncResult(request, isolate, deps, context);
+    }
+    checkMethodAndType(request, functionName);
+    lease = isolate.bytesInFlight.reserve(
+      chargedBytes(request, MAX_REQUEST_BYTES),
+    );
+    if (lease === null) throw busy();
+    return await answerPost(request, isolate, deps, context);
+  } catch (error) {
+    await request.body?.cancel().catch(() => {});
+    return context.fail(asFailure(error));
+  } finally {
+    lease?.release();
+  }
 }
 
 /** A POST: read, validate and build, call, answer. */
@@ -145,6 +187,7 @@ async function answerPost(
     signal: request.signal,
   };
   try {
+    await isolate.audit?.admit(context);
     if (invocation.batch || invocation.async) {
       const { response, answer } = await answerBatchOrAsync(
         invocation,
@@ -153,7 +196,7 @@ async function answerPost(
         deps,
         context,
       );
-      return context.finish(response, answer);
+      return context.reply(response, answer);
     }
     const { response, prediction } = await answerSinglePrediction(
       invocation,
@@ -162,10 +205,21 @@ async function answerPost(
       deps,
       context,
     );
-    return context.finish(response, prediction);
+    return context.reply(response, prediction);
   } catch (error) {
     throw withSafetyNotice(error, invocation, isolate.gateway);
   }
+}
+
+/** A failure of a triage answer carries its red flags' safety notice. */
+function safetyFor(
+  failure: GatewayFailure,
+  context: RequestContext,
+  isolate: Isolate,
+): GatewayFailure {
+  const { invocation } = context;
+  if (!invocation) return failure;
+  return withSafetyNotice(failure, invocation, isolate.gateway);
 }
 
 /** Refuses what a function does not answer before its body is read. */

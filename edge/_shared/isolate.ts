@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { AuditTrail, type AuditTrailDeps } from "./audit_trail.ts";
 import { BytesInFlight } from "./bytes_in_flight.ts";
 import { CallerVerifier } from "./caller.ts";
 import {
@@ -15,6 +16,10 @@ import {
   type EnvReader,
   readConfig,
 } from "./config.ts";
+import {
+  type DatabaseSettings,
+  readDatabaseSettings,
+} from "./database_settings.ts";
 import { GatewayFailure } from "./gateway_failure.ts";
 import {
   type PredictionCache,
@@ -38,18 +43,22 @@ export interface Isolate {
   bytesInFlight: BytesInFlight;
   /** Null when PREDICTION_CACHE_FUNCTIONS does not list this function. */
   cache: PredictionCache<NormalizedResult> | null;
+  /** The audit trail and quota; null when SUPABASE_DB_URL is unset. */
+  audit: AuditTrail | null;
 }
 
 /** Reads the configuration and builds the isolate's state, or says what is wrong. */
 export function setUpIsolate(
   functionName: FunctionName,
-  deps: { env: EnvReader; fetch: typeof fetch; now(): number },
+  deps: AuditTrailDeps & { env: EnvReader; fetch: typeof fetch },
 ): Isolate | GatewayFailure {
   let config: EdgeConfig;
   let verifier: CallerVerifier;
+  let database: DatabaseSettings;
   try {
     config = readConfig(deps.env);
     verifier = new CallerVerifier(config.auth, deps.fetch);
+    database = readDatabaseSettings(deps.env);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof TypeError) {
       return misconfigured(error.message);
@@ -70,6 +79,7 @@ export function setUpIsolate(
       retryBudget: new RetryBudget(),
       bytesInFlight: new BytesInFlight(config.maxBytesInFlight),
       cache: predictionCacheFor(functionName, config.predictionCache, deps.now),
+      audit: AuditTrail.of(database, functionName, deps),
     };
   } catch (error) {
     if (error instanceof GatewayFailure) {

@@ -22,6 +22,8 @@ export interface InvocationLog {
   aws_code?: string | null;
   /** Prediction cache outcome, only when caching is on for the function. */
   cache?: "hit" | "miss";
+  /** Set when the audit database could not be reached and the function fails open. */
+  audit?: "unavailable";
 }
 
 /** Writes one JSON line. */

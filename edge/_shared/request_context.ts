@@ -1,8 +1,10 @@
 /**
  * One request as it walks the function: its id, arrival time, caller, CORS
  * headers and the one log record that describes it. Created at the entry,
- * filled in as the request goes, and finished exactly once: the log line
- * and the metrics sample are written from here and nowhere else.
+ * filled in as the request goes; the pipeline `reply`s (or `fail`s) with
+ * the answer, the audit trail may still replace it, and the context is
+ * finished exactly once: the log line and the metrics sample are written
+ * from here and nowhere else.
  *
  * @module
  */
@@ -12,6 +14,9 @@ import { type InvocationLog, logLine } from "./log.ts";
 import { type MetricsSink, reportInvocation } from "./metrics.ts";
 import { problemOf, problemResponse } from "./problem.ts";
 import type { FunctionName, Invocation } from "./wasm_gateway.ts";
+
+/** What the request's log record says, read by the audit trail. */
+export type RequestOutcome = Readonly<InvocationLog>;
 
 /** What the context needs from the outside world. */
 export interface ContextDeps {
@@ -34,6 +39,9 @@ export class RequestContext {
   readonly #record: InvocationLog;
   readonly #deps: ContextDeps;
   readonly #reportMetrics: boolean;
+  #invocation: Invocation | null = null;
+  /** What the metrics count in the answer (a prediction, a batch, a safety notice). */
+  #answer: unknown = undefined;
   #finished = false;
 
   constructor(
@@ -58,10 +66,26 @@ export class RequestContext {
     };
   }
 
+  /** The log record so far: function, endpoint, variant, code, attempts. */
+  get outcome(): RequestOutcome {
+    return this.#record;
+  }
+
+  /** The SageMaker call the request became; null until it is validated. */
+  get invocation(): Invocation | null {
+    return this.#invocation;
+  }
+
   /** The SageMaker call the request became. */
   noteInvocation(invocation: Invocation): void {
+    this.#invocation = invocation;
     this.#record.endpoint = invocation.endpoint;
     this.#record.variant = invocation.variant;
+  }
+
+  /** The audit trail could not be reached and the operator chose to fail open. */
+  noteAudit(outcome: "unavailable"): void {
+    this.#record.audit = outcome;
   }
 
   /** How the call to SageMaker (or S3) went. */
@@ -90,11 +114,29 @@ export class RequestContext {
   }
 
   /**
-   * Logs and measures the answer, then returns it. `answer` (a prediction,
-   * a batch's results, a failed triage answer's safety notice) is only for
-   * the metrics' risk-level and red-flag counts; it is never logged.
+   * The answer to send, and what the metrics count in it: `answer` (a
+   * prediction, a batch's results, a failed triage answer's safety notice)
+   * is only for the risk-level and red-flag counts and is never logged.
    */
-  finish(response: Response, answer?: unknown): Response {
+  reply(response: Response, answer?: unknown): Response {
+    this.#answer = answer;
+    return response;
+  }
+
+  /** Answers `failure` as problem+json, logging its code and the attempts it made. */
+  fail(failure: GatewayFailure): Response {
+    this.#record.code = failure.code;
+    const { attempts, awsCode } = failure.details;
+    if (attempts !== undefined) this.noteCall({ attempts, awsCode });
+    // A failed triage answer's red flags count in the metrics too.
+    return this.reply(
+      problemResponse(problemOf(failure), this.requestId, this.cors),
+      failure.details.safety,
+    );
+  }
+
+  /** Logs and measures the answer being sent, once, then returns it. */
+  finish(response: Response): Response {
     if (this.#finished) return response;
     this.#finished = true;
     const record = this.#record;
@@ -105,23 +147,11 @@ export class RequestContext {
       reportInvocation(
         this.#deps.metrics,
         record,
-        answer,
+        this.#answer,
         this.#deps.now(),
         this.knownEndpoints,
       );
     }
     return response;
-  }
-
-  /** Answers `failure` as problem+json, logging its code and the attempts it made. */
-  fail(failure: GatewayFailure): Response {
-    this.#record.code = failure.code;
-    const { attempts, awsCode } = failure.details;
-    if (attempts !== undefined) this.noteCall({ attempts, awsCode });
-    // A failed triage answer's red flags count in the metrics too.
-    return this.finish(
-      problemResponse(problemOf(failure), this.requestId, this.cors),
-      failure.details.safety,
-    );
   }
 }

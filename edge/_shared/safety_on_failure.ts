@@ -12,11 +12,11 @@ import { GatewayFailure } from "./gateway_failure.ts";
 import type { Invocation, ResilientGateway } from "./wasm_gateway.ts";
 
 /** `error` with the red flags of `invocation`, when it has any. */
-export function withSafetyNotice(
-  error: unknown,
+export function withSafetyNotice<E>(
+  error: E,
   invocation: Invocation,
   gateway: ResilientGateway,
-): unknown {
+): E {
   // A client that went away gets no answer at all.
   if (
     !(error instanceof GatewayFailure) || error.code === "client_closed_request"
@@ -42,10 +42,10 @@ export function withSafetyNotice(
           red_flags: notice.red_flags,
         })),
       },
-    });
+    }) as E;
   }
   const notice = invocation.redFlags.length > 0
     ? gateway.safetyNotice(invocation.redFlags)
     : null;
-  return notice ? error.with({ safety: notice }) : error;
+  return notice ? error.with({ safety: notice }) as E : error;
 }

@@ -40,8 +40,20 @@ export function findPostgresBinDir(): string | null {
   return newest?.dir ?? null;
 }
 
+/** How the server writes. */
+export interface DebianPostgresOptions {
+  /**
+   * Keep Postgres's durable defaults (fsync, synchronous commit, full page
+   * writes), as a production server runs: the benchmark's choice. Off by
+   * default: the tests need correctness, not durability, and run faster.
+   */
+  durable?: boolean;
+}
+
 /** Initialises, starts and prepares a server; see the module doc. */
-export async function startDebianPostgres(): Promise<LocalDatabase> {
+export async function startDebianPostgres(
+  options: DebianPostgresOptions = {},
+): Promise<LocalDatabase> {
   const bin = findPostgresBinDir();
   if (!bin) {
     throw new Error(
@@ -114,9 +126,11 @@ export async function startDebianPostgres(): Promise<LocalDatabase> {
         `port = ${port}`,
         "unix_socket_directories = ''",
         "max_connections = 60",
-        "fsync = off",
-        "synchronous_commit = off",
-        "full_page_writes = off",
+        ...(options.durable ? [] : [
+          "fsync = off",
+          "synchronous_commit = off",
+          "full_page_writes = off",
+        ]),
         "",
       ].join("\n"),
       { append: true },

@@ -64,7 +64,7 @@ export async function startEmbeddedDatabase(
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     if (served.size >= MAX_CONNECTIONS) {
-      socket.end(tooManyClients());
+      refuseWhenAsked(socket);
       return;
     }
     served.add(socket);
@@ -132,6 +132,29 @@ function listen(server: Server, port: number): Promise<number> {
       }
     });
   });
+}
+
+/**
+ * Refuses a connection as Postgres does: once the client has sent its
+ * startup packet (after answering "no" to an SSLRequest), never before. A
+ * client whose first write meets an already closed socket fails in odd ways
+ * (postgres.js on Deno 2.1 throws outside any promise).
+ */
+function refuseWhenAsked(socket: Socket): void {
+  socket.on("data", (packet: Uint8Array) => {
+    if (isSslRequest(packet)) {
+      socket.write("N");
+    } else {
+      socket.end(tooManyClients());
+    }
+  });
+}
+
+/** An SSLRequest: length 8, code 80877103. */
+function isSslRequest(packet: Uint8Array): boolean {
+  if (packet.length !== 8) return false;
+  const view = new DataView(packet.buffer, packet.byteOffset, 8);
+  return view.getInt32(0) === 8 && view.getInt32(4) === 80877103;
 }
 
 /** The FATAL ErrorResponse a Postgres server sends when it is full (53300). */

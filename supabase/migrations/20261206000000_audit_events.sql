@@ -59,10 +59,11 @@ create table audit.events (
   -- SageMaker attempts made (0 when none was); null when not applicable.
   attempts smallint
     check (attempts between 0 and 100),
-  -- Ids of the red-flag rules a triage answer raised, never their inputs.
+  -- Ids of the red-flag rules a request raised (a rule set holds at most
+  -- 500), never their inputs.
   red_flags text[] not null default '{}'
     check (
-      cardinality(red_flags) <= 64
+      cardinality(red_flags) <= 500
       and coalesce(array_ndims(red_flags), 1) = 1
       and array_position(red_flags, null) is null
       and audit.all_match(red_flags, '^[a-z0-9_.:-]{1,64}$')

@@ -27,9 +27,9 @@ Deno.test("unset, there is no audit trail and no quota", () => {
   assert.deepEqual(read({}), {
     connection: null,
     quotaPerMinute: {
-      "triage": null,
-      "image-analysis": null,
-      "risk-score": null,
+      "sagemaker-triage": null,
+      "sagemaker-image-analysis": null,
+      "sagemaker-risk-score": null,
     },
     failOpen: false,
   });
@@ -44,7 +44,7 @@ Deno.test("with SUPABASE_DB_URL, the pool has its defaults and quotas stay off",
     queryTimeoutMs: DEFAULT_QUERY_TIMEOUT_MS,
     idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS,
   });
-  assert.equal(quotaPerMinuteFor(settings, "triage"), null);
+  assert.equal(quotaPerMinuteFor(settings, "sagemaker-triage"), null);
   assert.equal(settings.failOpen, false);
 });
 
@@ -59,9 +59,9 @@ Deno.test("CALLER_QUOTA_PER_MINUTE applies to every function unless one override
     DATABASE_QUERY_TIMEOUT_MS: "750",
   });
   assert.deepEqual(settings.quotaPerMinute, {
-    "triage": 30,
-    "image-analysis": 5,
-    "risk-score": null,
+    "sagemaker-triage": 30,
+    "sagemaker-image-analysis": 5,
+    "sagemaker-risk-score": null,
   });
   assert.equal(quotaPerMinuteFor(settings, "sagemaker-image-analysis"), 5);
   assert.equal(settings.failOpen, true);
@@ -75,9 +75,9 @@ Deno.test("an override alone sets a quota for that function only", () => {
     CALLER_QUOTA_PER_MINUTE_TRIAGE: "12",
   });
   assert.deepEqual(settings.quotaPerMinute, {
-    "triage": 12,
-    "image-analysis": null,
-    "risk-score": null,
+    "sagemaker-triage": 12,
+    "sagemaker-image-analysis": null,
+    "sagemaker-risk-score": null,
   });
 });
 

@@ -90,7 +90,7 @@ Deno.test("a connection dropped mid-transaction is rolled back and lets the othe
       await reserved`begin`;
       await reserved`
         insert into audit.events (request_id, function, status, latency_ms)
-        values ('never-committed', 'triage', 200, 1)
+        values ('never-committed', 'sagemaker-triage', 200, 1)
       `;
       await dropped.end({ timeout: 0 });
       const [{ n }] = await other`select count(*)::int as n from audit.events`;

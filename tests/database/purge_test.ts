@@ -15,10 +15,10 @@ databaseTest(
       await sql`
       insert into audit.events (occurred_at, request_id, caller_id, function, status, latency_ms)
       values
-        (now() - interval '7 years', 'very-old', 'patient-a', 'triage', 200, 5),
-        (now() - interval '400 days', 'old', 'patient-a', 'triage', 200, 5),
-        (now() - interval '29 days', 'recent', 'patient-b', 'risk-score', 200, 5),
-        (now(), 'now', 'patient-a', 'image-analysis', 200, 5)
+        (now() - interval '7 years', 'very-old', 'patient-a', 'sagemaker-triage', 200, 5),
+        (now() - interval '400 days', 'old', 'patient-a', 'sagemaker-triage', 200, 5),
+        (now() - interval '29 days', 'recent', 'patient-b', 'sagemaker-risk-score', 200, 5),
+        (now(), 'now', 'patient-a', 'sagemaker-image-analysis', 200, 5)
     `;
       const [{ purged }] = await sql`
       select audit.purge_events(interval '30 days') as purged
@@ -40,7 +40,7 @@ databaseTest("purge_events refuses to keep less than a day", async (db) => {
   await withSql(db, async (sql) => {
     await sql`
       insert into audit.events (request_id, function, status, latency_ms)
-      values ('just-now', 'triage', 200, 5)
+      values ('just-now', 'sagemaker-triage', 200, 5)
     `;
     for (const interval of ["1 hour", "0 seconds", "-1 day"]) {
       await assert.rejects(

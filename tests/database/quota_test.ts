@@ -28,14 +28,18 @@ databaseTest(
         const limit = 5;
         for (let call = 0; call < limit; call++) {
           const store = call % 2 === 0 ? first : second;
-          assert.deepEqual(await store.admit(caller, "triage", limit), {
-            allowed: true,
-            retryAfterSeconds: 0,
-            limit,
-          }, `call ${call + 1}`);
+          assert.deepEqual(
+            await store.admit(caller, "sagemaker-triage", limit),
+            {
+              allowed: true,
+              retryAfterSeconds: 0,
+              limit,
+            },
+            `call ${call + 1}`,
+          );
         }
         for (const store of [first, second]) {
-          const refused = await store.admit(caller, "triage", limit);
+          const refused = await store.admit(caller, "sagemaker-triage", limit);
           assert.equal(refused.allowed, false);
           assert.equal(refused.limit, limit);
           assert.ok(
@@ -45,16 +49,16 @@ databaseTest(
         }
         // Another caller, and the same caller at another function, count apart.
         assert.equal(
-          (await first.admit(newCaller(), "triage", limit)).allowed,
+          (await first.admit(newCaller(), "sagemaker-triage", limit)).allowed,
           true,
         );
         assert.equal(
-          (await second.admit(caller, "risk-score", limit)).allowed,
+          (await second.admit(caller, "sagemaker-risk-score", limit)).allowed,
           true,
         );
       });
       const [{ calls }] = await sql`
-      select sum(calls)::int as calls from audit.call_counts where function = 'triage'
+      select sum(calls)::int as calls from audit.call_counts where function = 'sagemaker-triage'
     `;
       assert.equal(calls, 6, "refused calls are not counted");
     });
@@ -71,7 +75,8 @@ databaseTest(
         const decisions = await Promise.all(
           Array.from(
             { length: 50 },
-            (_, call) => stores[call % 2].admit(caller, "image-analysis", 10),
+            (_, call) =>
+              stores[call % 2].admit(caller, "sagemaker-image-analysis", 10),
           ),
         );
         assert.equal(decisions.filter((d) => d.allowed).length, 10);
@@ -90,21 +95,24 @@ databaseTest(
       await sql`
       insert into audit.call_counts (caller_id, function, window_start, calls)
       values
-        (${caller}, 'triage', date_bin('1 minute', now(), 'epoch') - interval '3 minutes', 7),
-        (${caller}, 'risk-score', date_bin('1 minute', now(), 'epoch') - interval '3 minutes', 7),
-        (${departed}, 'triage', date_bin('1 minute', now(), 'epoch') - interval '5 minutes', 2)
+        (${caller}, 'sagemaker-triage', date_bin('1 minute', now(), 'epoch') - interval '3 minutes', 7),
+        (${caller}, 'sagemaker-risk-score', date_bin('1 minute', now(), 'epoch') - interval '3 minutes', 7),
+        (${departed}, 'sagemaker-triage', date_bin('1 minute', now(), 'epoch') - interval '5 minutes', 2)
     `;
       await withStores(db, 1, async ([store]) => {
-        assert.equal((await store.admit(caller, "triage", 3)).allowed, true);
+        assert.equal(
+          (await store.admit(caller, "sagemaker-triage", 3)).allowed,
+          true,
+        );
       });
       const left = await sql`
       select caller_id = ${caller} as is_caller, function, calls
       from audit.call_counts order by window_start, function
     `;
       assert.deepEqual(left.map((r) => [r.is_caller, r.function, r.calls]), [
-        [false, "triage", 2],
-        [true, "risk-score", 7],
-        [true, "triage", 1],
+        [false, "sagemaker-triage", 2],
+        [true, "sagemaker-risk-score", 7],
+        [true, "sagemaker-triage", 1],
       ]);
       const [{ purged }] =
         await sql`select audit.purge_call_counts() as purged`;
@@ -119,7 +127,7 @@ databaseTest(
 databaseTest("a limit below 1 is refused by the database", async (db) => {
   await withStores(db, 1, async ([store]) => {
     await assert.rejects(
-      store.admit(newCaller(), "triage", 0),
+      store.admit(newCaller(), "sagemaker-triage", 0),
       (error) => error instanceof AuditStoreError && error.sqlState === "22023",
     );
   });

@@ -25,7 +25,7 @@ const PATIENT_VALUES = {
 /**
  * The request's strings and field names of five characters or more. Not
  * bare numbers or short words: "67" turns up by chance in a uuid or a
- * timestamp, "age" in "triage".
+ * timestamp, "age" in "sagemaker-triage".
  */
 function markersOf(value: unknown): string[] {
   const all = (inner: unknown): string[] => {
@@ -43,7 +43,7 @@ function triageEvent(requestId: string, callerId: string): AuditEvent {
   return {
     requestId,
     callerId,
-    functionName: "triage",
+    functionName: "sagemaker-triage",
     endpoint: "medical-triage-endpoint",
     variant: "model-v2",
     status: 200,
@@ -78,7 +78,7 @@ databaseTest(
       assert.deepEqual(row, {
         request_id: requestId,
         caller_id: caller,
-        function: "triage",
+        function: "sagemaker-triage",
         endpoint: "medical-triage-endpoint",
         variant: "model-v2",
         status: 200,
@@ -108,7 +108,7 @@ databaseTest(
     await withStores(db, 1, async ([store]) => {
       await store.record({
         ...triageEvent(requestId, newCaller()),
-        functionName: "risk-score",
+        functionName: "sagemaker-risk-score",
         endpoint: "patient-risk-scorer",
         variant: null,
         attempts: 1,
@@ -123,7 +123,7 @@ databaseTest(
       from audit.events where request_id = ${requestId}
     `;
       assert.deepEqual({ ...row }, {
-        function: "risk-score",
+        function: "sagemaker-risk-score",
         variant: null,
         red_flags: [],
         batch_size: 5,
@@ -141,7 +141,7 @@ databaseTest(
       await store.record({
         requestId,
         callerId: null,
-        functionName: "image-analysis",
+        functionName: "sagemaker-image-analysis",
         endpoint: null,
         variant: null,
         status: 401,

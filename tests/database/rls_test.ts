@@ -39,11 +39,11 @@ const ATTEMPTS = [
   "select * from audit.events",
   "select count(*) from audit.call_counts",
   `insert into audit.events (request_id, function, status, latency_ms)
-     values ('rls-probe', 'triage', 200, 1)`,
+     values ('rls-probe', 'sagemaker-triage', 200, 1)`,
   "update audit.events set status = 500",
   "delete from audit.events",
-  "insert into audit.call_counts values ('x', 'triage', now(), 1)",
-  "select * from audit.admit_call('someone', 'triage', 100)",
+  "insert into audit.call_counts values ('x', 'sagemaker-triage', now(), 1)",
+  "select * from audit.admit_call('someone', 'sagemaker-triage', 100)",
   "select audit.purge_events(interval '1 day')",
   "select audit.purge_call_counts()",
 ];
@@ -54,7 +54,7 @@ databaseTest(
     await withSql(db, async (sql) => {
       await sql`
       insert into audit.events (request_id, caller_id, function, status, latency_ms)
-      values ('existing-row', 'some-patient', 'triage', 200, 12)
+      values ('existing-row', 'some-patient', 'sagemaker-triage', 200, 12)
     `;
       for (const role of API_ROLES) {
         for (const statement of ATTEMPTS) {
@@ -77,7 +77,7 @@ databaseTest(
     await withSql(db, async (sql) => {
       await sql`
       insert into audit.events (request_id, caller_id, function, status, latency_ms)
-      values ('existing-row', 'some-patient', 'triage', 200, 12)
+      values ('existing-row', 'some-patient', 'sagemaker-triage', 200, 12)
     `;
       for (const role of ["anon", "authenticated"]) {
         const seen = await sql.begin(async (tx) => {
@@ -100,7 +100,7 @@ databaseTest(
               await tx.unsafe(`set local role ${role}`);
               await tx`
               insert into audit.events (request_id, function, status, latency_ms)
-              values ('rls-probe', 'triage', 200, 1)
+              values ('rls-probe', 'sagemaker-triage', 200, 1)
             `;
             });
             return "succeeded";

@@ -31,7 +31,7 @@ function event(): AuditEvent {
   return {
     requestId: crypto.randomUUID(),
     callerId: newCaller(),
-    functionName: "triage",
+    functionName: "sagemaker-triage",
     endpoint: "medical-triage-endpoint",
     variant: null,
     status: 200,
@@ -77,11 +77,14 @@ databaseTest(
     const url = new URL(db.url);
     const secrets = [db.url, url.host, url.password].filter(Boolean);
     await withStores(db, 1, async ([store]) => {
-      assert.equal((await store.admit(newCaller(), "triage", 5)).allowed, true);
+      assert.equal(
+        (await store.admit(newCaller(), "sagemaker-triage", 5)).allowed,
+        true,
+      );
       await store.record(event());
       await db.stop();
       await assertUnavailable(
-        () => store.admit(newCaller(), "triage", 5),
+        () => store.admit(newCaller(), "sagemaker-triage", 5),
         secrets,
         ["unreachable", "refused"],
       );
@@ -113,7 +116,7 @@ Deno.test("a server that accepts connections and never answers times out", async
   });
   try {
     await assertUnavailable(
-      () => store.admit(newCaller(), "triage", 5),
+      () => store.admit(newCaller(), "sagemaker-triage", 5),
       [password],
       ["timeout"],
     );
@@ -140,7 +143,7 @@ Deno.test("a refused login is DatabaseUnavailable, and the password is not in th
     });
     try {
       await assertUnavailable(
-        () => store.admit(newCaller(), "triage", 5),
+        () => store.admit(newCaller(), "sagemaker-triage", 5),
         ["wrong-password-3c1e", new URL(db.url).password],
         ["refused"],
       );

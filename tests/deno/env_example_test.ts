@@ -8,6 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { ENV, readConfig } from "../../edge/_shared/config.ts";
+import {
+  DATABASE_ENV,
+  readDatabaseSettings,
+} from "../../edge/_shared/database_settings.ts";
 
 /** Read by local/serve.ts, not by the functions. */
 const LOCAL_ROUTER_ONLY = ["PORT", "SUPABASE_JWT_SECRET"];
@@ -25,7 +29,10 @@ function envExample(): Map<string, string> {
 }
 
 Deno.test(".env.example names exactly the variables the functions read", () => {
-  const read = new Set<string>(Object.values(ENV).flat());
+  const read = new Set<string>([
+    ...Object.values(ENV).flat(),
+    ...Object.values(DATABASE_ENV),
+  ]);
   const listed = new Set(envExample().keys());
   const notListed = [...read].filter((name) => !listed.has(name));
   const notRead = [...listed].filter((name) =>
@@ -45,4 +52,7 @@ Deno.test(".env.example's values load as written, with credentials and a project
   assert.equal(config.settings.region, "us-east-1");
   assert.deepEqual(config.settings.allowedBuckets, undefined);
   assert.equal(config.auth.allowAnonymous, false);
+  const database = readDatabaseSettings((name) => values.get(name));
+  assert.equal(database.connection, null, "no SUPABASE_DB_URL: audit off");
+  assert.equal(database.failOpen, false);
 });
