@@ -11,7 +11,11 @@ export interface ImageResult {
    */
   inference_time_ms: number;
   /**
-   * The model's version, else the production variant that answered.
+   * The production variant that answered; null when SageMaker does not say.
+   */
+  invoked_variant: string | null;
+  /**
+   * The model's own version; null when its output names none.
    */
   model_version: string | null;
   /**

@@ -12,11 +12,19 @@ export interface TriageResult {
    */
   inference_time_ms: number;
   /**
+   * The production variant that answered; null when SageMaker does not say.
+   */
+  invoked_variant: string | null;
+  /**
    * Findings the model named.
    */
   key_findings: string[];
   /**
-   * The model's version, else the production variant that answered.
+   * The model's own level.
+   */
+  model_risk_level: "low" | "moderate" | "high" | "critical";
+  /**
+   * The model's own version; null when its output names none.
    */
   model_version: string | null;
   /**
@@ -27,11 +35,44 @@ export interface TriageResult {
    * Null when the model names none.
    */
   recommended_specialty: string | null;
+  /**
+   * The red-flag rules applied; null when the operator switched the floor off.
+   */
+  red_flag_rules_version: string | null;
+  /**
+   * Published emergency warning signs the request showed, in rule order.
+   */
+  red_flags: RedFlag[];
+  /**
+   * The higher of model_risk_level and the floor of red_flags.
+   */
   risk_level: "low" | "moderate" | "high" | "critical";
+  /**
+   * What decided risk_level.
+   */
+  risk_level_source: "model" | "red_flags";
   /**
    * 0 (routine) to 1 (most urgent).
    */
   urgency_score: number;
+}
+export interface RedFlag {
+  /**
+   * The warning sign and what to do.
+   */
+  finding: string;
+  /**
+   * The rule, e.g. stroke_fast.
+   */
+  id: string;
+  /**
+   * The public page the warning sign is published on.
+   */
+  source: {
+    organisation: string;
+    title: string;
+    url: string;
+  };
 }
 export interface TriageBatchResult {
   /**
