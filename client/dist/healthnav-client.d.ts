@@ -178,7 +178,7 @@ export interface TriageResult {
 	/**
 	 * The production variant that answered; null when SageMaker does not say.
 	 */
-	invoked_variant: string | null;
+	invoked_variant?: string | null;
 	/**
 	 * Findings the model named.
 	 */
@@ -186,7 +186,7 @@ export interface TriageResult {
 	/**
 	 * The model's own level.
 	 */
-	model_risk_level: "low" | "moderate" | "high" | "critical";
+	model_risk_level?: "low" | "moderate" | "high" | "critical";
 	/**
 	 * The model's own version; null when its output names none.
 	 */
@@ -202,11 +202,11 @@ export interface TriageResult {
 	/**
 	 * The red-flag rules applied; null when the operator switched the floor off.
 	 */
-	red_flag_rules_version: string | null;
+	red_flag_rules_version?: string | null;
 	/**
 	 * Published emergency warning signs the request showed, in rule order.
 	 */
-	red_flags: RedFlag[];
+	red_flags?: RedFlag[];
 	/**
 	 * The higher of model_risk_level and the floor of red_flags.
 	 */
@@ -214,7 +214,7 @@ export interface TriageResult {
 	/**
 	 * What decided risk_level.
 	 */
-	risk_level_source: "model" | "red_flags";
+	risk_level_source?: "model" | "red_flags";
 	/**
 	 * 0 (routine) to 1 (most urgent).
 	 */
@@ -358,7 +358,7 @@ export interface RiskResult {
 	/**
 	 * The production variant that answered; null when SageMaker does not say.
 	 */
-	invoked_variant: string | null;
+	invoked_variant?: string | null;
 	/**
 	 * The model's own version; null when its output names none.
 	 */
@@ -443,7 +443,7 @@ export interface ImageResult {
 	/**
 	 * The production variant that answered; null when SageMaker does not say.
 	 */
-	invoked_variant: string | null;
+	invoked_variant?: string | null;
 	/**
 	 * The model's own version; null when its output names none.
 	 */

@@ -17,7 +17,7 @@ export interface RiskResult {
   /**
    * The production variant that answered; null when SageMaker does not say.
    */
-  invoked_variant: string | null;
+  invoked_variant?: string | null;
   /**
    * The model's own version; null when its output names none.
    */

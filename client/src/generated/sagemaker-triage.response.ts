@@ -14,7 +14,7 @@ export interface TriageResult {
   /**
    * The production variant that answered; null when SageMaker does not say.
    */
-  invoked_variant: string | null;
+  invoked_variant?: string | null;
   /**
    * Findings the model named.
    */
@@ -22,7 +22,7 @@ export interface TriageResult {
   /**
    * The model's own level.
    */
-  model_risk_level: "low" | "moderate" | "high" | "critical";
+  model_risk_level?: "low" | "moderate" | "high" | "critical";
   /**
    * The model's own version; null when its output names none.
    */
@@ -38,11 +38,11 @@ export interface TriageResult {
   /**
    * The red-flag rules applied; null when the operator switched the floor off.
    */
-  red_flag_rules_version: string | null;
+  red_flag_rules_version?: string | null;
   /**
    * Published emergency warning signs the request showed, in rule order.
    */
-  red_flags: RedFlag[];
+  red_flags?: RedFlag[];
   /**
    * The higher of model_risk_level and the floor of red_flags.
    */
@@ -50,7 +50,7 @@ export interface TriageResult {
   /**
    * What decided risk_level.
    */
-  risk_level_source: "model" | "red_flags";
+  risk_level_source?: "model" | "red_flags";
   /**
    * 0 (routine) to 1 (most urgent).
    */

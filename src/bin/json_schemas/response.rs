@@ -99,7 +99,8 @@ fn provenance() -> Vec<(&'static str, Value)> {
     ]
 }
 
-const PROVENANCE_REQUIRED: [&str; 3] = ["model_version", "invoked_variant", "inference_time_ms"];
+/// The guide's provenance fields; `invoked_variant`, which the gateway adds, is optional.
+const PROVENANCE_REQUIRED: [&str; 2] = ["model_version", "inference_time_ms"];
 
 fn required_with_provenance(own: &[&'static str]) -> Vec<&'static str> {
     own.iter().chain(&PROVENANCE_REQUIRED).copied().collect()
@@ -147,13 +148,10 @@ fn triage_result() -> Value {
         ("key_findings", texts("Findings the model named.")),
     ];
     properties.extend(provenance());
+    // The guide's fields; the red-flag fields the gateway adds are optional.
     let own = [
         "urgency_score",
         "risk_level",
-        "model_risk_level",
-        "risk_level_source",
-        "red_flags",
-        "red_flag_rules_version",
         "recommended_specialty",
         "confidence",
         "key_findings",
