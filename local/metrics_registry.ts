@@ -72,11 +72,12 @@ export class MetricsRegistry implements MetricsSink {
         { ...base, result: sample.cache },
       );
     }
-    if (sample.riskLevel) {
+    for (const [level, count] of Object.entries(sample.predictions ?? {})) {
       this.#count(
         "healthnav_gateway_predictions_total",
-        "Successful predictions by risk level (drift monitoring).",
-        { ...base, risk_level: sample.riskLevel },
+        "Successful predictions by risk level (drift monitoring); a batch counts each scored patient.",
+        { ...base, risk_level: level },
+        count,
       );
     }
     for (const rule of sample.redFlags ?? []) {

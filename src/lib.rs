@@ -4,7 +4,7 @@
 //!
 //! Everything here is pure and deterministic (no clock, network, env or
 //! randomness) and runs natively under `cargo test`. The layers, each using
-//! only the ones below it:
+//! only the ones below it and, without a cycle, its neighbours in the same row:
 //!
 //! | layer | what it does |
 //! | --- | --- |

@@ -2020,7 +2020,7 @@ fn settings_from_json_name_each_unknown_or_mistyped_setting() {
     assert_eq!(config.default_endpoint(Triage), "medical-triage-endpoint");
     assert_eq!(config.default_endpoint(RiskScore), "hn-risk");
 
-    let expected_keys = "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, s3KeyPrefix, clientVariants, endpoints, imageLabels, triageScoreMeaning, asyncInference, stickyVariants";
+    let expected_keys = "is not a recognised setting; expected one of: region, endpointUrl, useFips, allowedEndpoints, allowedBuckets, s3KeyPrefix, clientVariants, endpoints, imageLabels, triageScoreMeaning, asyncInference, stickyVariants, redFlags";
     assert_eq!(
         problems(json!({"region": "us-east-1", "useFIPS": true, "allowedBucket": ["b"]})),
         [

@@ -8,7 +8,8 @@
  * share of `critical` predictions is visible without storing any result).
  *
  * Metadata only: function, endpoint, variant, status, timings, retries,
- * cache outcome and the predicted risk level. Never a request id, a caller
+ * cache outcome, predictions by risk level, and the red-flag rule ids and
+ * rules version an answer carried. Never a request id, a caller
  * id, a body or a patient field, so a metric line cannot be joined back to a
  * patient.
  *
@@ -21,6 +22,8 @@ export const METRICS_NAMESPACE = "HealthNav/Gateway";
 
 /** The risk levels a triage or risk-score result may carry. */
 export const RISK_LEVELS = ["low", "moderate", "high", "critical"] as const;
+/** One of {@link RISK_LEVELS}. */
+export type RiskLevel = (typeof RISK_LEVELS)[number];
 
 /** One finished request as metrics see it. */
 export interface InvocationSample {
@@ -39,8 +42,11 @@ export interface InvocationSample {
   retries: number;
   /** Present only when caching is on for the function. */
   cache?: "hit" | "miss";
-  /** The predicted risk level of a successful triage or risk-score result. */
-  riskLevel?: (typeof RISK_LEVELS)[number];
+  /**
+   * Successful predictions by risk level: one for a triage or risk-score
+   * result, one per scored patient of a batch; absent when there is none.
+   */
+  predictions?: Partial<Record<RiskLevel, number>>;
   /** Ids of the red-flag rules the answer raised (triage; never patient data). */
   redFlags?: string[];
   /** The version of the red-flag rules, when the answer carries one. */
@@ -58,9 +64,7 @@ export function statusClass(status: number): string {
 }
 
 /** The risk level of a normalised result, if it has a valid one. */
-export function riskLevelOf(
-  result: unknown,
-): InvocationSample["riskLevel"] {
+export function riskLevelOf(result: unknown): RiskLevel | undefined {
   const level = (result as { risk_level?: unknown } | null)?.risk_level;
   return RISK_LEVELS.find((known) => known === level);
 }
@@ -111,6 +115,23 @@ export function endpointLabel(
   return known.has(endpoint) ? endpoint : "other";
 }
 
+/** The risk levels of a result, or of each scored patient of a batch. */
+function predictionFields(
+  answer: unknown,
+): Pick<InvocationSample, "predictions"> {
+  const slots = (answer as { results?: { ok?: boolean; result?: unknown }[] })
+    ?.results;
+  const results = Array.isArray(slots)
+    ? slots.filter((slot) => slot?.ok === true).map((slot) => slot.result)
+    : [answer];
+  const predictions: Partial<Record<RiskLevel, number>> = {};
+  for (const result of results) {
+    const level = riskLevelOf(result);
+    if (level) predictions[level] = (predictions[level] ?? 0) + 1;
+  }
+  return Object.keys(predictions).length > 0 ? { predictions } : {};
+}
+
 function redFlagFields(
   result: unknown,
 ): Pick<InvocationSample, "redFlags" | "redFlagRules"> {
@@ -140,9 +161,7 @@ export function invocationSample(
     ...(answered ? { upstreamMs: record.upstream_ms } : {}),
     retries: Math.max(0, record.retries ?? 0),
     ...(record.cache ? { cache: record.cache } : {}),
-    ...(record.status < 300 && riskLevelOf(result)
-      ? { riskLevel: riskLevelOf(result) }
-      : {}),
+    ...(record.status < 300 ? predictionFields(result) : {}),
     ...redFlagFields(result),
   };
 }
@@ -184,19 +203,35 @@ export function emfDocument(sample: InvocationSample): Record<string, unknown> {
     ...(sample.redFlagRules ? { RedFlagRules: sample.redFlagRules } : {}),
     ...values,
   };
-  if (sample.riskLevel) {
-    directives.push({
-      Namespace: METRICS_NAMESPACE,
-      Dimensions: [["Function", "Endpoint", "RiskLevel"]],
-      Metrics: [{ Name: "Predictions", Unit: "Count" }],
-    });
-    document.RiskLevel = sample.riskLevel;
-    document.Predictions = 1;
-  }
   return {
     _aws: { Timestamp: sample.timeMs, CloudWatchMetrics: directives },
     ...document,
   };
+}
+
+/**
+ * One EMF document per risk level of a sample's predictions: `Predictions`
+ * by `RiskLevel`, for the guide's drift monitoring (a batch may carry every
+ * level, and an EMF property holds one value).
+ */
+export function predictionDocuments(
+  sample: InvocationSample,
+): Record<string, unknown>[] {
+  return Object.entries(sample.predictions ?? {}).map(([level, count]) => ({
+    _aws: {
+      Timestamp: sample.timeMs,
+      CloudWatchMetrics: [{
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [["Function", "Endpoint", "RiskLevel"]],
+        Metrics: [{ Name: "Predictions", Unit: "Count" }],
+      }],
+    },
+    msg: "metrics",
+    Function: sample.function,
+    Endpoint: sample.endpoint,
+    RiskLevel: level,
+    Predictions: count,
+  }));
 }
 
 /**
@@ -228,7 +263,12 @@ export function emfSink(write: (line: string) => void): MetricsSink {
   return {
     record(sample) {
       write(JSON.stringify(emfDocument(sample)));
-      for (const document of redFlagDocuments(sample)) {
+      for (
+        const document of [
+          ...predictionDocuments(sample),
+          ...redFlagDocuments(sample),
+        ]
+      ) {
         write(JSON.stringify(document));
       }
     },

@@ -19,7 +19,8 @@ import * as pkg from "../../pkg/mod.js";
 import { GatewayFailure, isHealthNavError } from "./gateway_failure.ts";
 
 // pkg's types, for the rest of the edge code; pkg's functions are reached only
-// through the guarded wrappers below.
+// through the guarded wrappers below (error_codes.ts alone reads pkg's constant
+// error table, once, at import: before any request could have trapped).
 export type {
   AsyncAccepted,
   AsyncResultLocation,

@@ -1,7 +1,7 @@
 //! Crossing the boundary: values in and out through serde, and the
 //! `HealthNavError` every export throws.
 
-use js_sys::{Array, Reflect};
+use js_sys::{Array, Object, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -13,6 +13,45 @@ pub(super) fn from_js<T: for<'de> Deserialize<'de>>(
 ) -> Result<T, JsValue> {
     // serde's messages name fields and expected types, not the values.
     serde_wasm_bindgen::from_value(value).map_err(|error| bad_argument(what, &error.to_string()))
+}
+
+/// The fields of an AWS credentials object.
+pub(super) const CREDENTIAL_FIELDS: [&str; 3] = ["accessKeyId", "secretAccessKey", "sessionToken"];
+
+/// Refuses a key of the object `value` that is not in `known`, naming it.
+/// serde-wasm-bindgen reads only the fields a struct names, so its
+/// `deny_unknown_fields` never sees a misspelt one (`bodysha256` would
+/// otherwise sign the empty body without a word).
+pub(super) fn only_known_keys(value: &JsValue, known: &[&str], path: &str) -> Result<(), JsValue> {
+    let Some(object) = value
+        .dyn_ref::<Object>()
+        .filter(|_| !Array::is_array(value))
+    else {
+        return Ok(());
+    };
+    for key in Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            let field = if path.is_empty() {
+                key
+            } else {
+                format!("{path}.{key}")
+            };
+            return Err(to_js_error(GatewayError::with_errors(
+                ErrorCode::InvalidArgument,
+                "A gateway function was called with an invalid argument.",
+                vec![FieldError::new(
+                    &field,
+                    "unknown_field",
+                    format!(
+                        "is not a recognised field; expected one of: {}",
+                        known.join(", ")
+                    ),
+                )],
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {

@@ -1,10 +1,13 @@
 //! `Gateway`: one function's [`FunctionGateway`] in JavaScript. Built once
 //! per isolate for the function it serves; a request then calls `prepare`,
-//! `signAttempt` for each attempt after the first, and `normalize`.
+//! `signAttempt` for each attempt `prepare` did not sign (the retries, and
+//! the first attempt of a body too large to hash in wasm), and `normalize`.
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{bad_argument, from_js, get, to_js, to_js_error};
+use super::convert::{
+    bad_argument, from_js, get, only_known_keys, to_js, to_js_error, CREDENTIAL_FIELDS,
+};
 use super::invocation_object::invocation_to_js;
 use super::upstream::UpstreamParts;
 use crate::config::GatewaySettings;
@@ -41,6 +44,7 @@ impl Gateway {
         let settings = GatewaySettings::from_json(settings).map_err(to_js_error)?;
         let mut inner = FunctionGateway::new(settings, function).map_err(to_js_error)?;
         if !credentials.is_undefined() && !credentials.is_null() {
+            only_known_keys(&credentials, &CREDENTIAL_FIELDS, "credentials")?;
             let credentials: Credentials = from_js(credentials, "credentials")?;
             inner.set_credentials(credentials).map_err(to_js_error)?;
         }

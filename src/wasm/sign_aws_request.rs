@@ -5,7 +5,9 @@ use js_sys::{Object, Uint8Array};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{bad_argument, from_js, get, set, to_js_error};
+use super::convert::{
+    bad_argument, from_js, get, only_known_keys, set, to_js_error, CREDENTIAL_FIELDS,
+};
 use crate::signing::sigv4::{sign_request, Credentials, PayloadHash, SigningRequest};
 
 /// Signs any AWS request with SigV4 and returns the headers to set
@@ -16,6 +18,12 @@ use crate::signing::sigv4::{sign_request, Credentials, PayloadHash, SigningReque
 pub fn sign_aws_request(
     #[wasm_bindgen(unchecked_param_type = "AwsRequestToSign")] request: JsValue,
 ) -> Result<JsValue, JsValue> {
+    only_known_keys(&request, &SIGN_INPUT_FIELDS, "")?;
+    only_known_keys(
+        &get(&request, "credentials"),
+        &CREDENTIAL_FIELDS,
+        "credentials",
+    )?;
     let input: SignInput = from_js(request.clone(), "request")?;
     let body_value = get(&request, "body");
     let body: Vec<u8> = if body_value.is_undefined() || body_value.is_null() {
@@ -53,6 +61,19 @@ pub fn sign_aws_request(
     }
     Ok(object.into())
 }
+
+/// The fields of [`SignInput`] as JavaScript names them.
+const SIGN_INPUT_FIELDS: [&str; 9] = [
+    "method",
+    "url",
+    "headers",
+    "body",
+    "bodySha256",
+    "region",
+    "service",
+    "credentials",
+    "timeMs",
+];
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

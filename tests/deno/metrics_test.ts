@@ -15,6 +15,7 @@ import {
   invocationSample,
   METRICS_NAMESPACE,
   type MetricsSink,
+  predictionDocuments,
 } from "../../edge/_shared/metrics.ts";
 import { MetricsRegistry } from "../../local/metrics_registry.ts";
 import { createRouter } from "../../local/router.ts";
@@ -47,7 +48,7 @@ const SAMPLE: InvocationSample = {
   upstreamMs: 45,
   retries: 1,
   cache: "miss",
-  riskLevel: "critical",
+  predictions: { critical: 1 },
 };
 
 const RICH_TRIAGE = {
@@ -62,7 +63,7 @@ const RICH_TRIAGE = {
 
 // ------------------------------------------------------------------- EMF
 
-Deno.test("EMF: one document with the guide's metrics, dimensions and risk level", () => {
+Deno.test("EMF: one document with the guide's metrics and dimensions, one per risk level predicted", () => {
   assert.deepEqual(emfDocument(SAMPLE), {
     _aws: {
       Timestamp: FIXED_TIME,
@@ -81,11 +82,6 @@ Deno.test("EMF: one document with the guide's metrics, dimensions and risk level
             { Name: "CacheHit", Unit: "Count" },
           ],
         },
-        {
-          Namespace: "HealthNav/Gateway",
-          Dimensions: [["Function", "Endpoint", "RiskLevel"]],
-          Metrics: [{ Name: "Predictions", Unit: "Count" }],
-        },
       ],
     },
     msg: "metrics",
@@ -101,9 +97,49 @@ Deno.test("EMF: one document with the guide's metrics, dimensions and risk level
     Retries: 1,
     UpstreamLatency: 45,
     CacheHit: 0,
+  });
+  assert.deepEqual(predictionDocuments(SAMPLE), [{
+    _aws: {
+      Timestamp: FIXED_TIME,
+      CloudWatchMetrics: [{
+        Namespace: "HealthNav/Gateway",
+        Dimensions: [["Function", "Endpoint", "RiskLevel"]],
+        Metrics: [{ Name: "Predictions", Unit: "Count" }],
+      }],
+    },
+    msg: "metrics",
+    Function: "sagemaker-triage",
+    Endpoint: "medical-triage-endpoint",
     RiskLevel: "critical",
     Predictions: 1,
-  });
+  }]);
+});
+
+Deno.test("a batch's scored patients each count under their risk level; refused slots do not", () => {
+  const record = {
+    request_id: "r",
+    function: "sagemaker-risk-score",
+    method: "POST",
+    status: 200,
+    endpoint: "patient-risk-scorer",
+    latency_ms: 12,
+    upstream_ms: 9,
+    attempts: 1,
+  };
+  const batch = {
+    results: [
+      { index: 0, ok: true, result: { risk_level: "high" } },
+      { index: 1, ok: false, errors: [] },
+      { index: 2, ok: true, result: { risk_level: "high" } },
+      { index: 3, ok: true, result: { risk_level: "low" } },
+    ],
+  };
+  const sample = invocationSample(record, batch, 5, KNOWN);
+  assert.deepEqual(sample.predictions, { high: 2, low: 1 });
+  assert.deepEqual(
+    predictionDocuments(sample).map((d) => [d.RiskLevel, d.Predictions]),
+    [["high", 2], ["low", 1]],
+  );
 });
 
 Deno.test("EMF: every declared metric has a value and every dimension a string", () => {
@@ -126,7 +162,7 @@ Deno.test("EMF: every declared metric has a value and every dimension a string",
       retries: 0,
       cache: "hit",
     },
-    { ...SAMPLE, status: 503, riskLevel: undefined, upstreamMs: undefined },
+    { ...SAMPLE, status: 503, predictions: undefined, upstreamMs: undefined },
   ];
   for (const sample of samples) {
     const document = JSON.parse(JSON.stringify(emfDocument(sample)));
@@ -182,15 +218,16 @@ Deno.test("invocationSample: from the log record; risk level only from a success
       totalMs: 12,
       upstreamMs: 9,
       retries: 0,
-      riskLevel: "high",
+      predictions: { high: 1 },
     },
   );
   assert.equal(
-    invocationSample(record, { risk_level: "unheard-of" }, 5, KNOWN).riskLevel,
+    invocationSample(record, { risk_level: "unheard-of" }, 5, KNOWN)
+      .predictions,
     undefined,
   );
   assert.equal(
-    invocationSample(record, { predictions: [] }, 5, KNOWN).riskLevel,
+    invocationSample(record, { predictions: [] }, 5, KNOWN).predictions,
     undefined,
   );
   const hit = invocationSample(
@@ -208,7 +245,7 @@ Deno.test("invocationSample: from the log record; risk level only from a success
     KNOWN,
   );
   assert.equal(refused.endpoint, "none");
-  assert.equal(refused.riskLevel, undefined);
+  assert.equal(refused.predictions, undefined);
 });
 
 Deno.test("invocationSample: an endpoint the deployment did not configure is labelled other", () => {
@@ -304,9 +341,9 @@ Deno.test("handler: one sample per request, none for a preflight, no patient dat
   );
   assert.equal(logs.length, 4, "the invocation log is unchanged");
   assert.deepEqual(
-    samples.map((s) => [s.status, s.endpoint, s.retries, s.riskLevel]),
+    samples.map((s) => [s.status, s.endpoint, s.retries, s.predictions]),
     [
-      [200, "medical-triage-endpoint", 0, "critical"],
+      [200, "medical-triage-endpoint", 0, { critical: 1 }],
       [503, "medical-triage-endpoint", 2, undefined],
       [422, "none", 0, undefined],
     ],
@@ -364,7 +401,7 @@ Deno.test("registry: counters, a latency histogram and risk levels in Prometheus
     "# TYPE healthnav_gateway_cache_lookups_total counter",
     `healthnav_gateway_cache_lookups_total{${labels},result="hit"} 1`,
     `healthnav_gateway_cache_lookups_total{${labels},result="miss"} 1`,
-    "# HELP healthnav_gateway_predictions_total Successful predictions by risk level (drift monitoring).",
+    "# HELP healthnav_gateway_predictions_total Successful predictions by risk level (drift monitoring); a batch counts each scored patient.",
     "# TYPE healthnav_gateway_predictions_total counter",
     `healthnav_gateway_predictions_total{${labels},risk_level="critical"} 2`,
     "# HELP healthnav_gateway_requests_total Requests answered, by function, endpoint and status class.",
@@ -552,8 +589,19 @@ Deno.test("e2e: /metrics counts the stack's requests; EMF lines reach the log", 
         2,
       );
 
-      const emf = logs.map((line) => JSON.parse(line)).filter((r) => r._aws);
-      assert.equal(emf.length, 5, "one EMF line per function request");
+      const lines = logs.map((line) => JSON.parse(line)).filter((r) => r._aws);
+      const emf = lines.filter((r) => "Requests" in r);
+      assert.equal(emf.length, 5, "one request line per function request");
+      assert.deepEqual(
+        lines.filter((r) => "Predictions" in r).map((r) => r.Function),
+        [
+          "sagemaker-triage",
+          "sagemaker-risk-score",
+          "sagemaker-risk-score",
+          "sagemaker-triage",
+        ],
+        "a Predictions line per successful prediction",
+      );
       assert.deepEqual(
         emf.map((r) => [r.Function, r.Endpoint, r.StatusClass]),
         [

@@ -10,6 +10,7 @@
 
 import assert from "node:assert/strict";
 import {
+  type AwsCredentials,
   type AwsRequestToSign,
   type ErrorCode,
   errorCodeTable,
@@ -849,6 +850,40 @@ Deno.test("signAwsRequest refuses invalid requests with the field that is wrong"
   );
   assert.equal(noCredentials.code, "invalid_argument");
   assert.deepEqual(pathsOf(noCredentials.errors), ["request"]);
+});
+
+Deno.test("a misspelt field is refused by name, never ignored (it would sign the empty body)", () => {
+  const base = request(recordedCase("sagemaker-json-basic"));
+  const misspelt = thrown(() =>
+    signAwsRequest(
+      { ...base, bodysha256: "0".repeat(64) } as unknown as AwsRequestToSign,
+    )
+  );
+  assert.equal(misspelt.code, "invalid_argument");
+  assert.deepEqual(misspelt.errors.map((e) => [e.path, e.code]), [
+    ["bodysha256", "unknown_field"],
+  ]);
+  const token = thrown(() =>
+    signAwsRequest({
+      ...base,
+      credentials: { ...base.credentials, sesionToken: "FwoG" },
+    } as unknown as AwsRequestToSign)
+  );
+  assert.deepEqual(pathsOf(token.errors), ["credentials.sesionToken"]);
+  const gateway = thrown(() =>
+    new Gateway(
+      { region: "us-east-1" },
+      "sagemaker-triage",
+      {
+        accessKeyId: "AKIDEXAMPLE",
+        secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        sesionToken: "FwoG",
+      } as unknown as AwsCredentials,
+    )
+  );
+  assert.equal(gateway.code, "invalid_argument");
+  assert.deepEqual(pathsOf(gateway.errors), ["credentials.sesionToken"]);
+  assert.ok(!JSON.stringify(gateway).includes("wJalrXUtnFEMI"));
 });
 
 Deno.test("prepare signs the first attempt and signAttempt each later one, as signAwsRequest does", () => {
