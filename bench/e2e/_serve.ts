@@ -26,6 +26,18 @@ export function triageUrl(): string {
   return `${standInUrl()}/endpoints/medical-triage-endpoint/invocations`;
 }
 
+/** The env our triage function runs with: the stand-in, its keys, the project's JWKS. */
+export function oursEnv(): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: standInUrl(),
+    // The function verifies its callers itself, against the project's keys.
+    SUPABASE_JWKS: benchJwks(),
+  };
+}
+
 /** The project's JWKS the load generator's tokens verify against, given by bench/run.ts. */
 export function benchJwks(): string {
   const jwks = Deno.env.get("BENCH_JWKS");

@@ -10,23 +10,13 @@ import {
   createEdgeFunction,
   runtimeDeps,
 } from "../../edge/_shared/edge_function.ts";
-import {
-  benchJwks,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  serve,
-  standInUrl,
-} from "./_serve.ts";
+import { oursEnv, serve } from "./_serve.ts";
 
 const databaseUrl = Deno.env.get("BENCH_DATABASE_URL");
 if (!databaseUrl) throw new Error("BENCH_DATABASE_URL is not set");
 
 const overlay: Record<string, string> = {
-  AWS_REGION: LOCAL_REGION,
-  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-  AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: standInUrl(),
-  SUPABASE_JWKS: benchJwks(),
+  ...oursEnv(),
   SUPABASE_DB_URL: databaseUrl,
   // The largest quota: checked on every request, never reached by the load.
   CALLER_QUOTA_PER_MINUTE: "100000",

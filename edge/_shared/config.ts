@@ -8,15 +8,23 @@
  *
  * @module
  */
+import {
+  ConfigError,
+  type EnvReader,
+  optional,
+  readBoolean,
+  readChoice,
+  readInteger,
+  readList,
+} from "./env_values.ts";
 import { FUNCTION_NAMES } from "./functions.ts";
+
+export { ConfigError, type EnvReader };
 import type {
   AwsCredentials,
   FunctionName,
   GatewaySettings,
 } from "./wasm_gateway.ts";
-
-/** Reads one environment variable. */
-export type EnvReader = (name: string) => string | undefined;
 
 /** Everything a function needs from its environment. */
 export interface EdgeConfig {
@@ -59,14 +67,6 @@ export interface PredictionCacheSettings {
   ttlMs: number;
   maxEntries: number;
   maxBytes: number;
-}
-
-/** A setting is missing or malformed. The message names the variable only. */
-export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
-    super(`${variable} ${problem}`);
-    this.name = "ConfigError";
-  }
 }
 
 /** The variables the functions read, for `.env.example` and the README. */
@@ -335,52 +335,4 @@ function readFunctionList(env: EnvReader, name: string): FunctionName[] {
     );
   }
   return names;
-}
-
-function optional(env: EnvReader, name: string): string | undefined {
-  return env(name)?.trim() || undefined;
-}
-
-function readList(env: EnvReader, name: string): string[] | undefined {
-  const raw = optional(env, name);
-  if (raw === undefined) return undefined;
-  const items = raw.split(",").map((item) => item.trim()).filter(Boolean);
-  if (items.length === 0) {
-    throw new ConfigError(name, "must be a comma-separated list");
-  }
-  return items;
-}
-
-function readBoolean(env: EnvReader, name: string): boolean {
-  const raw = optional(env, name)?.toLowerCase();
-  if (raw === undefined || raw === "false") return false;
-  if (raw === "true") return true;
-  throw new ConfigError(name, "must be true or false");
-}
-
-function readChoice<T extends string>(
-  env: EnvReader,
-  name: string,
-  options: readonly T[],
-): T | undefined {
-  const raw = optional(env, name);
-  if (raw === undefined) return undefined;
-  if ((options as readonly string[]).includes(raw)) return raw as T;
-  throw new ConfigError(name, `must be one of: ${options.join(", ")}`);
-}
-
-function readInteger(
-  env: EnvReader,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new ConfigError(name, `must be a whole number from ${min} to ${max}`);
-  }
-  return value;
 }

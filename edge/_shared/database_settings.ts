@@ -17,7 +17,13 @@
  *
  * @module
  */
-import { ConfigError, type EnvReader } from "./config.ts";
+import {
+  ConfigError,
+  type EnvReader,
+  optional,
+  readBoolean,
+  readInteger,
+} from "./env_values.ts";
 import type { FunctionName } from "./wasm_gateway.ts";
 
 /** The variables read here, for `.env.example` and the docs. */
@@ -159,36 +165,12 @@ function readQuota(
   const raw = optional(env, name);
   if (raw === undefined) return undefined;
   if (mayBeOff && raw.toLowerCase() === "off") return null;
-  return readInteger(env, name, 0, 1, MAX_QUOTA_PER_MINUTE, mayBeOff);
-}
-
-function optional(env: EnvReader, name: string): string | undefined {
-  return env(name)?.trim() || undefined;
-}
-
-function readBoolean(env: EnvReader, name: string): boolean {
-  const raw = optional(env, name)?.toLowerCase();
-  if (raw === undefined || raw === "false") return false;
-  if (raw === "true") return true;
-  throw new ConfigError(name, "must be true or false");
-}
-
-function readInteger(
-  env: EnvReader,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-  orOff = false,
-): number {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new ConfigError(
-      name,
-      `must be a whole number from ${min} to ${max}${orOff ? ", or off" : ""}`,
-    );
-  }
-  return value;
+  return readInteger(
+    env,
+    name,
+    0,
+    1,
+    MAX_QUOTA_PER_MINUTE,
+    mayBeOff ? "off" : undefined,
+  );
 }
