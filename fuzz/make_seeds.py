@@ -2,11 +2,15 @@
 """Writes the seeds of the byte-input fuzz targets into fuzz/seeds/<target>/.
 
 The seeds are the request bodies of the README and the unit tests, the
-container output formats of src/normalize/model_output.rs and the SageMaker
-error answers of src/sagemaker_error.rs and docs/stand-in.md. The structured
-targets (build_*_structured, gateway_config, sign_request) read their bytes
-through `arbitrary`; their seeds come from a fuzz run instead (see
-docs/fuzzing.md). Run from anywhere: python3 fuzz/make_seeds.py
+container output formats of src/response/model_output.rs and the SageMaker
+error answers of src/response/sagemaker_error.rs and docs/stand-in.md (the
+triage answers also with red flags), batch requests and answers, asynchronous
+requests, answers and result ids (src/async_result/result_id.rs), patients
+for the red-flag matcher and rule files for its loader (src/safety/). The
+structured targets (build_*_structured, gateway_config, sign_request,
+async_result_id, s3_endpoint, sticky_variant) read their bytes through
+`arbitrary`; their seeds come from a fuzz run instead (see docs/fuzzing.md).
+Run from anywhere: python3 fuzz/make_seeds.py
 """
 
 import base64
@@ -16,6 +20,7 @@ import re
 import struct
 
 SEEDS = pathlib.Path(__file__).resolve().parent / "seeds"
+REPO = pathlib.Path(__file__).resolve().parent.parent
 
 PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89"
 JPEG = bytes([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]) + b"JFIF\0\x01\x01"
@@ -142,7 +147,7 @@ for name, body in {**TRIAGE, **IMAGE, **RISK}.items():
     if name in ("guide", "flat", "dicom"):
         write("json_body", "request-" + name, json.dumps(body))
 
-# --- upstream answers (layout: Upstream::decode in fuzz/src/lib.rs) -------
+# --- upstream answers (layout: Upstream::decode in fuzz/src/upstream.rs) ----
 
 CT = {None: 0, "application/json": 1, "text/csv": 2, "text/csv; charset=utf-8": 3}
 
@@ -264,13 +269,53 @@ def expand(value):
     return (body, content_type, config[0] if config else 0)
 
 
+# The embedded red-flag rules (src/safety/red_flags.json), in rule order.
+EMBEDDED_RULES = json.loads((REPO / "src/safety/red_flags.json").read_text())
+RULE_IDS = [rule["id"] for rule in EMBEDDED_RULES["rules"]]
+
+
+def rule_mask(*ids) -> int:
+    """The mask of pick_red_flags (fuzz/src/red_flags.rs): bit i picks rule i."""
+    return sum(1 << RULE_IDS.index(rule_id) for rule_id in ids)
+
+
+def flagged(mask: int = 0, mode: int = 0) -> bytes:
+    """normalize_triage's prefix: the mode (0 floor on, 2 plus an unknown id,
+    3 floor off), then the mask of the embedded rules' ids, little-endian."""
+    return bytes([mode]) + mask.to_bytes(2, "little")
+
+
 for target, table in (("normalize_triage", TRIAGE_OUT), ("normalize_image", IMAGE_OUT), ("normalize_risk", RISK_OUT)):
+    prefix = flagged() if target == "normalize_triage" else b""
     for name, value in {**table, **MALFORMED}.items():
         body, content_type, config = expand(value)
-        write(target, name, upstream(body, content_type=content_type, config=config))
-    write(target, "variant-header", upstream(expand(list(table.values())[0])[0], variant="AllTraffic"))
+        write(target, name, prefix + upstream(body, content_type=content_type, config=config))
+    write(target, "variant-header", prefix + upstream(expand(list(table.values())[0])[0], variant="AllTraffic"))
     for name, status, error_type, body in ERRORS[:6]:
-        write(target, "error-" + name, upstream(body, status=status, error_type=error_type))
+        write(target, "error-" + name, prefix + upstream(body, status=status, error_type=error_type))
+
+# Triage answers with the red flags their request raised (and refused ones).
+FLAGGED_TRIAGE = {
+    # moderate, raised to critical
+    "flags-chest-pain": (flagged(rule_mask("heart_attack_chest_discomfort")), TRIAGE_OUT["rich"]),
+    # moderate, raised to high by two high flags
+    "flags-infant-sepsis": (flagged(rule_mask("infant_fever", "sepsis_signs")), TRIAGE_OUT["rich"]),
+    # a probability (config 1): the floor against the model's own level
+    "flags-stroke-probability": (flagged(rule_mask("stroke_fast", "stroke_sudden_signs")), TRIAGE_OUT["csv-probability"]),
+    # a critical model level stays the model's
+    "flags-critical-model": (
+        flagged(rule_mask("infant_fever")),
+        '{"urgency_score":0.97,"risk_level":"critical","key_findings":["Fever reported"]}',
+    ),
+    "flags-every-rule": (flagged(0xFFFF), ("0.1,0.7,0.1,0.1\n", "text/csv")),
+    "flags-unknown-id": (flagged(rule_mask("suicidal_intent"), mode=2), TRIAGE_OUT["rich"]),
+    "flags-unknown-id-bad-output": (flagged(0, mode=2), MALFORMED["malformed-fault"]),
+    "floor-off": (flagged(0, mode=3), TRIAGE_OUT["rich"]),
+    "floor-off-flags": (flagged(rule_mask("severe_bleeding"), mode=3), TRIAGE_OUT["rich"]),
+}
+for name, (prefix, value) in FLAGGED_TRIAGE.items():
+    body, content_type, config = expand(value)
+    write("normalize_triage", name, prefix + upstream(body, content_type=content_type, config=config))
 for name, status, error_type, body in ERRORS:
     write("sagemaker_error", name, upstream(body, status=status, error_type=error_type))
 
@@ -299,7 +344,7 @@ OVERRIDES = [
     "https://",
     "http://[::1",
     "https://PHIMARKER.example.com/%7Bx%7D",
-    # Found by fuzzing (fixed in src/endpoint_url.rs): accepted, then unsignable.
+    # Found by fuzzing (fixed in src/config/endpoint_url.rs): accepted, then unsignable.
     "https://ho//at..s/`",
     "https://[" + ":" * 90 + "1]",
     "https://[fe80::1]:8443/a%2Fb",
@@ -423,15 +468,25 @@ for name, body in BATCHES.items():
     write("batch_request", name, json.dumps(body, ensure_ascii=False))
 write("batch_request", "single", json.dumps(TRIAGE["guide"]))
 
-# normalize_batch: head byte (bit 7 risk, bits 0-6 slots - 1), sent mask, Upstream.
-def batch_answer(risk: bool, slots: int, mask: int, answer: bytes) -> bytes:
+# normalize_batch: head byte (bit 7 risk, bits 0-6 slots - 1), sent mask, the
+# red-flag entries (a count byte, then per entry: the sent slot, the rule mask
+# as for normalize_triage), Upstream.
+def batch_answer(risk: bool, slots: int, mask: int, answer: bytes, flags=()) -> bytes:
     head = (0x80 if risk else 0) | (slots - 1)
-    return bytes([head]) + mask.to_bytes((slots + 7) // 8, "little") + answer
+    entries = bytes([len(flags)]) + b"".join(bytes([slot]) + rules.to_bytes(2, "little") for slot, rules in flags)
+    return bytes([head]) + mask.to_bytes((slots + 7) // 8, "little") + entries + answer
 
 NB = {
     "triage-jsonlines": batch_answer(False, 3, 0b101, upstream('{"urgency_score":0.3,"risk_level":"low"}\n{"urgency_score":0.9,"risk_level":"critical"}\n', content_type=None)),
     "triage-csv-rows": batch_answer(False, 2, 0b11, upstream("0.1,0.7,0.1,0.1\n0.6,0.2,0.1,0.1\n", content_type="text/csv")),
     "triage-predictions": batch_answer(False, 2, 0b11, upstream('{"predictions":[{"score":[0.1,0.2,0.3,0.4]},{"score":[0.4,0.3,0.2,0.1]}]}')),
+    "triage-red-flags": batch_answer(
+        False,
+        3,
+        0b111,
+        upstream('{"urgency_score":0.3,"risk_level":"low"}\n{"urgency_score":0.5,"risk_level":"moderate"}\n{"urgency_score":0.9,"risk_level":"critical"}\n', content_type=None),
+        flags=[(0, rule_mask("heart_attack_chest_discomfort")), (1, rule_mask("infant_fever")), (1, rule_mask("sepsis_signs")), (2, rule_mask("infant_fever"))],
+    ),
     "risk-csv": batch_answer(True, 4, 0b1011, upstream("0.43\n0.1\n0.99\n", content_type="text/csv")),
     "risk-json": batch_answer(True, 2, 0b11, upstream('{"predictions":[{"score":0.87},{"score":0.1}]}')),
     "risk-count-mismatch": batch_answer(True, 3, 0b111, upstream("0.43\n0.1\n", content_type="text/csv")),
@@ -480,20 +535,29 @@ ACCEPT = {
 for name, args in ACCEPT.items():
     write("async_invocation", "answer-" + name, async_answer(*args))
 
-# async_result: an id issued with fuzz/src/lib.rs's ASYNC_SECRET at TEST_TIME_MS.
+# async_result: ids issued as src/async_result/result_id.rs does, with the
+# key src/config/async_id_key.rs derives from fuzz/src/async_inference.rs's
+# ASYNC_SECRET, for fuzz/src/configs.rs's FUZZ_CALLER, at TEST_TIME_MS (the
+# target opens them an hour later, at ASYNC_NOW_MS).
 import hashlib, hmac
 ASYNC_SECRET = b"fuzz-async-result-secret-0123456789"
 ASYNC_KEY = hmac.new(ASYNC_SECRET, b"healthnav-edge async result id v1", hashlib.sha256).digest()
+FUZZ_CALLER = "fuzz-caller"
 
 
-def async_id(output, failure=None, t=1_700_000_000_000) -> str:
+def b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def async_id(output, failure=None, t=1_700_000_000_000, caller=FUZZ_CALLER, version="v2") -> str:
+    """`v2.<payload>.<tag>`: tag = HMAC-SHA256(key, `v2.<payload>` + "\\n" + caller)."""
     payload = {"o": output}
     if failure is not None:
         payload["f"] = failure
     payload["t"] = t
-    b64u = lambda data: base64.urlsafe_b64encode(data).decode().rstrip("=")
-    signed = "v1." + b64u(compact(payload).encode())
-    return signed + "." + b64u(hmac.new(ASYNC_KEY, signed.encode(), hashlib.sha256).digest())
+    signed = version + "." + b64u(compact(payload).encode())
+    message = signed.encode() + (b"\n" + caller.encode() if version == "v2" else b"")
+    return signed + "." + b64u(hmac.new(ASYNC_KEY, message, hashlib.sha256).digest())
 
 
 SLUG = "sagemaker-image-analysis"
@@ -504,9 +568,12 @@ PATHS = {
     "expired": f"/{SLUG}/" + async_id("s3://hn-async/out/1.out", t=1_600_000_000_000),
     "future": f"/{SLUG}/" + async_id("s3://hn-async/out/1.out", t=1_800_000_000_000),
     "tampered": f"/{SLUG}/" + async_id("s3://hn-async/out/1.out")[:-2] + "AA",
+    "other-caller": f"/{SLUG}/" + async_id("s3://hn-async/out/1.out", caller="someone-else"),
+    "no-caller": f"/{SLUG}/" + async_id("s3://hn-async/out/1.out", caller=""),
+    "v1-no-caller": f"/{SLUG}/" + async_id("s3://hn-async/out/1.out", version="v1"),
     "no-id": f"/{SLUG}",
     "empty-query": f"/{SLUG}?id=",
-    "garbage": f"/{SLUG}/v1.PHIMARKER.PHIMARKER",
+    "garbage": f"/{SLUG}/v2.PHIMARKER.PHIMARKER",
 }
 for name, path in PATHS.items():
     write("async_result", "open-" + name, b"\x00" + path.encode())
@@ -526,5 +593,120 @@ S3_ANSWERS = {
 for name, data in S3_ANSWERS.items():
     write("async_result", "output-" + name, b"\x01" + data)
     write("async_result", "failure-" + name, b"\x02" + data)
+
+# --- the red-flag rule engine (src/safety/) ---------------------------------
+
+# red_flags: the age (first line), symptoms up to an empty line, then history;
+# from the unit tests of src/safety/embedded_tests.rs and near misses.
+PATIENTS = {
+    "heart-attack": ("54", ["crushing chest pain radiating to my left arm", "sweating"], ["hypertension"]),
+    "shouting": ("45", ["Sweating", "CHEST PAIN!!!"], []),
+    "negated-list": ("45", ["no fever or chest pain"], []),
+    "negation-ends-at-but": ("45", ["no fever but chest pain"], []),
+    "infant-fever": ("0.1", ["fever"], []),
+    "infant-boundary": ("0.25", ["fever"], []),
+    "hay-fever-infant": ("0.1", ["hay fever"], []),
+    "meningitis": ("30", ["Fever", "neck is stiff", "rash that doesn't fade"], []),
+    "stroke": ("70", ["Dad's speech is slurred and his arm is weak", "worst headache of my life"], []),
+    "curly-apostrophe": ("x", ["Can\u2019t Breathe"], []),
+    "anaphylaxis-history": ("20", ["wheezing", "hives"], ["anaphylaxis to peanuts"]),
+    "no-history-of": ("30", ["wheezing"], ["no history of anaphylaxis"]),
+    "no-reason-to-live": ("17", ["I have no fever and no reason to live"], []),
+    "denies": ("30", ["denies suicidal thoughts", "not suicidal"], []),
+    "sepsis": ("80", ["chills", "confused", "blotchy skin"], ["pneumonia"]),
+    "seizure-unknown-age": ("", ["having a fit", "won't wake up"], []),
+    "dotted-capital-i": ("nan", ["\u0130nfection", "CONF\u0130USED", "sudden d\u0130zziness"], []),
+    "near-misses": ("40", ["painting the fence", "chest infection", "heartburn after meals"], []),
+    "no-symptoms": ("1e308", [], ["kidney transplant"]),
+}
+for name, (age, symptoms, history) in PATIENTS.items():
+    write("red_flags", name, "\n".join([age, *symptoms, "", *history]))
+
+# red_flag_rules: rule files (inputs starting with "{" are only read as
+# files), then generator inputs for the target's `arbitrary` rule files.
+EMBEDDED_TEXT = (REPO / "src/safety/red_flags.json").read_text()
+SOURCE = {"organisation": "NHS", "title": "Meningitis", "url": "https://www.nhs.uk/conditions/meningitis/"}
+DOC_EXAMPLE = {
+    "version": "2026-12-06.1",
+    "concepts": [
+        {"name": "fever", "phrases": ["fever", "high temperature"], "except": ["hay fever"]},
+        {"name": "stiff_neck", "phrases": ["stiff neck", "neck stiffness"]},
+    ],
+    "rules": [
+        {
+            "id": "meningitis_fever_stiff_neck",
+            "finding": "A fever with a stiff neck is a published warning sign of meningitis: get medical help now.",
+            "source": SOURCE,
+            "min_level": "critical",
+            "symptoms": [["fever"], ["stiff_neck"]],
+            "note": "for reviewers; never shown",
+        },
+        {
+            "id": "infant_fever",
+            "finding": "A fever in a baby under 3 months needs a doctor right away.",
+            "source": SOURCE,
+            "min_level": "high",
+            "symptoms": [["fever"]],
+            "age_years": {"below": 0.25},
+            "negatable": True,
+        },
+    ],
+}
+# An extension: its rule uses the embedded concepts, so it loads only as one.
+EXTENSION = {
+    "version": "acme.3",
+    "concepts": [{"name": "purple_spots", "phrases": ["purple spots"]}],
+    "rules": [
+        {
+            "id": "acme_fever_spots",
+            "finding": "A fever with purple spots needs urgent care.",
+            "source": SOURCE,
+            "min_level": "critical",
+            "symptoms": [["fever", "chills"], ["purple_spots", "non_blanching_rash"]],
+            "history": [["infection"]],
+            "age_years": {"at_least": 0.25, "below": 18},
+            "negatable": False,
+        }
+    ],
+}
+
+
+def changed(document, change):
+    document = json.loads(json.dumps(document))
+    change(document)
+    return document
+
+
+RULE_FILES = {
+    "embedded": EMBEDDED_TEXT,
+    "doc-example": DOC_EXAMPLE,
+    "extension": EXTENSION,
+    "extension-duplicate-id": changed(EXTENSION, lambda d: d["rules"][0].update(id="stroke_fast")),
+    "extension-duplicate-concept": changed(EXTENSION, lambda d: d["concepts"][0].update(name="fever")),
+    "unknown-rule-field": changed(DOC_EXAMPLE, lambda d: d["rules"][1].update(severity="high")),
+    "bad-level": changed(DOC_EXAMPLE, lambda d: d["rules"][0].update(min_level="Critical")),
+    "invalid-id": changed(DOC_EXAMPLE, lambda d: d["rules"][1].update(id="Infant Fever", min_level=3)),
+    "number-id": changed(DOC_EXAMPLE, lambda d: d["rules"][1].update(id=7, min_level="severe")),
+    "rule-not-object": changed(DOC_EXAMPLE, lambda d: d["rules"].insert(0, "infant_fever")),
+    "inverted-age": changed(DOC_EXAMPLE, lambda d: d["rules"][1].update(age_years={"at_least": 1, "below": 0.25})),
+    "unknown-concept": changed(DOC_EXAMPLE, lambda d: d["rules"][0].update(symptoms=[["fever"], ["neck_stiff"]])),
+    "http-source": changed(DOC_EXAMPLE, lambda d: d["rules"][1].update(source={**SOURCE, "url": "http://example.org/"})),
+    "filler-phrase": changed(DOC_EXAMPLE, lambda d: d["concepts"][1].update(phrases=["the my"])),
+    "clause-break-phrase": changed(DOC_EXAMPLE, lambda d: d["concepts"][1].update(phrases=["stiff and sore neck"])),
+    "except-nothing": changed(DOC_EXAMPLE, lambda d: d["concepts"][0].update({"except": ["hay"]})),
+    "duplicate-keys": '{"version":"1","rules":[{"id":"a","id":"b","min_level":"low"}],"version":"2"}',
+    "not-json": '{"version": "1",}',
+}
+for name, document in RULE_FILES.items():
+    text = document if isinstance(document, str) else json.dumps(document, ensure_ascii=False, indent=1)
+    write("red_flag_rules", "file-" + name, text)
+# Generator inputs: deterministic bytes, none starting with "{".
+block = b"healthnav-edge red_flag_rules"
+for size in (24, 64, 160, 400):
+    data = b""
+    while len(data) < size:
+        block = hashlib.sha256(block).digest()
+        data += block
+    write("red_flag_rules", f"generated-{size}", b"\x00" + data[: size - 1])
 
 print(f"seeds written under {SEEDS}")

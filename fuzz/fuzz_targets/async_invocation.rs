@@ -1,4 +1,6 @@
-//! Asynchronous image analysis, both halves of src/async_invocation.rs.
+//! Asynchronous image analysis, both halves: the InvokeEndpointAsync call
+//! (src/invocation/async_call.rs) and SageMaker's 202 answer to it
+//! (src/async_result/accepted.rs).
 //!
 //! Byte 0 even: the rest is an image request body, built under the three
 //! asynchronous configurations and the default one (async off). Accepted

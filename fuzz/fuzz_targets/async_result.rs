@@ -1,12 +1,14 @@
-//! Reading asynchronous results (src/async_result.rs).
+//! Reading asynchronous results (src/async_result/mod.rs).
 //!
 //! Byte 0 % 3 == 0: the rest is a GET's path and query, opened under the
 //! three asynchronous configurations and the default one (async off). A
 //! refusal is 400 missing_async_id (no id), 501 async_not_enabled, 404
 //! unknown_async_id or 410 async_id_expired, repeating nothing; an accepted
-//! path carries an id issued with the configuration's key (the seeds hold
-//! some), and its URLs are exactly the S3 endpoint's URLs for the id's
-//! locations, on the wire as is and signable for S3.
+//! path carries an id issued with the configuration's key for the fuzz
+//! caller (the seeds hold `v2` ids issued for `FUZZ_CALLER` under
+//! `ASYNC_SECRET`, and some for another caller), and its URLs are exactly
+//! the S3 endpoint's URLs for the id's locations, on the wire as is and
+//! signable for S3.
 //!
 //! Byte 0 % 3 == 1 / 2: the rest is an S3 answer (`Upstream` layout) for the
 //! output object / the failure object. 404 (NoSuchKey or no code) means
@@ -126,7 +128,7 @@ fuzz_target!(|data: &[u8]| {
                         &[]
                     )
                 );
-                check_normalize(config, ModelFunction::ImageAnalysis, &upstream);
+                check_normalize(config, ModelFunction::ImageAnalysis, &upstream, &[]);
             }
             Err(error) if ok => {
                 assert_eq!(
@@ -139,7 +141,7 @@ fuzz_target!(|data: &[u8]| {
                         &[]
                     )
                 );
-                check_normalize(config, ModelFunction::ImageAnalysis, &upstream);
+                check_normalize(config, ModelFunction::ImageAnalysis, &upstream, &[]);
             }
             Err(error) => {
                 assert!(!pending);

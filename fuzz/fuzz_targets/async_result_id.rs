@@ -1,4 +1,5 @@
-//! The HMAC-authenticated asynchronous result id (src/async_result_id.rs).
+//! The HMAC-authenticated asynchronous result id
+//! (src/async_result/result_id.rs, its key src/config/async_id_key.rs).
 //!
 //! Invariants: a secret is accepted exactly when it has at least 32 bytes;
 //! an id issued with a key opens with that key to exactly the location it

@@ -4,8 +4,8 @@
 //! per sent patient in the container's multi-record format (checked by
 //! `check_invocation`), and it agrees patient by patient with single
 //! requests: a slot is sent exactly when that patient alone is accepted, and
-//! its record is byte for byte the single request's model input. Refused
-//! slots and refused batches never repeat the input.
+//! its record is byte for byte the single request's model input, with the
+//! same red flags. Refused slots and refused batches never repeat the input.
 #![no_main]
 
 use std::collections::HashMap;
@@ -72,6 +72,11 @@ fuzz_target!(|data: &[u8]| {
                         assert_eq!(
                             record, single_body,
                             "patient {}: batch record differs from the single request's",
+                            slot.index
+                        );
+                        assert_eq!(
+                            slot.red_flags, single.red_flags,
+                            "patient {}: batch red flags differ from the single request's",
                             slot.index
                         );
                     }

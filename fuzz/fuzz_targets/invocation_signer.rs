@@ -3,13 +3,15 @@
 //! aws-sigv4 signer, for arbitrary URLs, headers, bodies, credentials and
 //! times: both must give the same headers, or the same refusal, every time.
 //! One signer signs every time of the input in turn, so its cached key is
-//! also checked across day changes.
+//! also checked across day changes. When `InvocationSigner::new` refuses the
+//! region or session token, the general signer refuses the same input too,
+//! with at least the same field errors, at every time of the input.
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
 use healthnav_edge::signing::invocation_signer::InvocationSigner;
 use healthnav_edge::{sign_request, Credentials, PayloadHash, SigningRequest};
-use healthnav_edge_fuzz::Text;
+use healthnav_edge_fuzz::{Text, TEST_TIME_MS};
 use libfuzzer_sys::fuzz_target;
 
 const SCHEMES: [&str; 2] = ["https", "http"];
@@ -97,16 +99,17 @@ fuzz_target!(|data: &[u8]| {
         secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned(),
         session_token: input.token.as_ref().map(|token| token.render(&TOKENS).0),
     };
-    let Ok(mut signer) = InvocationSigner::new(credentials.clone(), &region) else {
-        return;
-    };
-    for time in input.times.iter().take(8) {
-        let time_ms = match time {
+    let times: Vec<f64> = input
+        .times
+        .iter()
+        .take(8)
+        .map(|time| match time {
             Ok(seconds) => (1_577_836_800.0 + f64::from(*seconds)) * 1000.0,
             Err(raw) => *raw,
-        };
-        let fast = signer.sign(&url, &headers, PayloadHash::Body(&input.body), time_ms);
-        let general = sign_request(&SigningRequest {
+        })
+        .collect();
+    let general = |time_ms: f64| {
+        sign_request(&SigningRequest {
             method: "POST",
             url: &url,
             headers: &headers,
@@ -115,7 +118,33 @@ fuzz_target!(|data: &[u8]| {
             service: "sagemaker",
             credentials: &credentials,
             time_ms,
-        });
-        assert_eq!(fast, general, "{url} {headers:?} at {time_ms}");
+        })
+    };
+    let mut signer = match InvocationSigner::new(credentials.clone(), &region) {
+        Ok(signer) => signer,
+        Err(refusal) => {
+            // Both check the credentials and the region with the same
+            // functions (sigv4::check_credentials, check_region_field): the
+            // general signer refuses the same input, naming at least the
+            // same fields, whatever the URL, headers and time.
+            assert_eq!(refusal.code.as_str(), "invalid_signing_request");
+            assert!(!refusal.errors.is_empty(), "{refusal:?}");
+            for time_ms in times.iter().copied().chain([TEST_TIME_MS]) {
+                let error = general(time_ms).expect_err("the general signer signed it");
+                assert_eq!(error.code, refusal.code);
+                for problem in &refusal.errors {
+                    assert!(
+                        error.errors.contains(problem),
+                        "{problem:?} missing from {:?}",
+                        error.errors
+                    );
+                }
+            }
+            return;
+        }
+    };
+    for time_ms in times {
+        let fast = signer.sign(&url, &headers, PayloadHash::Body(&input.body), time_ms);
+        assert_eq!(fast, general(time_ms), "{url} {headers:?} at {time_ms}");
     }
 });

@@ -4,11 +4,16 @@
 //! 2xx answer is either a 502 invalid_model_output (field paths pointing at
 //! `results[i]`, nothing repeated from the answer) or one result per slot in
 //! plan order: refused slots keep exactly their plan errors, sent slots carry
-//! a result that passes every single-result invariant.
+//! a result that passes every single-result invariant, the red-flag floor's
+//! included: a triage slot's result is floored by exactly that slot's flags.
 //!
 //! Input: byte 0 bit 7 the function (triage / risk), bits 0-6 the slot count
 //! (`% 100 + 1`); then one byte per 8 slots, bit set = sent (slot 0 is sent
-//! when none is); the rest is an `Upstream` (see fuzz/src/lib.rs).
+//! when none is); then one byte `n`, and `n % 5` red-flag entries of 3 bytes
+//! each: a sent slot (`% sent`, in slot order) and a little-endian mask of
+//! the embedded rules' ids (`pick_red_flags`; entries for the same slot are
+//! joined; triage only, as the request reader gives them); the rest is an
+//! `Upstream` (see fuzz/src/upstream.rs).
 #![no_main]
 
 use healthnav_edge::request::batch::{BatchPlan, BatchSlot};
@@ -17,7 +22,8 @@ use healthnav_edge::response::sagemaker_error::classify_sagemaker_error;
 use healthnav_edge::FieldError;
 use healthnav_edge::ModelFunction;
 use healthnav_edge_fuzz::{
-    check_model_output_error, check_result, check_upstream_error, configs, Upstream, ELAPSED_MS,
+    check_model_output_error, check_result, check_upstream_error, configs, pick_red_flags,
+    Upstream, ELAPSED_MS,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -57,6 +63,23 @@ fuzz_target!(|data: &[u8]| {
     if !slots.iter().any(|s| s.ok) {
         slots[0].ok = true;
         slots[0].errors.clear();
+    }
+    let (entries, mut rest) = rest
+        .split_first()
+        .map_or((0, rest), |(n, rest)| (n % 5, rest));
+    let sent: Vec<usize> = (0..count).filter(|i| slots[*i].ok).collect();
+    let mut masks = vec![0u16; count];
+    for _ in 0..entries {
+        let (entry, tail) = rest.split_at(rest.len().min(3));
+        rest = tail;
+        let byte = |i: usize| entry.get(i).copied().unwrap_or(0);
+        let slot = sent[usize::from(byte(0)) % sent.len()];
+        masks[slot] |= u16::from_le_bytes([byte(1), byte(2)]);
+    }
+    if function == ModelFunction::Triage {
+        for (slot, mask) in slots.iter_mut().zip(masks) {
+            slot.red_flags = pick_red_flags(mask);
+        }
     }
     let plan = BatchPlan {
         slots,
@@ -98,7 +121,7 @@ fuzz_target!(|data: &[u8]| {
                     let normalized = result
                         .result
                         .unwrap_or_else(|| panic!("sent slot without a result"));
-                    check_result(config, function, normalized, variant);
+                    check_result(config, function, normalized, variant, &slot.red_flags);
                 } else {
                     assert!(result.result.is_none());
                     assert_eq!(result.errors.as_ref(), Some(&slot.errors));

@@ -15,5 +15,6 @@ fuzz_target!(|data: &[u8]| {
         &configs()[upstream.config],
         ModelFunction::RiskScore,
         &upstream,
+        &[],
     );
 });

@@ -1,8 +1,12 @@
 //! Red-flag rule files: `RuleSet::from_json` and `RuleSet::extended_with`.
 //!
-//! 1. Every input, as a rule file: it never panics; an error names a field
-//!    path consistent with its rule; an accepted set evaluates sample
-//!    patients without panicking.
+//! 1. Every input, as a rule file and as an extension of the embedded rules:
+//!    it never panics; an error that names a rule has a field path inside
+//!    `rules[i]`, and the file's `rules[i]` has exactly that id (a rule
+//!    without a string id is named by its index alone); an accepted set
+//!    evaluates sample patients with flags of its rules, each once, in order,
+//!    and an accepted extension has the version `<embedded>+<its own>` and
+//!    the embedded rule ids followed by its own.
 //! 2. Inputs not starting with `{`: a rule file generated from the input
 //!    (`arbitrary`) over a small word pool, valid by construction or with one
 //!    known fault injected. A valid file is accepted with its version and
@@ -31,11 +35,36 @@ const NOISE: [&str; 10] = [
 ];
 const LEVELS: [&str; 4] = ["low", "moderate", "high", "critical"];
 
-fn check_error(error: &RuleSetError) {
+/// The index of the rule a field path is inside: `rules[3].symptoms[0]` is 3.
+fn rule_index(field: &str) -> Option<usize> {
+    let (digits, after) = field.strip_prefix("rules[")?.split_once(']')?;
+    if !(after.is_empty() || after.starts_with('.') || after.starts_with('[')) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// A refusal has a message; a rule it names is the one its field path is
+/// in: the rule at that index of `document` (the file as JSON, when it is
+/// JSON) has exactly that id, and a rule without a string id is named by
+/// its index alone.
+fn check_error(error: &RuleSetError, document: Option<&Value>) {
     assert!(!error.message.is_empty());
     assert!(!error.to_string().is_empty());
+    let index = rule_index(&error.field);
     if error.rule.is_some() {
-        assert!(error.field.starts_with("rules["), "{error}");
+        assert!(index.is_some(), "a rule is named outside rules[i]: {error}");
+    }
+    if let (Some(index), Some(document)) = (index, document) {
+        let rule = document["rules"]
+            .get(index)
+            .unwrap_or_else(|| panic!("{error}: the file has no rules[{index}]"));
+        assert_eq!(
+            error.rule.as_deref(),
+            rule["id"].as_str(),
+            "{error}: rules[{index}] has the id {}",
+            rule["id"]
+        );
     }
 }
 
@@ -65,24 +94,47 @@ fn evaluate<'r>(
     })
 }
 
+fn check_samples(rules: &RuleSet) {
+    for (symptoms, age) in [
+        (&["chest pain", "no fever"][..], Some(40.0)),
+        (&["fever"], Some(0.1)),
+        (&[""], None),
+    ] {
+        let symptoms: Vec<String> = symptoms.iter().map(|s| s.to_string()).collect();
+        let flags = evaluate(rules, &symptoms, age, &symptoms);
+        check_flags(rules, &flags);
+    }
+}
+
 fn raw(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    let document: Option<Value> = serde_json::from_str(text).ok();
     match RuleSet::from_json(text) {
         Ok(rules) => {
             assert!(!rules.version().is_empty());
-            for (symptoms, age) in [
-                (&["chest pain", "no fever"][..], Some(40.0)),
-                (&["fever"], Some(0.1)),
-                (&[""], None),
-            ] {
-                let symptoms: Vec<String> = symptoms.iter().map(|s| s.to_string()).collect();
-                let flags = evaluate(&rules, &symptoms, age, &symptoms);
-                check_flags(&rules, &flags);
-            }
+            check_samples(&rules);
         }
-        Err(error) => check_error(&error),
+        Err(error) => check_error(&error, document.as_ref()),
+    }
+    // The same file as an extension of the embedded rules (its rules may use
+    // the embedded concepts; its paths are its own).
+    let embedded = RuleSet::embedded();
+    match embedded.extended_with(text) {
+        Ok(extended) => {
+            let own = extended.version().strip_prefix(embedded.version());
+            assert!(
+                own.is_some_and(|own| own.len() > 1 && own.starts_with('+')),
+                "{}",
+                extended.version()
+            );
+            let ids: Vec<&str> = extended.rule_ids().collect();
+            assert!(ids.len() > embedded.rule_ids().len());
+            assert!(ids.iter().zip(embedded.rule_ids()).all(|(a, b)| *a == b));
+            check_samples(&extended);
+        }
+        Err(error) => check_error(&error, document.as_ref()),
     }
 }
 
@@ -260,7 +312,7 @@ fn structured(u: &mut Unstructured<'_>) -> Result<()> {
         let (rule, field) = inject(&mut document, fault);
         let error = RuleSet::from_json(&document.to_string()).err();
         let error = error.unwrap_or_else(|| panic!("{fault:?} accepted: {document}"));
-        check_error(&error);
+        check_error(&error, Some(&document));
         assert_eq!((error.rule, error.field), (rule, field), "{fault:?}");
         return Ok(());
     }

@@ -7,8 +7,9 @@
 //! rule order; evaluation is deterministic; the floor is the highest flag
 //! level; and four monotonicity laws that follow from how rules combine:
 //! denying every symptom ("denies " before each) never adds a flag, dropping
-//! a symptom never adds one, forgetting the age never adds one, and ASCII
-//! case changes nothing. (A "no " prefix is not such a law: the vocabulary
+//! a symptom (one chosen by a hash of the input) never adds one, forgetting
+//! the age never adds one, and ASCII case (upper, lower or mixed) changes
+//! nothing. (A "no " prefix is not such a law: the vocabulary
 //! has "no reason to live", so "reason to live" gains a flag with it.)
 #![no_main]
 
@@ -31,6 +32,17 @@ fn evaluate<'r>(
         age_years,
         medical_history: &history,
     })
+}
+
+/// A change of a text's case.
+type Recase = fn(&str) -> String;
+
+fn swap_ascii_case(c: char) -> char {
+    if c.is_ascii_uppercase() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_ascii_uppercase()
+    }
 }
 
 fn ids<'r>(flags: &[RedFlag<'r>]) -> Vec<&'r str> {
@@ -88,9 +100,17 @@ fuzz_target!(|data: &[u8]| {
 
     let denied: Vec<String> = symptoms.iter().map(|s| format!("denies {s}")).collect();
     assert_subset(&evaluate(rules, &denied, age, &history), &flags, "denied");
-    if let Some((_, fewer)) = symptoms.split_last() {
+    if !symptoms.is_empty() {
+        // Drop one symptom, chosen by a hash of the input (deterministic, so
+        // a crash replays), not always the last.
+        let hash = data.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, b| {
+            (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        let dropped = usize::try_from(hash % symptoms.len() as u64).unwrap_or(0);
+        let mut fewer = symptoms.clone();
+        fewer.remove(dropped);
         assert_subset(
-            &evaluate(rules, fewer, age, &history),
+            &evaluate(rules, &fewer, age, &history),
             &flags,
             "fewer symptoms",
         );
@@ -100,12 +120,30 @@ fuzz_target!(|data: &[u8]| {
         &flags,
         "unknown age",
     );
-    let upper = |texts: &[String]| -> Vec<String> {
-        texts.iter().map(|t| t.to_ascii_uppercase()).collect()
-    };
-    assert_eq!(
-        ids(&evaluate(rules, &upper(&symptoms), age, &upper(&history))),
-        ids(&flags),
-        "ASCII case changed the flags"
-    );
+    // ASCII case: all upper, all lower, and mixed (the case of every other
+    // character swapped when it is an ASCII letter: "Chest" becomes "chEsT").
+    let recase: [(&str, Recase); 3] = [
+        ("upper", str::to_ascii_uppercase),
+        ("lower", str::to_ascii_lowercase),
+        ("mixed", |text| {
+            text.chars()
+                .enumerate()
+                .map(|(i, c)| if i % 2 == 0 { swap_ascii_case(c) } else { c })
+                .collect()
+        }),
+    ];
+    for (name, change) in recase {
+        let changed =
+            |texts: &[String]| -> Vec<String> { texts.iter().map(|text| change(text)).collect() };
+        assert_eq!(
+            ids(&evaluate(
+                rules,
+                &changed(&symptoms),
+                age,
+                &changed(&history)
+            )),
+            ids(&flags),
+            "ASCII case ({name}) changed the flags"
+        );
+    }
 });

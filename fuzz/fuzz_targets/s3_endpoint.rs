@@ -1,4 +1,4 @@
-//! S3 object URLs for asynchronous results (src/s3_endpoint.rs):
+//! S3 object URLs for asynchronous results (src/config/s3_endpoint.rs):
 //! `S3Endpoint::new` on an arbitrary override, region and FIPS flag, then
 //! `object_url` for an arbitrary parsed S3 location.
 //!

@@ -1,4 +1,5 @@
-//! Sticky A/B variants (src/sticky_variant.rs): `StickyVariants::parse` on
+//! Sticky A/B variants (src/config/variant_weights.rs, applied by
+//! src/invocation/sticky_variant.rs): `StickyVariants::parse` on
 //! arbitrary `variant:weight` entries, `assign` on arbitrary caller ids and
 //! endpoints, and `build_invocation` under a configuration with the parsed
 //! setting.

@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use healthnav_edge::config::labels::ScoreMeaning;
+use healthnav_edge::config::red_flag_settings::RedFlagSettings;
 use healthnav_edge::config::{EndpointDefaults, EndpointLists};
 use healthnav_edge::{Credentials, GatewayConfig, GatewaySettings, ModelFunction};
 
@@ -15,50 +16,77 @@ use crate::*;
 ///    buckets, a custom triage endpoint, two image labels and probability
 ///    triage scores;
 /// 2. GovCloud with FIPS and every endpoint allowed.
+///
+/// The red-flag floor is on (the default: the embedded rules) in all three.
 pub fn configs() -> &'static [GatewayConfig; 3] {
     static CONFIGS: OnceLock<[GatewayConfig; 3]> = OnceLock::new();
+    CONFIGS.get_or_init(|| config_settings().map(build))
+}
+
+/// The same three configurations with the red-flag floor switched off
+/// (`redFlags.enabled: false`, i.e. `RED_FLAG_FLOOR=off`).
+pub fn floor_off_configs() -> &'static [GatewayConfig; 3] {
+    static CONFIGS: OnceLock<[GatewayConfig; 3]> = OnceLock::new();
     CONFIGS.get_or_init(|| {
-        let default = GatewaySettings {
-            region: "us-east-1".into(),
-            ..Default::default()
-        };
-        let local = GatewaySettings {
-            region: "eu-west-1".into(),
-            endpoint_url: Some("http://127.0.0.1:54329/prefix/".into()),
-            allowed_endpoints: EndpointLists {
-                triage: Some(vec!["medical-x1".into(), "medical-triage-endpoint".into()]),
-                image_analysis: Some(vec!["medical-x1".into()]),
-                risk_score: Some(vec!["other-endpoint".into()]),
-            },
-            allowed_buckets: Some(vec!["healthnav-images".into(), "my.bucket-1".into()]),
-            s3_key_prefix: Some("patients/{sub}/".into()),
-            client_variants: Some(vec!["model-v1".into(), "model-v2".into(), "A--1".into()]),
-            sticky_variants: Some(vec![
-                "model-v1:1".into(),
-                "model-v2:1".into(),
-                "A--1:0".into(),
-            ]),
-            endpoints: EndpointDefaults {
-                triage: Some("triage-v2".into()),
-                ..Default::default()
-            },
-            image_labels: Some(vec!["benign".into(), "malignant".into()]),
-            triage_score_meaning: Some(ScoreMeaning::Probability),
-            ..Default::default()
-        };
-        let fips = GatewaySettings {
-            region: "us-gov-west-1".into(),
-            use_fips: true,
-            allowed_endpoints: every_pick(),
-            allowed_buckets: Some(vec!["healthnav-images".into()]),
-            client_variants: Some(VARIANT_PICKS.map(str::to_owned).to_vec()),
-            ..Default::default()
-        };
-        [default, local, fips].map(|settings| match GatewayConfig::new(settings) {
-            Ok(config) => config,
-            Err(error) => panic!("fuzz configuration refused: {error}"),
+        config_settings().map(|settings| {
+            let config = build(GatewaySettings {
+                red_flags: Some(RedFlagSettings {
+                    enabled: Some(false),
+                    ..Default::default()
+                }),
+                ..settings
+            });
+            assert!(config.red_flags.is_none(), "the floor is still on");
+            config
         })
     })
+}
+
+fn build(settings: GatewaySettings) -> GatewayConfig {
+    match GatewayConfig::new(settings) {
+        Ok(config) => config,
+        Err(error) => panic!("fuzz configuration refused: {error}"),
+    }
+}
+
+fn config_settings() -> [GatewaySettings; 3] {
+    let default = GatewaySettings {
+        region: "us-east-1".into(),
+        ..Default::default()
+    };
+    let local = GatewaySettings {
+        region: "eu-west-1".into(),
+        endpoint_url: Some("http://127.0.0.1:54329/prefix/".into()),
+        allowed_endpoints: EndpointLists {
+            triage: Some(vec!["medical-x1".into(), "medical-triage-endpoint".into()]),
+            image_analysis: Some(vec!["medical-x1".into()]),
+            risk_score: Some(vec!["other-endpoint".into()]),
+        },
+        allowed_buckets: Some(vec!["healthnav-images".into(), "my.bucket-1".into()]),
+        s3_key_prefix: Some("patients/{sub}/".into()),
+        client_variants: Some(vec!["model-v1".into(), "model-v2".into(), "A--1".into()]),
+        sticky_variants: Some(vec![
+            "model-v1:1".into(),
+            "model-v2:1".into(),
+            "A--1:0".into(),
+        ]),
+        endpoints: EndpointDefaults {
+            triage: Some("triage-v2".into()),
+            ..Default::default()
+        },
+        image_labels: Some(vec!["benign".into(), "malignant".into()]),
+        triage_score_meaning: Some(ScoreMeaning::Probability),
+        ..Default::default()
+    };
+    let fips = GatewaySettings {
+        region: "us-gov-west-1".into(),
+        use_fips: true,
+        allowed_endpoints: every_pick(),
+        allowed_buckets: Some(vec!["healthnav-images".into()]),
+        client_variants: Some(VARIANT_PICKS.map(str::to_owned).to_vec()),
+        ..Default::default()
+    };
+    [default, local, fips]
 }
 
 /// Every endpoint pick, for each function: the configuration where a client

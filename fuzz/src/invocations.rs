@@ -8,6 +8,7 @@ use healthnav_edge::request::batch::{BatchPlan, JSON_LINES};
 use healthnav_edge::request::image::{ANALYSIS_TYPES, IMAGE_TYPES};
 use healthnav_edge::request::image_bytes::ImageFormat;
 use healthnav_edge::request::triage::GENDERS;
+use healthnav_edge::safety::PatientFacts;
 use healthnav_edge::{
     sign_request, GatewayConfig, Invocation, ModelFunction, PayloadHash, SigningRequest,
 };
@@ -22,7 +23,8 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// What an accepted request became: an InvokeEndpoint call on the configured
-/// base, for an allowed endpoint, in the function's wire format, and signable.
+/// base, for an allowed endpoint, in the function's wire format, signable,
+/// and carrying the red flags the configured rules raise for it.
 pub fn check_invocation(config: &GatewayConfig, function: ModelFunction, invocation: &Invocation) {
     let base = config.base_url.as_str();
     assert!(
@@ -85,14 +87,31 @@ pub fn check_invocation(config: &GatewayConfig, function: ModelFunction, invocat
         }
         None => assert!(header(&invocation.headers, "x-amzn-sagemaker-target-variant").is_none()),
     }
+    // Red flags: the configured rules' ids, only for a single triage request
+    // (a batch's are in its slots; asynchronous image calls have none).
+    check_flag_ids(config, function, &invocation.red_flags);
+    if invocation.mode != InvocationMode::Single {
+        assert!(
+            invocation.red_flags.is_empty(),
+            "{:?}",
+            invocation.red_flags
+        );
+    }
+
     let content_type = header(&invocation.headers, "content-type").unwrap_or_default();
     let accept = header(&invocation.headers, "accept").unwrap_or_default();
     let attributes = header(&invocation.headers, "x-amzn-sagemaker-custom-attributes");
 
     match (&invocation.mode, function) {
-        (InvocationMode::Batch(plan), _) => {
-            check_batch_invocation(function, plan, invocation, content_type, accept, attributes)
-        }
+        (InvocationMode::Batch(plan), _) => check_batch_invocation(
+            config,
+            function,
+            plan,
+            invocation,
+            content_type,
+            accept,
+            attributes,
+        ),
         (InvocationMode::Async, _) => check_async_invocation(config, function, invocation),
         (InvocationMode::Single, ModelFunction::Triage) => {
             assert_eq!(
@@ -100,6 +119,7 @@ pub fn check_invocation(config: &GatewayConfig, function: ModelFunction, invocat
                 ("application/json", "application/json", None)
             );
             check_triage_record(&invocation.body);
+            check_triage_flags(config, &invocation.body, &invocation.red_flags);
         }
         (InvocationMode::Single, ModelFunction::ImageAnalysis) => {
             assert_eq!(accept, "application/json");
@@ -181,6 +201,54 @@ pub fn check_triage_record(record: &[u8]) {
     assert!(GENDERS.contains(&map["gender"].as_str().unwrap_or_default()));
 }
 
+/// The red flags of a single triage request are exactly what the configured
+/// rules raise for the model input it sent (symptoms, age, history).
+///
+/// The age is read back from the body, and serde_json (without
+/// `float_roundtrip`) may read a long decimal a unit in the last place off
+/// the value the rules saw; an age where a few ULP change the verdict (an
+/// age bound's edge) is not compared.
+fn check_triage_flags(config: &GatewayConfig, record: &[u8], red_flags: &[String]) {
+    let Some(rules) = config.red_flags.as_ref() else {
+        return; // none, checked by check_flag_ids
+    };
+    let body: serde_json::Value = serde_json::from_slice(record).unwrap_or_default();
+    let texts = |key: &str| -> Vec<&str> {
+        body[key]
+            .as_array()
+            .map(|items| items.iter().filter_map(|item| item.as_str()).collect())
+            .unwrap_or_default()
+    };
+    let (symptoms, history) = (texts("symptoms"), texts("medical_history"));
+    let verdict = |age: Option<f64>| -> Vec<String> {
+        rules
+            .evaluate(&PatientFacts {
+                symptoms: &symptoms,
+                age_years: age,
+                medical_history: &history,
+            })
+            .iter()
+            .map(|flag| flag.id.to_owned())
+            .collect()
+    };
+    let age = body["age"].as_f64();
+    let expected = verdict(age);
+    if let Some(age) = age {
+        let bits = age.to_bits();
+        let near = [bits.saturating_sub(4), bits.saturating_add(4)];
+        if near
+            .iter()
+            .any(|b| verdict(Some(f64::from_bits(*b))) != expected)
+        {
+            return;
+        }
+    }
+    assert_eq!(
+        red_flags, expected,
+        "the invocation's red flags are not the rules' verdict on its model input"
+    );
+}
+
 /// `rows` CSV rows of the risk model, each of 20 numeric or empty fields.
 pub fn check_risk_rows(body: &[u8], rows: usize) {
     let text = std::str::from_utf8(body).unwrap_or_else(|_| panic!("CSV is not UTF-8"));
@@ -204,6 +272,7 @@ pub fn check_risk_rows(body: &[u8], rows: usize) {
 /// A batch invocation: a consistent plan, one record per sent patient in the
 /// container's multi-record format, no custom attributes.
 fn check_batch_invocation(
+    config: &GatewayConfig,
     function: ModelFunction,
     plan: &BatchPlan,
     invocation: &Invocation,
@@ -214,6 +283,10 @@ fn check_batch_invocation(
     assert!(plan.is_consistent(), "{plan:?}");
     assert!(attributes.is_none());
     for slot in &plan.slots {
+        check_flag_ids(config, function, &slot.red_flags);
+        if !slot.ok {
+            assert!(slot.red_flags.is_empty(), "refused slot with red flags");
+        }
         for error in &slot.errors {
             assert!(is_machine_code(&error.code), "{error:?}");
             assert!(!error.message.trim().is_empty(), "{error:?}");

@@ -28,15 +28,24 @@ fn check_text(text: &str, max_chars: usize) {
     );
 }
 
-/// Runs `normalize_response` for `function` and checks what it returns.
-pub fn check_normalize(config: &GatewayConfig, function: ModelFunction, upstream: &Upstream) {
-    let result = healthnav_edge::response::normalize_response(
-        config,
-        function,
-        upstream.response(),
-        ELAPSED_MS,
-        &[],
-    );
+/// Runs `normalize_response` for `function` with the request's `red_flags`
+/// (rule ids) and checks what it returns.
+pub fn check_normalize(
+    config: &GatewayConfig,
+    function: ModelFunction,
+    upstream: &Upstream,
+    red_flags: &[String],
+) {
+    let normalize = |red_flags: &[String]| {
+        healthnav_edge::response::normalize_response(
+            config,
+            function,
+            upstream.response(),
+            ELAPSED_MS,
+            red_flags,
+        )
+    };
+    let result = normalize(red_flags);
     if !(200..300).contains(&upstream.status) {
         let error = result.expect_err("a non-2xx answer was accepted");
         assert_eq!(
@@ -51,9 +60,21 @@ pub fn check_normalize(config: &GatewayConfig, function: ModelFunction, upstream
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case("x-amzn-invoked-production-variant"))
         .map(|(_, value)| value.as_str());
+    if refuses_red_flags(config, function, red_flags) {
+        // Refused for the flags, or for the output when that is unusable
+        // (then exactly as without flags).
+        let error = result.expect_err("red flags the rules never raised were accepted");
+        if error.code.as_str() == "invalid_argument" {
+            check_red_flag_refusal(&error, red_flags);
+        } else {
+            check_model_output_error(&error);
+            assert_eq!(Err(error), normalize(&[]));
+        }
+        return;
+    }
     match result {
         Err(error) => check_model_output_error(&error),
-        Ok(result) => check_result(config, function, result, variant),
+        Ok(result) => check_result(config, function, result, variant, red_flags),
     }
 }
 
@@ -71,12 +92,14 @@ pub fn check_model_output_error(error: &GatewayError) {
 }
 
 /// What a normalised result must be, `variant` being the answer's
-/// `x-Amzn-Invoked-Production-Variant`.
+/// `x-Amzn-Invoked-Production-Variant` and `red_flags` the rule ids the
+/// request raised (ids the configured rules have; none for other functions).
 pub fn check_result(
     config: &GatewayConfig,
     function: ModelFunction,
     result: NormalizedResult,
     variant: Option<&str>,
+    red_flags: &[String],
 ) {
     // The model's version is its own text; the variant is its own field,
     // the answer's header when that is a valid name, never the version.
@@ -103,15 +126,14 @@ pub fn check_result(
                 if let Some(specialty) = &r.recommended_specialty {
                     check_text(specialty, 100);
                 }
+                assert!(TRIAGE_LEVELS.contains(&r.model_risk_level));
                 check_version(&r.model_version, &r.invoked_variant);
-                // No red flags were given: the model decides.
-                assert_eq!(r.risk_level, r.model_risk_level);
-                assert_eq!(r.risk_level_source, "model");
-                assert!(r.red_flags.is_empty());
+                check_floor(config, &r, red_flags);
                 assert_eq!(r.inference_time_ms, ELAPSED_MS);
                 assert!(!r.output_format.is_empty());
             }
             (ModelFunction::ImageAnalysis, NormalizedResult::Image(r)) => {
+                assert!(red_flags.is_empty(), "image result floored");
                 assert!(r.predictions.len() <= 100);
                 assert!(
                     r.predictions
@@ -142,6 +164,7 @@ pub fn check_result(
                 assert_eq!(r.inference_time_ms, ELAPSED_MS);
             }
             (ModelFunction::RiskScore, NormalizedResult::Risk(r)) => {
+                assert!(red_flags.is_empty(), "risk result floored");
                 assert!(probability(r.risk_score), "risk score {}", r.risk_score);
                 assert!(TRIAGE_LEVELS.contains(&r.risk_level));
                 assert!(r.factors.len() <= 50);

@@ -15,8 +15,19 @@ pub(super) fn from_js<T: for<'de> Deserialize<'de>>(
     serde_wasm_bindgen::from_value(value).map_err(|error| bad_argument(what, &error.to_string()))
 }
 
-/// The fields of an AWS credentials object.
-pub(super) const CREDENTIAL_FIELDS: [&str; 3] = ["accessKeyId", "secretAccessKey", "sessionToken"];
+/// The fields of an AWS credentials object: ours, then those the AWS SDK for
+/// JavaScript's credential identities also carry (it adds `$source` to an
+/// object it was given), accepted and not used, so one credentials object
+/// serves both.
+pub(super) const CREDENTIAL_FIELDS: [&str; 7] = [
+    "accessKeyId",
+    "secretAccessKey",
+    "sessionToken",
+    "expiration",
+    "credentialScope",
+    "accountId",
+    "$source",
+];
 
 /// Refuses a key of the object `value` that is not in `known`, naming it.
 /// serde-wasm-bindgen reads only the fields a struct names, so its

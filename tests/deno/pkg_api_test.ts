@@ -884,6 +884,20 @@ Deno.test("a misspelt field is refused by name, never ignored (it would sign the
   assert.equal(gateway.code, "invalid_argument");
   assert.deepEqual(pathsOf(gateway.errors), ["credentials.sesionToken"]);
   assert.ok(!JSON.stringify(gateway).includes("wJalrXUtnFEMI"));
+  // An AWS SDK credential identity (the SDK adds $source to objects it uses)
+  // is accepted as it is.
+  const sdkIdentity = {
+    accessKeyId: "AKIDEXAMPLE",
+    secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    expiration: new Date(Date.UTC(2030, 0, 1)),
+    credentialScope: "us-east-1",
+    $source: { CREDENTIALS_CODE: "e" },
+  } as unknown as AwsCredentials;
+  new Gateway({ region: "us-east-1" }, "sagemaker-triage", sdkIdentity);
+  assert.deepEqual(
+    signAwsRequest({ ...base, credentials: sdkIdentity }),
+    signAwsRequest(base),
+  );
 });
 
 Deno.test("prepare signs the first attempt and signAttempt each later one, as signAwsRequest does", () => {
