@@ -10,10 +10,11 @@
 //! A concept may list exceptions: longer phrases in which its phrases do not
 //! count (`hay fever` and `fever blister` are not a fever).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::negation::is_negated;
-use super::text::Words;
+use super::text::{word_hash, Words};
 
 /// What a scan found for one concept.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,9 +38,34 @@ struct Phrase {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Vocabulary {
     names: Vec<String>,
-    // A BTreeMap rather than a HashMap: no random hash keys, and fast enough
-    // (a typical request is scanned in about a microsecond).
-    by_first_word: BTreeMap<Box<str>, Vec<Phrase>>,
+    /// Every word of a request is looked up here by its [`word_hash`]; the
+    /// words are compared only when the hash matches.
+    by_first_word: HashMap<u64, Vec<Phrase>, BuildHasherDefault<HashIsKey>>,
+    /// The longest first word: a longer word of a request is not looked up.
+    longest_first_word: usize,
+}
+
+/// The keys are [`word_hash`]es already: hashing them again would add
+/// nothing. Deterministic, with no random keys: the keys are the operator's
+/// vocabulary, and a caller's words are only looked up, so a crafted
+/// collision costs one word comparison.
+#[derive(Debug, Default)]
+struct HashIsKey(u64);
+
+impl Hasher for HashIsKey {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Buffers a scan reuses from text to text.
@@ -81,7 +107,8 @@ impl Vocabulary {
             let Some(first) = words.first() else {
                 continue; // refused by the loader before it gets here
             };
-            let first: Box<str> = first.as_str().into();
+            self.longest_first_word = self.longest_first_word.max(first.len());
+            let first = word_hash(first);
             let words = words.into_iter().map(String::into_boxed_str).collect();
             self.by_first_word.entry(first).or_default().push(Phrase {
                 concept,
@@ -109,7 +136,11 @@ impl Vocabulary {
             words.split(text);
             found.clear();
             for start in 0..words.len() {
-                let Some(candidates) = words.word(start).and_then(|w| self.by_first_word.get(w))
+                // A word longer than every first word is not hashed.
+                let Some(candidates) = words
+                    .word(start)
+                    .filter(|word| word.len() <= self.longest_first_word)
+                    .and_then(|word| self.by_first_word.get(&word_hash(word)))
                 else {
                     continue;
                 };

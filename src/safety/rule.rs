@@ -51,8 +51,19 @@ impl Rule {
         }
     }
 
-    pub(crate) fn matches(&self, symptoms: &[Hit], history: &[Hit], age: Option<f64>) -> bool {
-        let found = |hits: &[Hit], concept: usize| {
+    /// Whether the age and the symptom groups match: all a rule without
+    /// history groups needs, and what a rule with them needs first.
+    pub(crate) fn matches_symptoms(&self, symptoms: &[Hit], age: Option<f64>) -> bool {
+        self.age.is_none_or(|range| range.contains(age)) && self.all_groups(&self.symptoms, symptoms)
+    }
+
+    /// Whether the history groups match (always, for a rule without any).
+    pub(crate) fn matches_history(&self, history: &[Hit]) -> bool {
+        self.all_groups(&self.history, history)
+    }
+
+    fn all_groups(&self, groups: &[Vec<usize>], hits: &[Hit]) -> bool {
+        let found = |concept: usize| {
             hits.get(concept).is_some_and(|hit| {
                 if self.negatable {
                     hit.affirmed
@@ -61,13 +72,8 @@ impl Rule {
                 }
             })
         };
-        let all_groups = |groups: &[Vec<usize>], hits: &[Hit]| {
-            groups
-                .iter()
-                .all(|group| group.iter().any(|&concept| found(hits, concept)))
-        };
-        self.age.is_none_or(|range| range.contains(age))
-            && all_groups(&self.symptoms, symptoms)
-            && all_groups(&self.history, history)
+        groups
+            .iter()
+            .all(|group| group.iter().any(|&concept| found(concept)))
     }
 }

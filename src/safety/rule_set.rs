@@ -92,17 +92,20 @@ impl RuleSet {
         let mut symptoms = vec![Hit::default(); self.vocabulary.len()];
         self.vocabulary
             .scan(patient.symptoms, &mut scratch, &mut symptoms);
-        let mut history = Vec::new();
-        if self.rules.iter().any(|rule| !rule.history.is_empty()) {
-            history = vec![Hit::default(); self.vocabulary.len()];
+        let mut candidates: Vec<&Rule> = self
+            .rules
+            .iter()
+            .filter(|rule| rule.matches_symptoms(&symptoms, patient.age_years))
+            .collect();
+        // The history is long free text and few rules read it: it is scanned
+        // only when such a rule's symptoms and age already match.
+        if candidates.iter().any(|rule| !rule.history.is_empty()) {
+            let mut history = vec![Hit::default(); self.vocabulary.len()];
             self.vocabulary
                 .scan(patient.medical_history, &mut scratch, &mut history);
+            candidates.retain(|rule| rule.matches_history(&history));
         }
-        self.rules
-            .iter()
-            .filter(|rule| rule.matches(&symptoms, &history, patient.age_years))
-            .map(Rule::as_flag)
-            .collect()
+        candidates.into_iter().map(Rule::as_flag).collect()
     }
 }
 

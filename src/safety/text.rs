@@ -29,10 +29,31 @@ pub const FILLER_WORDS: [&str; 10] = [
     "a", "an", "the", "my", "his", "her", "their", "your", "our", "its",
 ];
 
+/// The longest of [`FILLER_WORDS`] and [`BREAK_WORDS`] ("although", "however").
+const LONGEST_SKIPPED_WORD: usize = 8;
+
 fn is_word_char(c: char) -> bool {
     // Combining diacritical marks keep `İ`'s lower case (`i` + U+0307) and
     // decomposed accents inside their word.
     c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// Whether a byte is an ASCII letter or digit: one load, where the
+/// comparisons it replaces took most of the time a typical text is split in.
+fn is_ascii_word_byte(byte: u8) -> bool {
+    const TABLE: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            // `byte < 256`, in a const block, where `get_mut` is not available.
+            #[allow(clippy::indexing_slicing)]
+            let slot = &mut table[byte];
+            *slot = (byte as u8).is_ascii_alphanumeric();
+            byte += 1;
+        }
+        table
+    };
+    TABLE.get(usize::from(byte)).copied().unwrap_or(false)
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -73,58 +94,114 @@ fn is_clause_break(c: char) -> bool {
     )
 }
 
+/// A normalised word's hash, for looking a word up in a vocabulary without
+/// comparing text (the text is compared after, so a collision never makes a
+/// match). It reads eight bytes per step, one multiply each, and mixes the
+/// result so both its high and low bits spread, as a hash table needs.
+pub(crate) fn word_hash(word: &str) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let len = word.len() as u64;
+    let mut hash = len.wrapping_mul(K);
+    for chunk in word.as_bytes().chunks(8) {
+        let mut bytes = [0u8; 8];
+        for (to, from) in bytes.iter_mut().zip(chunk) {
+            *to = *from;
+        }
+        hash = (hash ^ u64::from_le_bytes(bytes))
+            .wrapping_mul(K)
+            .rotate_left(31);
+    }
+    // MurmurHash3's finaliser.
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^ (hash >> 33)
+}
+
+/// One kept word: where it is in `text`, and its clause.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    clause: u32,
+}
+
 /// One text's normalised words and the clause each belongs to. The buffers
 /// are reused from text to text, so splitting allocates only while they grow.
 #[derive(Debug, Default)]
 pub(crate) struct Words {
     /// The kept words' lower-cased characters, back to back.
     text: String,
-    /// Per word: start and end in `text`, and its clause number.
-    spans: Vec<(usize, usize, u32)>,
+    spans: Vec<Span>,
 }
 
 impl Words {
     /// Splits `input`, replacing whatever this held.
     pub(crate) fn split(&mut self, input: &str) {
         self.text.clear();
+        self.text.reserve(input.len());
         self.spans.clear();
         let mut clause = 0u32;
         let mut start: Option<usize> = None;
-        for c in input.chars() {
+        let mut rest = input;
+        while let Some(c) = rest.chars().next() {
+            // A run of ASCII letters and digits, the common case, is copied
+            // at once rather than character by character.
+            let run = rest
+                .bytes()
+                .position(|b| !is_ascii_word_byte(b))
+                .unwrap_or(rest.len());
+            if run > 0 {
+                start.get_or_insert(self.text.len());
+                let (letters, after) = rest.split_at(run);
+                let from = self.text.len();
+                self.text.push_str(letters);
+                if let Some(copied) = self.text.get_mut(from..) {
+                    copied.make_ascii_lowercase();
+                }
+                rest = after;
+                continue;
+            }
+            rest = rest.get(c.len_utf8()..).unwrap_or_default();
             if is_apostrophe(c) {
                 continue;
             }
             if is_word_char(c) {
-                if start.is_none() {
-                    start = Some(self.text.len());
-                }
-                if c.is_ascii() {
-                    self.text.push(c.to_ascii_lowercase()); // the common case, much faster
-                } else {
-                    self.text.extend(c.to_lowercase());
-                }
+                start.get_or_insert(self.text.len());
+                self.text.extend(c.to_lowercase());
                 continue;
             }
-            self.end_word(&mut start, &mut clause);
+            if let Some(begin) = start.take() {
+                self.end_word(begin, &mut clause);
+            }
             if is_clause_break(c) {
                 clause = clause.saturating_add(1);
             }
         }
-        self.end_word(&mut start, &mut clause);
+        if let Some(begin) = start {
+            self.end_word(begin, &mut clause);
+        }
     }
 
-    fn end_word(&mut self, start: &mut Option<usize>, clause: &mut u32) {
-        let Some(begin) = start.take() else {
-            return;
-        };
+    /// Keeps the word `text[begin..]`, or drops a filler word, or takes a
+    /// break word as the end of a clause.
+    fn end_word(&mut self, begin: usize, clause: &mut u32) {
         let word = self.text.get(begin..).unwrap_or_default();
-        if FILLER_WORDS.contains(&word) {
+        // Filler and break words are short: a longer word is compared with none.
+        let short = word.len() <= LONGEST_SKIPPED_WORD;
+        if short && FILLER_WORDS.contains(&word) {
             self.text.truncate(begin);
-        } else if BREAK_WORDS.contains(&word) {
+        } else if short && BREAK_WORDS.contains(&word) {
             self.text.truncate(begin);
             *clause = clause.saturating_add(1);
         } else {
-            self.spans.push((begin, self.text.len(), *clause));
+            let end = self.text.len();
+            self.spans.push(Span {
+                start: begin,
+                end,
+                clause: *clause,
+            });
         }
     }
 
@@ -135,25 +212,29 @@ impl Words {
 
     /// Word `i`, if there is one.
     pub(crate) fn word(&self, i: usize) -> Option<&str> {
-        let &(start, end, _) = self.spans.get(i)?;
-        self.text.get(start..end)
+        let span = self.spans.get(i)?;
+        self.text.get(span.start..span.end)
     }
 
     /// The clause of word `i`, if there is one.
     pub(crate) fn clause(&self, i: usize) -> Option<u32> {
-        self.spans.get(i).map(|&(_, _, clause)| clause)
+        self.spans.get(i).map(|span| span.clause)
     }
 
     /// Whether the words `at..at + words.len()` are exactly `words`, all in
     /// one clause.
     pub(crate) fn has_at(&self, at: usize, words: &[impl AsRef<str>]) -> bool {
-        let clause = self.clause(at);
-        clause.is_some()
-            && words.iter().enumerate().all(|(k, expected)| {
-                at.checked_add(k).is_some_and(|i| {
-                    self.clause(i) == clause && self.word(i) == Some(expected.as_ref())
-                })
+        let Some(clause) = self.clause(at) else {
+            return false;
+        };
+        let spans = at
+            .checked_add(words.len())
+            .and_then(|end| self.spans.get(at..end));
+        spans.is_some_and(|spans| {
+            spans.iter().zip(words).all(|(span, word)| {
+                span.clause == clause && self.text.get(span.start..span.end) == Some(word.as_ref())
             })
+        })
     }
 
     /// Every kept word, in order.
@@ -165,7 +246,7 @@ impl Words {
     pub(crate) fn clause_count(&self) -> usize {
         let mut count = 0;
         let mut last = None;
-        for &(_, _, clause) in &self.spans {
+        for &Span { clause, .. } in &self.spans {
             if last != Some(clause) {
                 count += 1;
                 last = Some(clause);
