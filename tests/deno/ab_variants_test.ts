@@ -34,7 +34,7 @@ const TRIAGE_BODY = {
 };
 const encoder = new TextEncoder();
 
-/** The README's hash, written independently of src/sticky_variant.rs. */
+/** The README's hash, written independently of src/config/variant_weights.rs. */
 function documentedVariant(
   endpoint: string,
   callerId: string,

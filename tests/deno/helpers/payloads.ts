@@ -62,7 +62,7 @@ export function markedTriageBody(): Record<string, unknown> {
   };
 }
 
-/** A risk-score patient with every field (see src/risk_request.rs). */
+/** A risk-score patient with every field (see src/request/risk.rs). */
 export const RISK_PATIENT = {
   age: 67,
   gender: "male",
