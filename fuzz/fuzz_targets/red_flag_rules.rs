@@ -19,7 +19,8 @@
 #![no_main]
 
 use arbitrary::{Result, Unstructured};
-use healthnav_edge::safety::{PatientFacts, RedFlag, RuleSet, RuleSetError};
+use healthnav_edge::safety::{RedFlag, RuleSet, RuleSetError};
+use healthnav_edge_fuzz::evaluate;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 
@@ -77,21 +78,6 @@ fn check_flags(rules: &RuleSet, flags: &[RedFlag<'_>]) {
         assert!(position > last, "flags out of order or repeated");
         last = position;
     }
-}
-
-fn evaluate<'r>(
-    rules: &'r RuleSet,
-    symptoms: &[String],
-    age: Option<f64>,
-    history: &[String],
-) -> Vec<RedFlag<'r>> {
-    let symptoms: Vec<&str> = symptoms.iter().map(String::as_str).collect();
-    let history: Vec<&str> = history.iter().map(String::as_str).collect();
-    rules.evaluate(&PatientFacts {
-        symptoms: &symptoms,
-        age_years: age,
-        medical_history: &history,
-    })
 }
 
 fn check_samples(rules: &RuleSet) {

@@ -13,26 +13,12 @@
 //! has "no reason to live", so "reason to live" gains a flag with it.)
 #![no_main]
 
-use healthnav_edge::safety::{floor, PatientFacts, RedFlag, RuleSet};
+use healthnav_edge::safety::{floor, RedFlag, RuleSet};
+use healthnav_edge_fuzz::evaluate;
 use libfuzzer_sys::fuzz_target;
 
 const MAX_ENTRIES: usize = 30;
 const MAX_CHARS: usize = 120;
-
-fn evaluate<'r>(
-    rules: &'r RuleSet,
-    symptoms: &[String],
-    age_years: Option<f64>,
-    history: &[String],
-) -> Vec<RedFlag<'r>> {
-    let symptoms: Vec<&str> = symptoms.iter().map(String::as_str).collect();
-    let history: Vec<&str> = history.iter().map(String::as_str).collect();
-    rules.evaluate(&PatientFacts {
-        symptoms: &symptoms,
-        age_years,
-        medical_history: &history,
-    })
-}
 
 /// A change of a text's case.
 type Recase = fn(&str) -> String;

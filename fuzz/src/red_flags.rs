@@ -5,13 +5,29 @@
 use healthnav_edge::response::red_flag_floor::RED_FLAGS;
 use healthnav_edge::response::results::TriageResult;
 use healthnav_edge::response::triage::MODEL;
-use healthnav_edge::safety::{floor, RedFlag, RiskLevel, RuleSet};
+use healthnav_edge::safety::{floor, PatientFacts, RedFlag, RiskLevel, RuleSet};
 use healthnav_edge::{GatewayConfig, GatewayError, ModelFunction};
 
 use crate::*;
 
 /// An id no rule set of the fuzz configurations has.
 pub const UNKNOWN_RULE_ID: &str = "made_up_rule";
+
+/// `rules.evaluate` of owned texts, as the targets build them.
+pub fn evaluate<'r>(
+    rules: &'r RuleSet,
+    symptoms: &[String],
+    age_years: Option<f64>,
+    history: &[String],
+) -> Vec<RedFlag<'r>> {
+    let symptoms: Vec<&str> = symptoms.iter().map(String::as_str).collect();
+    let history: Vec<&str> = history.iter().map(String::as_str).collect();
+    rules.evaluate(&PatientFacts {
+        symptoms: &symptoms,
+        age_years,
+        medical_history: &history,
+    })
+}
 
 /// Rule ids of the embedded rule set picked by `mask`: bit `j` picks the
 /// rule `j % <rule count>`; each picked rule once, in rule order (as the

@@ -104,69 +104,63 @@ fn the_embedded_file_loads_and_is_the_embedded_set() {
     assert!(std::ptr::eq(embedded, RuleSet::embedded()), "parsed once");
 }
 
-#[test]
-fn every_rule_fires_on_every_phrase_of_every_concept() {
+/// `fires(rule id, text)`: see [`for_every_phrase`].
+type Check<'a> = dyn FnMut(&str, &str) -> bool + 'a;
+
+/// Calls `check(rule id, phrase, fires)` for every phrase of every concept of
+/// every rule. `fires(id, text)` says whether the rule fires when `text`
+/// stands for the phrase's group and each other group of the rule is met by
+/// its first concept's first phrase (age and history from [`CONTEXT`]).
+fn for_every_phrase(mut check: impl FnMut(&str, &str, &mut Check<'_>)) {
     let document = document();
     let rules = RuleSet::embedded();
-    let mut tried = 0;
     for rule in document["rules"].as_array().unwrap() {
         let id = rule["id"].as_str().unwrap();
         let (_, age, history) = CONTEXT.iter().find(|(r, _, _)| *r == id).unwrap();
         let groups = groups(rule);
         for (g, group) in groups.iter().enumerate() {
-            // The other groups are satisfied by their first concept's first phrase.
             let others: Vec<String> = (groups.iter().enumerate())
                 .filter(|&(h, _)| h != g)
                 .map(|(_, other)| phrases(&document, &other[0])[0].clone())
                 .collect();
+            let mut fires = |rule: &str, text: &str| {
+                let mut symptoms: Vec<&str> = vec![text];
+                symptoms.extend(others.iter().map(String::as_str));
+                let flags = ids(rules, &symptoms, Some(*age), history);
+                flags.iter().any(|f| f == rule)
+            };
             for concept in group {
                 for phrase in phrases(&document, concept) {
-                    for form in AFFIRMED {
-                        let text = form.replace("{}", &phrase);
-                        let mut symptoms: Vec<&str> = vec![&text];
-                        symptoms.extend(others.iter().map(String::as_str));
-                        let flags = ids(rules, &symptoms, Some(*age), history);
-                        assert!(flags.iter().any(|f| f == id), "{id}: {symptoms:?}");
-                        tried += 1;
-                    }
-                    let upper = phrase.to_uppercase();
-                    let mut symptoms: Vec<&str> = vec![&upper];
-                    symptoms.extend(others.iter().map(String::as_str));
-                    let flags = ids(rules, &symptoms, Some(*age), history);
-                    assert!(flags.iter().any(|f| f == id), "{id}: {symptoms:?}");
+                    check(id, &phrase, &mut fires);
                 }
             }
         }
     }
+}
+
+#[test]
+fn every_rule_fires_on_every_phrase_of_every_concept() {
+    let mut tried = 0;
+    for_every_phrase(|id, phrase, fires| {
+        for form in AFFIRMED {
+            let text = form.replace("{}", phrase);
+            assert!(fires(id, &text), "{id}: {text:?}");
+            tried += 1;
+        }
+        let upper = phrase.to_uppercase();
+        assert!(fires(id, &upper), "{id}: {upper:?}");
+    });
     assert!(tried > 1_000, "{tried}");
 }
 
 #[test]
 fn no_rule_fires_on_a_negated_phrase() {
-    let document = document();
-    let rules = RuleSet::embedded();
-    for rule in document["rules"].as_array().unwrap() {
-        let id = rule["id"].as_str().unwrap();
-        let (_, age, history) = CONTEXT.iter().find(|(r, _, _)| *r == id).unwrap();
-        let groups = groups(rule);
-        for (g, group) in groups.iter().enumerate() {
-            let others: Vec<String> = (groups.iter().enumerate())
-                .filter(|&(h, _)| h != g)
-                .map(|(_, other)| phrases(&document, &other[0])[0].clone())
-                .collect();
-            for concept in group {
-                for phrase in phrases(&document, concept) {
-                    for form in NEGATED {
-                        let text = form.replace("{}", &phrase);
-                        let mut symptoms: Vec<&str> = vec![&text];
-                        symptoms.extend(others.iter().map(String::as_str));
-                        let flags = ids(rules, &symptoms, Some(*age), history);
-                        assert!(!flags.iter().any(|f| f == id), "{id}: {symptoms:?}");
-                    }
-                }
-            }
+    for_every_phrase(|id, phrase, fires| {
+        for form in NEGATED {
+            let text = form.replace("{}", phrase);
+            assert!(!fires(id, &text), "{id}: {text:?}");
         }
-    }
+    });
 }
 
 #[test]
