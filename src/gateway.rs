@@ -179,7 +179,7 @@ impl FunctionGateway {
     /// invocation carries): the flags and a fixed safety message, or `None`
     /// when there were none.
     pub fn safety_notice(&self, red_flags: &[String]) -> Result<Option<SafetyNotice>, GatewayError> {
-        safety_notice(self.config.red_flags.as_ref(), red_flags)
+        safety_notice(self.config.red_flags.as_deref(), red_flags)
     }
 
     /// A batch answer → one result per patient, in request order.

@@ -12,6 +12,8 @@ pub mod s3_endpoint;
 pub mod s3_location;
 pub mod variant_weights;
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -123,7 +125,7 @@ pub struct GatewayConfig {
     /// Sticky A/B weights for callers that pin no variant.
     pub sticky_variants: Option<StickyVariants>,
     /// The red-flag rules triage answers are floored by; `None` when off.
-    pub red_flags: Option<RuleSet>,
+    pub red_flags: Option<Arc<RuleSet>>,
 }
 
 /// Every key of [`GatewaySettings`].

@@ -3,6 +3,8 @@
 //! floor may be switched off. A bad file is refused at start, naming the
 //! rule and the field at fault.
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 
 use crate::safety::{RuleSet, RuleSetError};
@@ -23,23 +25,26 @@ pub struct RedFlagSettings {
 }
 
 /// The rules in force, or `None` when the floor is off; otherwise every
-/// problem as `(setting, message)`.
+/// problem as `(setting, message)`. The embedded rules are shared, not
+/// copied, by every gateway that uses them.
 pub fn red_flag_rules(
     settings: Option<&RedFlagSettings>,
-) -> Result<Option<RuleSet>, Vec<(&'static str, String)>> {
+) -> Result<Option<Arc<RuleSet>>, Vec<(&'static str, String)>> {
     let settings = settings.cloned().unwrap_or_default();
     if settings.enabled == Some(false) {
         return Ok(None);
     }
     let base = match &settings.rules {
-        Some(json) => RuleSet::from_json(json)
-            .map_err(|error| vec![("redFlags.rules", problem(&error))])?,
-        None => RuleSet::embedded().clone(),
+        Some(json) => Arc::new(
+            RuleSet::from_json(json)
+                .map_err(|error| vec![("redFlags.rules", problem(&error))])?,
+        ),
+        None => RuleSet::embedded_shared(),
     };
     match &settings.extra_rules {
         Some(json) => base
             .extended_with(json)
-            .map(Some)
+            .map(|extended| Some(Arc::new(extended)))
             .map_err(|error| vec![("redFlags.extraRules", problem(&error))]),
         None => Ok(Some(base)),
     }

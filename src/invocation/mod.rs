@@ -72,7 +72,7 @@ fn build_plain_triage(
             body,
             None,
         );
-        invocation.red_flags = red_flags_of(&input, config.red_flags.as_ref());
+        invocation.red_flags = red_flags_of(&input, config.red_flags.as_deref());
         invocation
     }))
 }
@@ -122,7 +122,7 @@ fn build_triage(config: &GatewayConfig, value: &Value) -> Result<Invocation, Gat
         body,
         None,
     );
-    invocation.red_flags = red_flags_of(&input, config.red_flags.as_ref());
+    invocation.red_flags = red_flags_of(&input, config.red_flags.as_deref());
     Ok(invocation)
 }
 

@@ -124,7 +124,7 @@ pub fn read_batch_request(
                 // The records are the sent slots', in slot order.
                 let sent = rest.plan.slots.iter_mut().filter(|slot| slot.ok);
                 for (slot, record) in sent.zip(&records) {
-                    slot.red_flags = red_flags_of(record, config.red_flags.as_ref());
+                    slot.red_flags = red_flags_of(record, config.red_flags.as_deref());
                 }
                 Ok(rest.into_request(JSON_LINES, body))
             })

@@ -122,7 +122,7 @@ pub(crate) fn normalize_prediction(
                 variant,
                 elapsed_ms,
             )?;
-            apply_red_flag_floor(&mut result, config.red_flags.as_ref(), red_flags)?;
+            apply_red_flag_floor(&mut result, config.red_flags.as_deref(), red_flags)?;
             NormalizedResult::Triage(result)
         }
         ModelFunction::ImageAnalysis => NormalizedResult::Image(image::normalize_image(

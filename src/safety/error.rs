@@ -24,12 +24,12 @@ pub struct RuleSetError {
 impl RuleSetError {
     pub(crate) fn new(
         rule: Option<&str>,
-        field: impl Into<String>,
+        field: impl fmt::Display,
         message: impl Into<String>,
     ) -> Self {
         Self {
             rule: rule.map(str::to_owned),
-            field: field.into(),
+            field: field.to_string(),
             message: message.into(),
         }
     }

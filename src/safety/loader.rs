@@ -7,6 +7,7 @@ use super::error::RuleSetError;
 use super::level::RiskLevel;
 use super::matcher::Vocabulary;
 use super::flags::Source;
+use super::json_path::JsonPath;
 use super::rule::{AgeRange, Rule};
 use super::text::Words;
 
@@ -69,8 +70,9 @@ pub(crate) struct LoadedRules {
 pub(crate) fn load(json: &str, base: Option<LoadedRules>) -> Result<LoadedRules> {
     let document: Value = serde_json::from_str(json)
         .map_err(|e| RuleSetError::new(None, "", format!("not valid JSON: {e}")))?;
-    let top = object(&document, None, "")?;
-    known_fields(top, &TOP_FIELDS, None, "")?;
+    let root = JsonPath::Root;
+    let top = object(&document, None, &root)?;
+    known_fields(top, &TOP_FIELDS, None, &root)?;
     let version = version(top.get("version"))?;
     let (version, mut vocabulary, mut rules) = match base {
         Some(base) => (
@@ -90,15 +92,16 @@ pub(crate) fn load(json: &str, base: Option<LoadedRules>) -> Result<LoadedRules>
 }
 
 fn version(value: Option<&Value>) -> Result<String> {
-    let version = required(value, None, "version")?;
+    let path = JsonPath::Root.field("version");
+    let version = required(value, None, &path)?;
     let Some(text) = version.as_str() else {
-        return Err(RuleSetError::new(None, "version", "must be a string"));
+        return Err(RuleSetError::new(None, path, "must be a string"));
     };
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
     if text.is_empty() || text.chars().count() > MAX_NAME_CHARS || !text.chars().all(allowed) {
         return Err(RuleSetError::new(
             None,
-            "version",
+            path,
             format!("must be 1 to {MAX_NAME_CHARS} letters, digits, '.', '_' or '-'"),
         ));
     }
@@ -110,13 +113,14 @@ fn read_concepts(value: Option<&Value>, vocabulary: &mut Vocabulary) -> Result<(
     let Some(value) = value else {
         return Ok(());
     };
-    let concepts = array(value, None, "concepts", MAX_CONCEPTS)?;
+    let concepts_path = JsonPath::Root.field("concepts");
+    let concepts = array(value, None, &concepts_path, MAX_CONCEPTS)?;
     let mut words = Words::default();
     for (i, concept) in concepts.iter().enumerate() {
-        let path = format!("concepts[{i}]");
+        let path = concepts_path.item(i);
         let map = object(concept, None, &path)?;
         known_fields(map, &CONCEPT_FIELDS, None, &path)?;
-        let name_path = format!("{path}.name");
+        let name_path = path.field("name");
         let name = identifier(
             required(map.get("name"), None, &name_path)?,
             None,
@@ -129,10 +133,10 @@ fn read_concepts(value: Option<&Value>, vocabulary: &mut Vocabulary) -> Result<(
                 format!("duplicate concept \"{name}\""),
             ));
         }
-        let phrases_path = format!("{path}.phrases");
+        let phrases_path = path.field("phrases");
         let phrases = required(map.get("phrases"), None, &phrases_path)?;
         let phrases = phrase_list(phrases, &phrases_path, &mut words)?;
-        let except_path = format!("{path}.except");
+        let except_path = path.field("except");
         let excepts = match map.get("except") {
             Some(value) => phrase_list(value, &except_path, &mut words)?,
             None => Vec::new(),
@@ -146,7 +150,7 @@ fn read_concepts(value: Option<&Value>, vocabulary: &mut Vocabulary) -> Result<(
             if !phrases.iter().any(inside) {
                 return Err(RuleSetError::new(
                     None,
-                    format!("{except_path}[{k}]"),
+                    except_path.item(k),
                     "contains none of the concept's phrases, so it excepts nothing",
                 ));
             }
@@ -158,11 +162,11 @@ fn read_concepts(value: Option<&Value>, vocabulary: &mut Vocabulary) -> Result<(
 
 /// A non-empty list of phrases, each normalised to 1 to [`MAX_PHRASE_WORDS`]
 /// words in one clause, none repeated once normalised.
-fn phrase_list(value: &Value, path: &str, words: &mut Words) -> Result<Vec<Vec<String>>> {
+fn phrase_list(value: &Value, path: &JsonPath<'_>, words: &mut Words) -> Result<Vec<Vec<String>>> {
     let phrases = array(value, None, path, MAX_PHRASES)?;
     let mut normalised: Vec<Vec<String>> = Vec::with_capacity(phrases.len());
     for (k, phrase) in phrases.iter().enumerate() {
-        let phrase_path = format!("{path}[{k}]");
+        let phrase_path = path.item(k);
         let text = text(phrase, None, &phrase_path, MAX_PHRASE_CHARS)?;
         words.split(text);
         let problem = if words.len() == 0 {
@@ -200,13 +204,14 @@ fn phrase_list(value: &Value, path: &str, words: &mut Words) -> Result<Vec<Vec<S
 }
 
 fn read_rules(value: Option<&Value>, vocabulary: &Vocabulary, rules: &mut Vec<Rule>) -> Result<()> {
-    let list = array(required(value, None, "rules")?, None, "rules", MAX_RULES)?;
+    let path = JsonPath::Root.field("rules");
+    let list = array(required(value, None, &path)?, None, &path, MAX_RULES)?;
     for (i, value) in list.iter().enumerate() {
-        let rule = read_rule(value, &format!("rules[{i}]"), vocabulary)?;
+        let rule = read_rule(value, &path.item(i), vocabulary)?;
         if rules.iter().any(|r| r.id == rule.id) {
             return Err(RuleSetError::new(
                 Some(&rule.id),
-                format!("rules[{i}].id"),
+                path.item(i).field("id"),
                 format!("duplicate rule id \"{}\"", rule.id),
             ));
         }
@@ -215,12 +220,12 @@ fn read_rules(value: Option<&Value>, vocabulary: &Vocabulary, rules: &mut Vec<Ru
     Ok(())
 }
 
-fn read_rule(value: &Value, path: &str, vocabulary: &Vocabulary) -> Result<Rule> {
+fn read_rule(value: &Value, path: &JsonPath<'_>, vocabulary: &Vocabulary) -> Result<Rule> {
     let map = object(value, None, path)?;
     // Errors name the rule by its id whenever the id is at least a string.
     let rule = map.get("id").and_then(Value::as_str);
     known_fields(map, &RULE_FIELDS, rule, path)?;
-    let field = |name: &str| format!("{path}.{name}");
+    let field = |name| path.field(name);
 
     let id = identifier(
         required(map.get("id"), rule, &field("id"))?,
@@ -289,13 +294,13 @@ fn read_rule(value: &Value, path: &str, vocabulary: &Vocabulary) -> Result<Rule>
     })
 }
 
-fn read_source(value: &Value, rule: Option<&str>, path: &str) -> Result<Source> {
+fn read_source(value: &Value, rule: Option<&str>, path: &JsonPath<'_>) -> Result<Source> {
     let map = object(value, rule, path)?;
     known_fields(map, &SOURCE_FIELDS, rule, path)?;
-    let field = |name: &str| format!("{path}.{name}");
     let read = |name: &str, max: usize| -> Result<String> {
-        let value = required(map.get(name), rule, &field(name))?;
-        Ok(text(value, rule, &field(name), max)?.to_owned())
+        let field = path.field(name);
+        let value = required(map.get(name), rule, &field)?;
+        Ok(text(value, rule, &field, max)?.to_owned())
     };
     let organisation = read("organisation", MAX_SOURCE_CHARS)?;
     let title = read("title", MAX_SOURCE_CHARS)?;
@@ -306,7 +311,7 @@ fn read_source(value: &Value, rule: Option<&str>, path: &str) -> Result<Source> 
     {
         return Err(RuleSetError::new(
             rule,
-            field("url"),
+            path.field("url"),
             "must be an https:// address without spaces",
         ));
     }
@@ -321,17 +326,17 @@ fn read_source(value: &Value, rule: Option<&str>, path: &str) -> Result<Source> 
 fn groups(
     value: &Value,
     rule: Option<&str>,
-    path: &str,
+    path: &JsonPath<'_>,
     vocabulary: &Vocabulary,
 ) -> Result<Vec<Vec<usize>>> {
     let list = array(value, rule, path, MAX_GROUPS)?;
     let mut groups = Vec::with_capacity(list.len());
     for (g, group) in list.iter().enumerate() {
-        let group_path = format!("{path}[{g}]");
+        let group_path = path.item(g);
         let names = array(group, rule, &group_path, MAX_GROUP_CONCEPTS)?;
         let mut concepts = Vec::with_capacity(names.len());
         for (c, name) in names.iter().enumerate() {
-            let name_path = format!("{group_path}[{c}]");
+            let name_path = group_path.item(c);
             let Some(name) = name.as_str() else {
                 return Err(RuleSetError::new(rule, name_path, "must be a concept name"));
             };
@@ -349,7 +354,7 @@ fn groups(
     Ok(groups)
 }
 
-fn age_range(value: &Value, rule: Option<&str>, path: &str) -> Result<AgeRange> {
+fn age_range(value: &Value, rule: Option<&str>, path: &JsonPath<'_>) -> Result<AgeRange> {
     let map = object(value, rule, path)?;
     known_fields(map, &AGE_FIELDS, rule, path)?;
     let bound = |name: &str| -> Result<Option<f64>> {
@@ -360,7 +365,7 @@ fn age_range(value: &Value, rule: Option<&str>, path: &str) -> Result<AgeRange> 
             Some(years) if (0.0..=MAX_AGE_YEARS).contains(&years) => Ok(Some(years)),
             _ => Err(RuleSetError::new(
                 rule,
-                format!("{path}.{name}"),
+                path.field(name),
                 format!("must be a number of years from 0 to {MAX_AGE_YEARS}"),
             )),
         }
@@ -384,18 +389,27 @@ fn age_range(value: &Value, rule: Option<&str>, path: &str) -> Result<AgeRange> 
     }
 }
 
-fn required<'v>(value: Option<&'v Value>, rule: Option<&str>, path: &str) -> Result<&'v Value> {
+fn required<'v>(value: Option<&'v Value>, rule: Option<&str>, path: &JsonPath<'_>) -> Result<&'v Value> {
     value.ok_or_else(|| RuleSetError::new(rule, path, "missing"))
 }
 
-fn object<'v>(value: &'v Value, rule: Option<&str>, path: &str) -> Result<&'v Map<String, Value>> {
+fn object<'v>(
+    value: &'v Value,
+    rule: Option<&str>,
+    path: &JsonPath<'_>,
+) -> Result<&'v Map<String, Value>> {
     value
         .as_object()
         .ok_or_else(|| RuleSetError::new(rule, path, "must be a JSON object"))
 }
 
 /// A non-empty array of at most `max` items.
-fn array<'v>(value: &'v Value, rule: Option<&str>, path: &str, max: usize) -> Result<&'v [Value]> {
+fn array<'v>(
+    value: &'v Value,
+    rule: Option<&str>,
+    path: &JsonPath<'_>,
+    max: usize,
+) -> Result<&'v [Value]> {
     match value.as_array() {
         Some(items) if items.is_empty() => Err(RuleSetError::new(rule, path, "must not be empty")),
         Some(items) if items.len() > max => Err(RuleSetError::new(
@@ -412,16 +426,12 @@ fn known_fields(
     map: &Map<String, Value>,
     allowed: &[&str],
     rule: Option<&str>,
-    path: &str,
+    path: &JsonPath<'_>,
 ) -> Result<()> {
     match map.keys().find(|key| !allowed.contains(&key.as_str())) {
         Some(key) => Err(RuleSetError::new(
             rule,
-            if path.is_empty() {
-                key.clone()
-            } else {
-                format!("{path}.{key}")
-            },
+            path.field(key),
             format!("unknown field (expected {})", allowed.join(", ")),
         )),
         None => Ok(()),
@@ -429,7 +439,12 @@ fn known_fields(
 }
 
 /// A string with visible text, no control characters, at most `max` chars.
-fn text<'v>(value: &'v Value, rule: Option<&str>, path: &str, max: usize) -> Result<&'v str> {
+fn text<'v>(
+    value: &'v Value,
+    rule: Option<&str>,
+    path: &JsonPath<'_>,
+    max: usize,
+) -> Result<&'v str> {
     let Some(text) = value.as_str() else {
         return Err(RuleSetError::new(rule, path, "must be a string"));
     };
@@ -455,7 +470,7 @@ fn text<'v>(value: &'v Value, rule: Option<&str>, path: &str, max: usize) -> Res
 
 /// `[a-z][a-z0-9_]*`, at most [`MAX_NAME_CHARS`]: ids and concept names are
 /// used in metrics and logs.
-fn identifier<'v>(value: &'v Value, rule: Option<&str>, path: &str) -> Result<&'v str> {
+fn identifier<'v>(value: &'v Value, rule: Option<&str>, path: &JsonPath<'_>) -> Result<&'v str> {
     let valid = value.as_str().filter(|name| {
         name.len() <= MAX_NAME_CHARS
             && name.starts_with(|c: char| c.is_ascii_lowercase())

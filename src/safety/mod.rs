@@ -106,6 +106,7 @@
 
 mod error;
 mod flags;
+mod json_path;
 mod level;
 mod loader;
 mod matcher;

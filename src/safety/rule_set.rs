@@ -1,6 +1,6 @@
 //! A loaded rule set and its evaluation against one patient.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::error::RuleSetError;
 use super::flags::{PatientFacts, RedFlag};
@@ -32,13 +32,23 @@ impl RuleSet {
     /// every answer and metric makes visible (rather than a panic in the
     /// request path).
     pub fn embedded() -> &'static RuleSet {
-        static EMBEDDED: OnceLock<RuleSet> = OnceLock::new();
+        Self::embedded_arc()
+    }
+
+    /// [`RuleSet::embedded`], for holders that share it: cloning the `Arc`
+    /// copies no rule.
+    pub fn embedded_shared() -> Arc<RuleSet> {
+        Arc::clone(Self::embedded_arc())
+    }
+
+    fn embedded_arc() -> &'static Arc<RuleSet> {
+        static EMBEDDED: OnceLock<Arc<RuleSet>> = OnceLock::new();
         EMBEDDED.get_or_init(|| {
-            RuleSet::from_json(EMBEDDED_JSON).unwrap_or_else(|_| RuleSet {
+            Arc::new(RuleSet::from_json(EMBEDDED_JSON).unwrap_or_else(|_| RuleSet {
                 version: "embedded-rules-invalid".to_owned(),
                 vocabulary: Vocabulary::default(),
                 rules: Vec::new(),
-            })
+            }))
         })
     }
 
