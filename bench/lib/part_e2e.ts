@@ -174,7 +174,7 @@ export async function runE2EPart(
 }
 
 /** A project key, its public JWKS, and `count` patients' tokens valid for the run. */
-async function sessionTokens(count: number): Promise<
+export async function sessionTokens(count: number): Promise<
   { jwks: string; authorizations: string[] }
 > {
   const key = await generateSigningKey();

@@ -31,6 +31,8 @@ export interface ProfileSummary {
   /** The heaviest functions by self time. */
   top: { name: string; share: number }[];
   samples: number;
+  /** Sampled time that was neither idle nor the profiler's, µs. */
+  busyUs: number;
 }
 
 /** Categories in display order. */
@@ -67,6 +69,24 @@ export async function profileCall(
   run: () => unknown,
   durationMs: number,
 ): Promise<ProfileSummary> {
+  const profile = await startProfile(50);
+  const end = performance.now() + durationMs;
+  while (performance.now() < end) {
+    for (let i = 0; i < 100; i++) run();
+  }
+  return await profile.stop();
+}
+
+/** A profile of this process in progress. */
+export interface RunningProfile {
+  /** Ends it: the `top` heaviest functions and the category shares. */
+  stop(top?: number): Promise<ProfileSummary>;
+}
+
+/** Starts sampling this process every `intervalUs` µs. */
+export async function startProfile(
+  intervalUs: number,
+): Promise<RunningProfile> {
   const session = new Session();
   session.connect();
   const post = <T>(method: string, params: object = {}) =>
@@ -80,20 +100,27 @@ export async function profileCall(
     );
   try {
     await post("Profiler.enable");
-    await post("Profiler.setSamplingInterval", { interval: 50 });
+    await post("Profiler.setSamplingInterval", { interval: intervalUs });
     await post("Profiler.start");
-    const end = performance.now() + durationMs;
-    while (performance.now() < end) {
-      for (let i = 0; i < 100; i++) run();
-    }
-    const { profile } = await post<{ profile: CpuProfile }>("Profiler.stop");
-    return summarize(profile);
-  } finally {
+  } catch (error) {
     session.disconnect();
+    throw error;
   }
+  return {
+    async stop(top = 8) {
+      try {
+        const { profile } = await post<{ profile: CpuProfile }>(
+          "Profiler.stop",
+        );
+        return summarize(profile, top);
+      } finally {
+        session.disconnect();
+      }
+    },
+  };
 }
 
-function summarize(profile: CpuProfile): ProfileSummary {
+function summarize(profile: CpuProfile, topCount: number): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const perCategory = new Map<string, number>();
   const perFunction = new Map<string, number>();
@@ -103,10 +130,13 @@ function summarize(profile: CpuProfile): ProfileSummary {
     const delta = profile.timeDeltas[i] ?? 0;
     if (!node) return;
     const frame = node.callFrame;
-    // Idle time and the profiler's own work are not the call's.
+    // Idle time and the profiler's own work are not the call's: the
+    // inspector session also makes Deno report every fetch to it.
     if (
       frame.functionName === "(idle)" || frame.functionName === "(program)" ||
-      frame.url.endsWith("inspector.js")
+      frame.url.endsWith("inspector.js") ||
+      frame.url.endsWith("inspector_network_bridge.js") ||
+      frame.functionName === "op_inspector_emit_protocol_event"
     ) {
       return;
     }
@@ -125,7 +155,7 @@ function summarize(profile: CpuProfile): ProfileSummary {
   }
   const top = [...perFunction.entries()]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 8)
+    .slice(0, topCount)
     .map(([name, time]) => ({ name, share: time / total }));
-  return { shares, top, samples: profile.samples.length };
+  return { shares, top, samples: profile.samples.length, busyUs: total };
 }
