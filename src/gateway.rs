@@ -9,6 +9,7 @@ use crate::async_result::accepted::{accept_async_response, AsyncAccepted};
 use crate::async_result::{
     open_async_result, read_async_failure, read_async_output, AsyncResultUrls,
 };
+use crate::config::red_flag_settings::RedFlagSettings;
 use crate::config::{GatewayConfig, GatewaySettings};
 use crate::error::{ErrorCode, FieldError, GatewayError};
 use crate::function::ModelFunction;
@@ -50,7 +51,20 @@ pub struct FunctionGateway {
 impl FunctionGateway {
     /// Checks the settings once; an `invalid_configuration` error names
     /// each bad setting.
-    pub fn new(settings: GatewaySettings, function: ModelFunction) -> Result<Self, GatewayError> {
+    ///
+    /// The red-flag floor is triage's alone: another function's gateway
+    /// neither loads nor checks the rules (about 4 ms of a cold start in
+    /// wasm), and the triage function reports a bad rule file.
+    pub fn new(
+        mut settings: GatewaySettings,
+        function: ModelFunction,
+    ) -> Result<Self, GatewayError> {
+        if function != ModelFunction::Triage {
+            settings.red_flags = Some(RedFlagSettings {
+                enabled: Some(false),
+                ..RedFlagSettings::default()
+            });
+        }
         Ok(Self {
             config: GatewayConfig::new(settings)?,
             function,
@@ -243,5 +257,42 @@ impl FunctionGateway {
                 "Only sagemaker-image-analysis has asynchronous results.",
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings_with_a_bad_rule_file() -> GatewaySettings {
+        GatewaySettings {
+            region: "us-east-1".into(),
+            red_flags: Some(RedFlagSettings {
+                rules: Some("{}".into()),
+                ..RedFlagSettings::default()
+            }),
+            ..GatewaySettings::default()
+        }
+    }
+
+    #[test]
+    fn only_the_triage_gateway_loads_red_flag_rules() {
+        let triage = FunctionGateway::new(settings_with_a_bad_rule_file(), ModelFunction::Triage);
+        let error = triage.unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidConfiguration);
+        assert!(
+            error.errors.iter().any(|e| e.path == "redFlags.rules"),
+            "{error:?}"
+        );
+        for function in [ModelFunction::ImageAnalysis, ModelFunction::RiskScore] {
+            let gateway = FunctionGateway::new(settings_with_a_bad_rule_file(), function).unwrap();
+            assert!(gateway.config.red_flags.is_none(), "{function:?}");
+        }
+        let defaults = GatewaySettings {
+            region: "us-east-1".into(),
+            ..GatewaySettings::default()
+        };
+        let triage = FunctionGateway::new(defaults, ModelFunction::Triage).unwrap();
+        assert!(triage.config.red_flags.is_some());
     }
 }
