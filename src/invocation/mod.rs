@@ -63,18 +63,7 @@ fn build_plain_triage(
         endpoint: config.default_endpoint(ModelFunction::Triage).to_owned(),
         variant: None,
     };
-    Some(encode_triage_input(&input).map(|body| {
-        let mut invocation = assemble(
-            config,
-            routing,
-            "application/json",
-            "application/json",
-            body,
-            None,
-        );
-        invocation.red_flags = red_flags_of(&input, config.red_flags.as_deref());
-        invocation
-    }))
+    Some(triage_invocation(config, routing, &input))
 }
 
 /// Reads the body as a JSON tree, which reports every problem at once.
@@ -113,7 +102,17 @@ fn build_batch(config: &GatewayConfig, batch: BatchRequest) -> Result<Invocation
 #[inline(never)]
 fn build_triage(config: &GatewayConfig, value: &Value) -> Result<Invocation, GatewayError> {
     let (input, routing) = read_triage_request(value, config)?;
-    let body = encode_triage_input(&input)?;
+    triage_invocation(config, routing, &input)
+}
+
+/// A triage call of `input`, read by either reader: its model body and the
+/// red flags it raises.
+fn triage_invocation(
+    config: &GatewayConfig,
+    routing: Routing,
+    input: &TriageModelInput<'_>,
+) -> Result<Invocation, GatewayError> {
+    let body = encode_triage_input(input)?;
     let mut invocation = assemble(
         config,
         routing,
@@ -122,7 +121,7 @@ fn build_triage(config: &GatewayConfig, value: &Value) -> Result<Invocation, Gat
         body,
         None,
     );
-    invocation.red_flags = red_flags_of(&input, config.red_flags.as_deref());
+    invocation.red_flags = red_flags_of(input, config.red_flags.as_deref());
     Ok(invocation)
 }
 

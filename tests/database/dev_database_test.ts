@@ -7,6 +7,7 @@
  * Run: deno test --allow-net=127.0.0.1 --allow-env --allow-read --allow-run tests/database/dev_database_test.ts
  */
 import assert from "node:assert/strict";
+import { startDevCommand } from "../deno/helpers/dev_command.ts";
 
 const REPO_ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -20,22 +21,12 @@ function devCommand(): string[] {
 
 Deno.test("deno task dev prints its database's URL, and psql reads audit.events there", async () => {
   const [program, ...args] = devCommand();
-  const child = new Deno.Command(program, {
-    args,
+  const dev = await startDevCommand(program, args, {
     cwd: REPO_ROOT,
-    env: { PORT: "0", NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.getReader();
-  const decoder = new TextDecoder();
+    env: { PORT: "0" },
+  });
   try {
-    let printed = "";
-    while (!printed.includes("A fresh token:") || !printed.endsWith("\n")) {
-      const { value, done } = await reader.read();
-      assert.ok(!done, `deno task dev exited early:\n${printed}`);
-      printed += decoder.decode(value, { stream: true });
-    }
+    const printed = dev.printed;
     const line = printed.split("\n").find((l) => l.startsWith("database: "));
     assert.ok(line, "a line begins with 'database: '");
     const url = line.split(/\s+/)[1];
@@ -61,8 +52,6 @@ Deno.test("deno task dev prints its database's URL, and psql reads audit.events 
     assert.equal(lines[0], "0", "audit.events is there, empty");
     assert.ok(lines.length >= 3, "every migration is recorded");
   } finally {
-    child.kill("SIGTERM");
-    await child.status;
-    await reader.cancel();
+    await dev.stop();
   }
 });

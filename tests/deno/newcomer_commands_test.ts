@@ -7,6 +7,7 @@
  * Run: deno test --allow-net=127.0.0.1 --allow-env --allow-read --allow-run tests/deno/newcomer_commands_test.ts
  */
 import assert from "node:assert/strict";
+import { startDevCommand } from "./helpers/dev_command.ts";
 
 const REPO_ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -43,22 +44,12 @@ function freePort(): number {
 Deno.test("./healthnav dev starts the stack and its printed calls work as printed", async () => {
   const port = freePort();
   // ./healthnav execs `deno task dev`, which passes SIGTERM on to the stack.
-  const child = new Deno.Command("bash", {
-    args: ["healthnav", "dev"],
+  const dev = await startDevCommand("bash", ["healthnav", "dev"], {
     cwd: REPO_ROOT,
-    env: { PORT: String(port), NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.getReader();
-  const decoder = new TextDecoder();
+    env: { PORT: String(port) },
+  });
   try {
-    let printed = "";
-    while (!printed.includes("A fresh token:") || !printed.endsWith("\n")) {
-      const { value, done } = await reader.read();
-      assert.ok(!done, `./healthnav dev exited early:\n${printed}`);
-      printed += decoder.decode(value, { stream: true });
-    }
+    const printed = dev.printed;
     assert.ok(
       printed.includes(`http://127.0.0.1:${port}/functions/v1/`),
       "the functions listen on PORT",
@@ -90,8 +81,6 @@ Deno.test("./healthnav dev starts the stack and its printed calls work as printe
     assert.equal(withFreshToken.status, 200);
     await withFreshToken.body?.cancel();
   } finally {
-    child.kill("SIGTERM");
-    await child.status;
-    await reader.cancel();
+    await dev.stop();
   }
 });
