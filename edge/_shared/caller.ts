@@ -19,6 +19,10 @@
  * A token without `sub` (the anon or service-role key) identifies no
  * patient: it gets 403 unless the operator sets ALLOW_ANONYMOUS_CALLERS.
  *
+ * A token that verified is remembered for up to a minute (never past its
+ * `exp`), so a patient's next calls skip the signature check: see
+ * verified_tokens.ts.
+ *
  * @module
  */
 import {
@@ -36,6 +40,7 @@ import {
 } from "jose";
 import type { AuthSettings } from "./config.ts";
 import { GatewayFailure } from "./gateway_failure.ts";
+import { VerifiedTokens } from "./verified_tokens.ts";
 
 /** A verified caller. */
 export interface Caller {
@@ -59,6 +64,7 @@ export class CallerVerifier {
   /** Resolves an asymmetric token's key: the inline JWKS, else the project's endpoint. */
   readonly #keys: JWTVerifyGetKey | null;
   readonly #legacySecrets: Uint8Array[];
+  readonly #verified = new VerifiedTokens<Caller>();
 
   /** Throws a TypeError naming the setting when SUPABASE_JWKS is not a JWKS. */
   constructor(settings: AuthSettings, fetcher: typeof fetch = fetch) {
@@ -91,6 +97,8 @@ export class CallerVerifier {
    */
   async verify(authorization: string | null, nowMs: number): Promise<Caller> {
     const token = bearerToken(authorization);
+    const known = this.#verified.get(token, nowMs);
+    if (known) return known;
     const claims = await this.#claims(token, new Date(nowMs));
     const sub = typeof claims.sub === "string" && claims.sub.length > 0
       ? claims.sub
@@ -102,7 +110,10 @@ export class CallerVerifier {
         "This function serves signed-in users: send the user's access token, not the app's key.",
       );
     }
-    return { id: sub, role };
+    const caller = { id: sub, role };
+    // `exp` is a required claim: jose has checked it is a number.
+    this.#verified.remember(token, caller, claims.exp as number, nowMs);
+    return caller;
   }
 
   async #claims(token: string, currentDate: Date): Promise<JWTPayload> {

@@ -126,11 +126,17 @@ async function attemptOnce(
   | { status: number; headers: [string, string][]; body: Uint8Array }
   | GatewayFailure
 > {
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), timeoutMs);
-  const signal = clientSignal
-    ? AbortSignal.any([timeout.signal, clientSignal])
-    : timeout.signal;
+  // One controller ends the attempt, on its timer or the client's abort: a
+  // listener costs half of AbortSignal.any, which Deno before 2.7 also
+  // leaks with (denoland/deno#24842).
+  const attemptEnd = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    attemptEnd.abort();
+  }, timeoutMs);
+  const onClientAbort = () => attemptEnd.abort();
+  clientSignal?.addEventListener("abort", onClientAbort, { once: true });
   try {
     const response = await deps.fetch(call.url, {
       method: "POST",
@@ -140,7 +146,7 @@ async function attemptOnce(
       // SageMaker never redirects: a redirect means something else answered,
       // and following it would send the signed request and PHI elsewhere.
       redirect: "manual",
-      signal,
+      signal: attemptEnd.signal,
     });
     if (response.status >= 300 && response.status < 400) {
       await response.body?.cancel().catch(() => {});
@@ -162,7 +168,7 @@ async function attemptOnce(
         "The model's answer is larger than SageMaker's 6 MiB limit.",
       );
     }
-    return timeout.signal.aborted
+    return timedOut
       ? new GatewayFailure(
         "upstream_timeout",
         "SageMaker did not answer in time.",
@@ -173,6 +179,7 @@ async function attemptOnce(
       );
   } finally {
     clearTimeout(timer);
+    clientSignal?.removeEventListener("abort", onClientAbort);
   }
 }
 

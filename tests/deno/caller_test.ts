@@ -301,6 +301,66 @@ Deno.test("caller: with SUPABASE_URL only, the JWKS is fetched once and kept", a
   assert.equal(fetches, 1);
 });
 
+/** Runs `work` counting the signature checks made through WebCrypto (jose's only path). */
+async function countingSignatureChecks(
+  work: () => Promise<void>,
+): Promise<number> {
+  const subtle = crypto.subtle as SubtleCrypto & {
+    verify: SubtleCrypto["verify"];
+  };
+  const original = subtle.verify;
+  let checks = 0;
+  subtle.verify = (...args: Parameters<SubtleCrypto["verify"]>) => {
+    checks++;
+    return original.apply(subtle, args);
+  };
+  try {
+    await work();
+  } finally {
+    delete (subtle as { verify?: unknown }).verify;
+  }
+  assert.equal(subtle.verify, original);
+  return checks;
+}
+
+Deno.test("caller: a patient's next calls with the same token skip the signature check, until the token expires", async () => {
+  const v = verifier();
+  const expS = NOW_S + 5;
+  const token = `Bearer ${await es256({ ...USER, exp: expS })}`;
+  const other = `Bearer ${await es256({ ...USER, sub: "another-patient" })}`;
+  const checks = await countingSignatureChecks(async () => {
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await verdict(v, token) as Caller).id, USER.sub);
+    }
+    assert.equal((await verdict(v, other) as Caller).id, "another-patient");
+  });
+  assert.equal(checks, 2, "one check per distinct token");
+
+  // Past exp (and jose's 30 s of tolerance) the kept verdict is not used.
+  const late = await v.verify(token, (expS + 31) * 1000).catch((e) => e);
+  assert.ok(late instanceof GatewayFailure);
+  assert.equal(late.code, "expired_jwt");
+});
+
+Deno.test("caller: refusals are not kept: a token not valid yet verifies once it is", async () => {
+  const v = verifier();
+  const token = `Bearer ${await es256({ ...USER, nbf: NOW_S + 120 })}`;
+  assert.deepEqual(await verdict(v, token), {
+    status: 401,
+    code: "invalid_jwt",
+  });
+  const caller = await v.verify(token, (NOW_S + 121) * 1000);
+  assert.equal(caller.id, USER.sub);
+  // A key without sub is refused on every call, not once.
+  const key = `Bearer ${await es256({ ...USER, sub: undefined })}`;
+  for (let i = 0; i < 2; i++) {
+    assert.deepEqual(await verdict(v, key), {
+      status: 403,
+      code: "sign_in_required",
+    });
+  }
+});
+
 Deno.test("caller: a JWKS that cannot be fetched is 503 auth_unavailable, not a pass", async () => {
   const down =
     (() => Promise.reject(new TypeError("connection refused"))) as typeof fetch;
