@@ -110,7 +110,8 @@ export class CallerVerifier {
         "This function serves signed-in users: send the user's access token, not the app's key.",
       );
     }
-    const caller = { id: sub, role };
+    // Frozen: a remembered caller is handed to every request with the token.
+    const caller = Object.freeze({ id: sub, role });
     // `exp` is a required claim: jose has checked it is a number.
     this.#verified.remember(token, caller, claims.exp as number, nowMs);
     return caller;

@@ -126,9 +126,8 @@ async function attemptOnce(
   | { status: number; headers: [string, string][]; body: Uint8Array }
   | GatewayFailure
 > {
-  // One controller ends the attempt, on its timer or the client's abort: a
-  // listener costs half of AbortSignal.any, which Deno before 2.7 also
-  // leaks with (denoland/deno#24842).
+  // One controller ends the attempt, on its timer or the client's abort (a
+  // listener is cheaper than AbortSignal.any's dependent signal).
   const attemptEnd = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -137,6 +136,7 @@ async function attemptOnce(
   }, timeoutMs);
   const onClientAbort = () => attemptEnd.abort();
   clientSignal?.addEventListener("abort", onClientAbort, { once: true });
+  if (clientSignal?.aborted) attemptEnd.abort();
   try {
     const response = await deps.fetch(call.url, {
       method: "POST",

@@ -7,9 +7,11 @@
  *
  * Only successes are kept, keyed by the whole token (its signature
  * included), never past the token's own `exp` and never longer than
- * {@link VERDICT_TTL_MS}: a signing key the project revokes stops working here
- * within that time, as it does once jose's copy of a remote JWKS refreshes.
- * The map is bounded in entries and in token length, so memory is too.
+ * {@link VERDICT_TTL_MS}. So a signing key the project revokes is honoured
+ * here at most that much longer than by jose, whose copy of a remote JWKS
+ * lives up to 10 minutes (an inline `SUPABASE_JWKS` or legacy secret changes
+ * only with a new deploy). The map is bounded in entries and in token
+ * length, so memory is too.
  *
  * @module
  */

@@ -57,12 +57,17 @@ Deno.test("a redirect from upstream is not followed: 502 upstream_redirect after
 Deno.test("a client that goes away stops the upstream call and every retry", async () => {
   const client = new AbortController();
   let upstreamAborted = false;
+  let abortedWithTheClient: boolean | undefined;
   const h = harness("sagemaker-triage", {
     env: { SAGEMAKER_MAX_ATTEMPTS: "3" },
     script: [
       (call: RecordedCall) => {
-        // The client hangs up while the model is working.
-        queueMicrotask(() => client.abort());
+        // The client hangs up while the model is working; the upstream call
+        // ends then, not when its own timeout would end it.
+        queueMicrotask(() => {
+          client.abort();
+          abortedWithTheClient = call.signal?.aborted;
+        });
         return hangUntilAborted(call, () => upstreamAborted = true);
       },
     ],
@@ -81,8 +86,59 @@ Deno.test("a client that goes away stops the upstream call and every retry", asy
   assert.equal(answer.status, 499, answer.text);
   assert.equal(answer.json?.code, "client_closed_request");
   assert.ok(upstreamAborted, "the upstream fetch was aborted");
+  assert.equal(abortedWithTheClient, true, "aborted at once by the client");
   assert.equal(h.upstream.calls.length, 1, "no retry after the client left");
   assert.deepEqual(h.delays, [], "no backoff was slept for nobody");
+});
+
+/** Counts the "abort" listeners added to `signal` and not taken off again. */
+function abortListenersOn(signal: AbortSignal): () => number {
+  let attached = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = (
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ) => {
+    if (type === "abort") attached++;
+    add(type, listener, options);
+  };
+  signal.removeEventListener = (
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | EventListenerOptions,
+  ) => {
+    if (type === "abort") attached--;
+    remove(type, listener, options);
+  };
+  return () => attached;
+}
+
+Deno.test("each attempt takes its listener off the client's signal, answered or timed out", async () => {
+  for (
+    const [name, step, status] of [
+      ["answered", () => jsonResponse(RICH), 200],
+      ["timed out", (call: RecordedCall) => hangUntilAborted(call), 504],
+    ] as const
+  ) {
+    const h = harness("sagemaker-triage", {
+      env: { SAGEMAKER_MAX_ATTEMPTS: "2", SAGEMAKER_TIMEOUT_MS: "20" },
+      script: [step, step],
+    });
+    const request = new Request("http://functions.local/x", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: await h.bearer(),
+      },
+      body: JSON.stringify(TRIAGE),
+    });
+    const listening = abortListenersOn(request.signal);
+    const answer = await h.send(request);
+    assert.equal(answer.status, status, `${name}: ${answer.text}`);
+    assert.equal(listening(), 0, `${name}: listeners left on the signal`);
+  }
 });
 
 Deno.test("InvokeEndpointAsync is not retried after a timeout or a 5xx: it may already run", async () => {

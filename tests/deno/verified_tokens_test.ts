@@ -34,7 +34,7 @@ Deno.test("verified tokens: a verdict never outlives the token's exp", () => {
   assert.equal(tokens.get("token-a", expS * 1000), undefined);
 });
 
-Deno.test("verified tokens: expired and oversized tokens are not kept", () => {
+Deno.test("verified tokens: expired and oversized tokens are not kept; the longest allowed is", () => {
   const tokens = new VerifiedTokens<string>();
   // jose accepts a token up to 30 s past exp; such a verdict is not kept.
   tokens.remember("late", "patient-a", NOW_MS / 1000 - 5, NOW_MS);
@@ -43,6 +43,9 @@ Deno.test("verified tokens: expired and oversized tokens are not kept", () => {
   assert.equal(tokens.size, 0);
   assert.equal(tokens.get("late", NOW_MS), undefined);
   assert.equal(tokens.get(long, NOW_MS), undefined);
+  const longest = "y".repeat(MAX_REMEMBERED_TOKEN_CHARS);
+  tokens.remember(longest, "patient-c", HOUR_LATER_S, NOW_MS);
+  assert.equal(tokens.get(longest, NOW_MS), "patient-c");
 });
 
 Deno.test("verified tokens: bounded, the oldest verdict goes first and expired ones before it", () => {
