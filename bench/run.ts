@@ -185,8 +185,22 @@ async function main(): Promise<void> {
     ? { rounds: 1, runsPerRound: 5, warmup: 1 }
     : { rounds: 3, runsPerRound: 10, warmup: 3 };
   const e2eOptions = q
-    ? { concurrency: 16, warmupRequests: 1_000, requests: 3_000, slices: 1 }
-    : { concurrency: 16, warmupRequests: 5_000, requests: 100_000, slices: 10 };
+    ? {
+      concurrency: 16,
+      warmupRequests: 1_000,
+      requests: 3_000,
+      slices: 1,
+      freshTokenRequests: 500,
+      freshTokenSlices: 1,
+    }
+    : {
+      concurrency: 16,
+      warmupRequests: 5_000,
+      requests: 100_000,
+      slices: 10,
+      freshTokenRequests: 20_000,
+      freshTokenSlices: 4,
+    };
 
   const results: Results = {};
   const failures: string[] = [];
@@ -250,7 +264,9 @@ async function main(): Promise<void> {
         e2eOptions.warmupRequests.toLocaleString("en-US")
       } warm-up then ${
         e2eOptions.requests.toLocaleString("en-US")
-      } measured requests per server in ${e2eOptions.slices} slice(s), the servers taking turns, the requests spread over ${E2E_CALLERS} signed-in patients; the stand-in, the four servers (ours twice: without, and with the audit trail and a quota on a throwaway Debian PostgreSQL keeping its durable defaults: fsync, synchronous commit) and this load generator are separate processes on 127.0.0.1.`,
+      } measured requests per server in ${e2eOptions.slices} slice(s), the servers taking turns, the requests spread over ${E2E_CALLERS} signed-in patients; then ${
+        e2eOptions.freshTokenRequests.toLocaleString("en-US")
+      } requests per server (not the audited one) in ${e2eOptions.freshTokenSlices} slice(s), each with a token new to the server; the stand-in, the four servers (ours twice: without, and with the audit trail and a quota on a throwaway Debian PostgreSQL keeping its durable defaults: fsync, synchronous commit) and this load generator are separate processes on 127.0.0.1.`,
       `Other work on the machine: ${
         (busyStart * 100).toFixed(0)
       }% of the CPUs busy in the 3 s before the run and ${

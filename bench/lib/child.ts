@@ -13,6 +13,8 @@ export interface ChildServer {
   rssBytes(): Promise<number>;
   /** User + system CPU the process has used so far, µs (/proc/<pid>/stat). */
   cpuUs(): Promise<number>;
+  /** The same for its main thread alone, where JS runs (/proc/<pid>/task/<pid>/stat). */
+  mainThreadCpuUs(): Promise<number>;
   /** Sends SIGTERM, then SIGKILL after 5 s; resolves when it has exited. */
   stop(): Promise<void>;
   /** What it printed on stderr besides the ready line (last 4 KB). */
@@ -88,6 +90,7 @@ export async function startChild(
     pid: child.pid,
     rssBytes: () => rssBytes(child.pid),
     cpuUs: () => cpuUs(child.pid),
+    mainThreadCpuUs: () => cpuUs(child.pid, child.pid),
     stderrTail: () => tail,
     stop() {
       stopped ??= (async () => {
@@ -118,9 +121,15 @@ export async function rssBytes(pid: number): Promise<number> {
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
 const USER_HZ = 100;
 
-/** User + system CPU time of a process so far, µs (Linux /proc). */
-export async function cpuUs(pid: number): Promise<number> {
-  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+/**
+ * User + system CPU time of a process so far, µs (Linux /proc); of one of its
+ * threads when `thread` is given (the main thread's id is the process id).
+ */
+export async function cpuUs(pid: number, thread?: number): Promise<number> {
+  const path = thread === undefined
+    ? `/proc/${pid}/stat`
+    : `/proc/${pid}/task/${thread}/stat`;
+  const stat = await Deno.readTextFile(path);
   // Fields after the command name, which is in parentheses and may hold spaces.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const utime = Number(fields[11]);

@@ -5,7 +5,9 @@
  * measured requests (throughput, p50/p99), each server's VmRSS again. Our
  * function runs twice, without and with the audit trail and quotas (on a
  * throwaway Debian PostgreSQL with its durable defaults), so the cost of
- * the database is measured in the same run.
+ * the database is measured in the same run. Then ours and the two peers
+ * again, each call with a token the server has never seen: what a request
+ * costs when the caller check cannot reuse a verdict.
  *
  * @module
  */
@@ -51,9 +53,23 @@ export interface E2EResult {
   servedRequests: number;
   /** CPU the serving process used per measured request, µs. */
   serverCpuUs: number;
+  /** The part of it on the process's main thread (JS), µs. */
+  mainThreadCpuUs: number;
   /** CPU the stand-in used per measured request to this server, µs. */
   standInCpuUs: number;
+  /** Every call with a token new to the server (not for the audited server). */
+  freshTokens?: FreshTokenResult;
 }
+
+/** One server's figures when every call brings a token it has not seen. */
+export interface FreshTokenResult {
+  load: LoadResult;
+  serverCpuUs: number;
+  mainThreadCpuUs: number;
+}
+
+/** The servers measured with fresh tokens too. */
+const FRESH_TOKEN_SERVERS: E2EServer[] = ["ours", "aws4fetch", "sdk"];
 
 /** Options of part 4/5. */
 export interface E2EOptions {
@@ -63,14 +79,17 @@ export interface E2EOptions {
   requests: number;
   /** The measured requests are sent in this many slices, servers taking turns. */
   slices: number;
+  /** Requests per server that each bring a token new to it, and their slices. */
+  freshTokenRequests: number;
+  freshTokenSlices: number;
   log(line: string): void;
 }
 
 /**
- * Runs parts 4 and 5. All three servers stay up; after each one's warm-up,
+ * Runs parts 4 and 5. All four servers stay up; after each one's warm-up,
  * the measured requests go in slices with the servers taking turns (order
  * rotated per slice), so load from elsewhere on a shared machine falls on
- * every contestant alike.
+ * every contestant alike. The fresh-token requests follow, the same way.
  */
 export async function runE2EPart(
   options: E2EOptions,
@@ -80,8 +99,14 @@ export async function runE2EPart(
   const names = Object.keys(E2E_SERVERS) as E2EServer[];
   // Every request carries a signed-in patient's ES256 session token, which
   // every server verifies against the project's JWKS before anything else.
-  const { jwks, authorizations } = await sessionTokens(E2E_CALLERS);
-  const load = (url: string, requests: number) =>
+  // The first E2E_CALLERS patients call again and again; each of the others
+  // calls once, so its token is new to every server.
+  const tokens = await sessionTokens(
+    E2E_CALLERS + options.freshTokenRequests,
+  );
+  const patients = tokens.authorizations.slice(0, E2E_CALLERS);
+  const freshTokens = tokens.authorizations.slice(E2E_CALLERS);
+  const load = (url: string, requests: number, authorizations = patients) =>
     runLoad(url, E2E_BODY, {
       concurrency: options.concurrency,
       requests,
@@ -99,12 +124,12 @@ export async function runE2EPart(
         cwd: options.root,
         env: {
           BENCH_STANDIN_URL: standIn.url,
-          BENCH_JWKS: jwks,
+          BENCH_JWKS: tokens.jwks,
           BENCH_DATABASE_URL: database.url,
         },
       });
       started.push(servers[name]);
-      await checkAnswer(name, servers[name].url, authorizations[0]);
+      await checkAnswer(name, servers[name].url, patients[0]);
     }
     const rssWarm = {} as Record<E2EServer, number>;
     for (const name of names) {
@@ -118,44 +143,77 @@ export async function runE2EPart(
     await settle();
     for (const name of names) rssWarm[name] = await servers[name].rssBytes();
 
-    const runs = Object.fromEntries(
-      names.map((name) => [name, [] as LoadResult[]]),
-    ) as Record<E2EServer, LoadResult[]>;
-    const serverCpu = Object.fromEntries(
-      names.map((name) => [name, 0]),
-    ) as Record<
-      E2EServer,
-      number
-    >;
-    const standInCpu = { ...serverCpu };
-    const perSlice = Math.ceil(options.requests / options.slices);
-    for (let slice = 0; slice < options.slices; slice++) {
-      for (let k = 0; k < names.length; k++) {
-        const name = names[(k + slice) % names.length];
-        const server0 = await servers[name].cpuUs();
-        const standIn0 = await standIn.cpuUs();
-        runs[name].push(await load(servers[name].url, perSlice));
-        serverCpu[name] += (await servers[name].cpuUs()) - server0;
-        standInCpu[name] += (await standIn.cpuUs()) - standIn0;
-      }
-    }
+    // One slice of `requests` to one server, with the CPU it and the stand-in used.
+    const slice = async (
+      name: E2EServer,
+      requests: number,
+      authorizations?: string[],
+    ): Promise<Measured> => {
+      const server = servers[name];
+      const [cpu0, main0, standIn0] = [
+        await server.cpuUs(),
+        await server.mainThreadCpuUs(),
+        await standIn.cpuUs(),
+      ];
+      const result = await load(server.url, requests, authorizations);
+      return {
+        loads: [result],
+        serverCpuUs: (await server.cpuUs()) - cpu0,
+        mainThreadCpuUs: (await server.mainThreadCpuUs()) - main0,
+        standInCpuUs: (await standIn.cpuUs()) - standIn0,
+      };
+    };
+
+    const reused = await takingTurns(
+      names,
+      options.slices,
+      (name) => slice(name, Math.ceil(options.requests / options.slices)),
+    );
+    const perFreshSlice = Math.floor(
+      options.freshTokenRequests / options.freshTokenSlices,
+    );
+    const fresh = await takingTurns(
+      FRESH_TOKEN_SERVERS,
+      options.freshTokenSlices,
+      (name, k) =>
+        slice(
+          name,
+          perFreshSlice,
+          freshTokens.slice(k * perFreshSlice, (k + 1) * perFreshSlice),
+        ),
+    );
     await settle();
     await checkAuditRows(
       database,
       CHECK_REQUESTS + options.warmupRequests +
-        combineLoads(runs.audited).requests,
+        combineLoads(reused.audited!.loads).requests,
     );
     const out = {} as Record<E2EServer, E2EResult>;
     for (const name of names) {
-      const result = combineLoads(runs[name]);
+      const mine = reused[name]!;
+      const result = combineLoads(mine.loads);
+      const freshRun = fresh[name];
+      const freshLoad = freshRun && combineLoads(freshRun.loads);
       out[name] = {
         load: result,
         rssWarmBytes: rssWarm[name],
         rssAfterBytes: await servers[name].rssBytes(),
-        servedRequests: 1 + options.warmupRequests + result.requests,
-        serverCpuUs: serverCpu[name] / result.requests,
-        standInCpuUs: standInCpu[name] / result.requests,
+        servedRequests: 1 + options.warmupRequests + result.requests +
+          (freshLoad?.requests ?? 0),
+        serverCpuUs: mine.serverCpuUs / result.requests,
+        mainThreadCpuUs: mine.mainThreadCpuUs / result.requests,
+        standInCpuUs: mine.standInCpuUs / result.requests,
+        ...(freshRun && freshLoad
+          ? {
+            freshTokens: {
+              load: freshLoad,
+              serverCpuUs: freshRun.serverCpuUs / freshLoad.requests,
+              mainThreadCpuUs: freshRun.mainThreadCpuUs / freshLoad.requests,
+            },
+          }
+          : {}),
       };
+      const fresher = out[name].freshTokens;
       options.log(
         `  ${name}: ${result.rps.toFixed(0)} req/s, p50 ${
           result.p50Ms.toFixed(2)
@@ -163,7 +221,13 @@ export async function runE2EPart(
           out[name].serverCpuUs.toFixed(0)
         } µs/request, RSS ${mb(rssWarm[name])} → ${
           mb(out[name].rssAfterBytes)
-        } MB`,
+        } MB${
+          fresher
+            ? `; fresh tokens: ${fresher.load.rps.toFixed(0)} req/s, p99 ${
+              fresher.load.p99Ms.toFixed(2)
+            } ms, server CPU ${fresher.serverCpuUs.toFixed(0)} µs/request`
+            : ""
+        }`,
       );
     }
     return out;
@@ -171,6 +235,42 @@ export async function runE2EPart(
     for (const child of started.reverse()) await child.stop();
     await database?.stop();
   }
+}
+
+/** What slices of load to one server measured, summed. */
+interface Measured {
+  loads: LoadResult[];
+  serverCpuUs: number;
+  mainThreadCpuUs: number;
+  standInCpuUs: number;
+}
+
+/**
+ * Runs `slices` rounds in which each server takes one `measure(name, round)`
+ * in turn, the order rotated per round, and sums each server's slices.
+ */
+async function takingTurns(
+  names: E2EServer[],
+  slices: number,
+  measure: (name: E2EServer, round: number) => Promise<Measured>,
+): Promise<Partial<Record<E2EServer, Measured>>> {
+  const sums: Partial<Record<E2EServer, Measured>> = {};
+  for (let round = 0; round < slices; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + round) % names.length];
+      const one = await measure(name, round);
+      const sum = sums[name];
+      sums[name] = sum
+        ? {
+          loads: [...sum.loads, ...one.loads],
+          serverCpuUs: sum.serverCpuUs + one.serverCpuUs,
+          mainThreadCpuUs: sum.mainThreadCpuUs + one.mainThreadCpuUs,
+          standInCpuUs: sum.standInCpuUs + one.standInCpuUs,
+        }
+        : one;
+    }
+  }
+  return sums;
 }
 
 /** A project key, its public JWKS, and `count` patients' tokens valid for the run. */

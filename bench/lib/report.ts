@@ -8,9 +8,10 @@
 import type { CaseId } from "./cases.ts";
 import { COLD_SCRIPTS, type ColdResults } from "./part_cold.ts";
 import { type CpuResults, timingOf } from "./part_cpu.ts";
-import type { E2EResult, E2EServer } from "./part_e2e.ts";
+import type { E2EResult, E2EServer, FreshTokenResult } from "./part_e2e.ts";
 import type { Size, SizeResults } from "./part_size.ts";
 import { PEER_IDS, PEER_LABELS, type PeerId } from "./peers.ts";
+import type { LoadResult } from "./load.ts";
 import type { Machine } from "./machine.ts";
 
 /** Everything one run measured; a part not run is undefined. */
@@ -284,9 +285,10 @@ function rows(results: Results): Row[] {
     ours: e2e?.ours.serverCpuUs,
     peers: e2ePeers((r) => r.serverCpuUs),
     digits: 0,
-    verdict: e2e ? "" : NOT_RUN,
+    verdict: e2e ? mainThreads(e2e, (r) => r.mainThreadCpuUs) : NOT_RUN,
   };
   out.push(rps, p50, p99, serverCpu);
+  out.push(...freshTokenRows(e2e));
   out.push(...auditedRows(e2e));
 
   const rss = (measure: string, pick: (r: E2EResult) => number): Row => ({
@@ -314,6 +316,77 @@ function rows(results: Results): Row[] {
     ),
   );
   return out;
+}
+
+/** "main thread: ours …, aws4fetch …, sdk …": where the CPU row's JS runs. */
+function mainThreads(
+  e2e: Record<E2EServer, E2EResult>,
+  pick: (r: E2EResult) => number | undefined,
+): string {
+  const each = (["ours", "aws4fetch", "sdk"] as const)
+    .map((name) => `${name} ${fmt(e2e[name] && pick(e2e[name]), 0)}`);
+  return `of it on the main thread: ${each.join(", ")} µs`;
+}
+
+/**
+ * Ours and the peers again with every call's token new to the server: the
+ * caller check verifies each signature, as a deployment whose patients
+ * rarely call twice within a minute would. No target: it shows what the
+ * remembered verdicts are worth, and how the servers compare without them.
+ */
+function freshTokenRows(e2e: Record<E2EServer, E2EResult> | undefined): Row[] {
+  const fresh = (pick: (r: FreshTokenResult) => number) => ({
+    ours: e2e?.ours.freshTokens && pick(e2e.ours.freshTokens),
+    peers: {
+      aws4fetch: e2e?.aws4fetch.freshTokens &&
+        pick(e2e.aws4fetch.freshTokens),
+      sdk: e2e?.sdk.freshTokens && pick(e2e.sdk.freshTokens),
+    },
+  });
+  const measured = e2e?.ours.freshTokens !== undefined;
+  const rps: Row = {
+    part: "4",
+    measure: "end to end, every call a token new to the server: throughput",
+    unit: "req/s",
+    ...fresh((r) => r.load.rps),
+    digits: 0,
+    target: "",
+    verdict: NOT_RUN,
+  };
+  if (e2e && measured) {
+    const errors = (["ours", "aws4fetch", "sdk"] as const)
+      .reduce(
+        (sum, name) => sum + (e2e[name].freshTokens?.load.errors ?? 0),
+        0,
+      );
+    const ours = rps.ours ?? NaN;
+    const best = Math.max(rps.peers.aws4fetch ?? NaN, rps.peers.sdk ?? NaN);
+    rps.verdict = errors
+      ? `**${errors} failed requests** (see details)`
+      : Number.isFinite(ours / best)
+      ? `no target; ours ${r2(ours / best)} the best peer`
+      : "no target; a figure is missing";
+  }
+  const p99: Row = {
+    ...rps,
+    measure: "end to end, every call a token new to the server: latency p99",
+    unit: "ms",
+    ...fresh((r) => r.load.p99Ms),
+    digits: 2,
+    verdict: measured ? "" : NOT_RUN,
+  };
+  const cpu: Row = {
+    ...rps,
+    measure:
+      "end to end, every call a token new to the server: CPU of the serving process per request",
+    unit: "µs",
+    ...fresh((r) => r.serverCpuUs),
+    digits: 0,
+    verdict: e2e && measured
+      ? mainThreads(e2e, (r) => r.freshTokens?.mainThreadCpuUs)
+      : NOT_RUN,
+  };
+  return [rps, p99, cpu];
 }
 
 /**
@@ -452,6 +525,20 @@ export function renderTable(results: Results): string {
     lines.push(`| ${cells.join(" | ")} |`);
   }
   return lines.join("\n");
+}
+
+/** requests | failed | seconds | req/s | p50 ms | p99 ms, of one load. */
+function loadCells(load: LoadResult): string {
+  return `${load.requests.toLocaleString("en-US")} | ${load.errors} | ${
+    fmt(load.seconds, 1)
+  } | ${fmt(load.rps, 0)} | ${fmt(load.p50Ms, 2)} | ${fmt(load.p99Ms, 2)}`;
+}
+
+/** A details row naming a load's first failure, if it had one. */
+function firstFailure(load: LoadResult): string[] {
+  return load.firstError
+    ? [`|  | first failure: ${load.firstError.replaceAll("|", "\\|")} |`]
+    : [];
 }
 
 /** The whole report, markdown. */
@@ -602,28 +689,37 @@ function details(results: Results): string[] {
     out.push("## 4–5. End to end and memory: details");
     out.push("");
     out.push(
-      "| server | requests | failed | seconds | req/s | p50 ms | p99 ms | server CPU µs/request | stand-in CPU µs/request | RSS after warm-up, MB | RSS at the end, MB |",
+      "| server | requests | failed | seconds | req/s | p50 ms | p99 ms | server CPU µs/request | of it main thread | stand-in CPU µs/request | RSS after warm-up, MB | RSS at the end, MB |",
     );
-    out.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    out.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const [name, r] of Object.entries(e2e)) {
       out.push(
-        `| ${name} | ${
-          r.load.requests.toLocaleString("en-US")
-        } | ${r.load.errors} | ${fmt(r.load.seconds, 1)} | ${
-          fmt(r.load.rps, 0)
-        } | ${fmt(r.load.p50Ms, 2)} | ${fmt(r.load.p99Ms, 2)} | ${
-          fmt(r.serverCpuUs, 0)
+        `| ${name} | ${loadCells(r.load)} | ${fmt(r.serverCpuUs, 0)} | ${
+          fmt(r.mainThreadCpuUs, 0)
         } | ${fmt(r.standInCpuUs, 0)} | ${fmt(r.rssWarmBytes / 1048576, 1)} | ${
           fmt(r.rssAfterBytes / 1048576, 1)
         } |`,
       );
-      if (r.load.firstError) {
-        out.push(
-          `|  | first failure: ${
-            r.load.firstError.replaceAll("|", "\\|")
-          } |||||||||`,
-        );
-      }
+      out.push(...firstFailure(r.load));
+    }
+    out.push("");
+    out.push(
+      "Every call with a token new to the server (after the rows above; each token used once per server):",
+    );
+    out.push("");
+    out.push(
+      "| server | requests | failed | seconds | req/s | p50 ms | p99 ms | server CPU µs/request | of it main thread |",
+    );
+    out.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const [name, r] of Object.entries(e2e)) {
+      const fresh = r.freshTokens;
+      if (!fresh) continue;
+      out.push(
+        `| ${name} | ${loadCells(fresh.load)} | ${
+          fmt(fresh.serverCpuUs, 0)
+        } | ${fmt(fresh.mainThreadCpuUs, 0)} |`,
+      );
+      out.push(...firstFailure(fresh.load));
     }
     out.push("");
   }

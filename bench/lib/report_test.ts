@@ -26,6 +26,7 @@ function server(rps: number, p99Ms: number, errors: number): E2EResult {
     rssAfterBytes: 1,
     servedRequests: 1000,
     serverCpuUs: 1,
+    mainThreadCpuUs: 1,
     standInCpuUs: 1,
   };
 }
@@ -77,6 +78,37 @@ Deno.test("the audited run is shown beside ours without, as a ratio and a differ
   assert.equal(
     verdictOf(table, "audit trail + quota on: latency p99"),
     "off: 5.00; on +2.00 ms",
+  );
+});
+
+Deno.test("the fresh-token rows compare with the best peer and never hide a failure", () => {
+  const results = e2e(0);
+  const fresh = (rps: number, errors: number) => ({
+    load: server(rps, 10, errors).load,
+    serverCpuUs: 700,
+    mainThreadCpuUs: 300,
+  });
+  const throughput =
+    "end to end, every call a token new to the server: throughput";
+  assert.equal(verdictOf(renderTable({ e2e: results }), throughput), "not run");
+
+  results.ours.freshTokens = fresh(1900, 0);
+  results.aws4fetch.freshTokens = fresh(2000, 0);
+  results.sdk.freshTokens = fresh(1500, 0);
+  assert.equal(
+    verdictOf(renderTable({ e2e: results }), throughput),
+    "no target; ours ×0.95 the best peer",
+  );
+  results.aws4fetch.freshTokens = fresh(2000, 2);
+  assert.equal(
+    verdictOf(renderTable({ e2e: results }), throughput),
+    "**2 failed requests** (see details)",
+  );
+  delete results.sdk.freshTokens;
+  results.aws4fetch.freshTokens = fresh(2000, 0);
+  assert.equal(
+    verdictOf(renderTable({ e2e: results }), throughput),
+    "no target; a figure is missing",
   );
 });
 
