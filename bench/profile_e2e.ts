@@ -4,7 +4,10 @@
  * while this process sends signed-in requests at concurrency 16, after a
  * warm-up. Prints each server's self-time shares and heaviest functions.
  *
- *     deno run -A bench/profile_e2e.ts [ours aws4fetch sdk]
+ *     deno run -A bench/profile_e2e.ts [--fresh-tokens] [ours aws4fetch sdk]
+ *
+ * With `--fresh-tokens` each profiled request brings a token the server has
+ * not seen, so every one pays the full signature check.
  *
  * The audited server needs a database and is left out. Figures are shares of
  * one server's own samples: compare servers by `deno task bench`'s CPU per
@@ -27,7 +30,9 @@ const WARMUP_REQUESTS = 3_000;
 const PROFILED_REQUESTS = 20_000;
 const CONCURRENCY = 16;
 
-const names = (Deno.args.length ? Deno.args : ["ours", "aws4fetch", "sdk"])
+const freshTokens = Deno.args.includes("--fresh-tokens");
+const servers = Deno.args.filter((arg) => arg !== "--fresh-tokens");
+const names = (servers.length ? servers : ["ours", "aws4fetch", "sdk"])
   .map((name) => {
     if (!(name in E2E_SERVERS) || name === "audited") {
       throw new Error(`no e2e server "${name}" to profile here`);
@@ -35,7 +40,13 @@ const names = (Deno.args.length ? Deno.args : ["ours", "aws4fetch", "sdk"])
     return name as E2EServer;
   });
 const root = new URL("..", import.meta.url).pathname;
-const { jwks, authorizations } = await sessionTokens(E2E_CALLERS);
+const tokens = await sessionTokens(
+  E2E_CALLERS + (freshTokens ? PROFILED_REQUESTS : 0),
+);
+const patients = tokens.authorizations.slice(0, E2E_CALLERS);
+const profiledTokens = freshTokens
+  ? tokens.authorizations.slice(E2E_CALLERS)
+  : patients;
 const standIn = await startChild(["-A", "bench/e2e/stand_in.ts"], {
   cwd: root,
 });
@@ -55,13 +66,13 @@ async function profile(name: E2EServer): Promise<ProfileSummary> {
       cwd: root,
       env: {
         BENCH_STANDIN_URL: standIn.url,
-        BENCH_JWKS: jwks,
+        BENCH_JWKS: tokens.jwks,
         PROFILE_OUT: out,
       },
     },
   );
   try {
-    const load = async (requests: number) => {
+    const load = async (requests: number, authorizations: string[]) => {
       const result = await runLoad(server.url, E2E_BODY, {
         concurrency: CONCURRENCY,
         requests,
@@ -73,9 +84,9 @@ async function profile(name: E2EServer): Promise<ProfileSummary> {
         );
       }
     };
-    await load(WARMUP_REQUESTS);
+    await load(WARMUP_REQUESTS, patients);
     Deno.kill(server.pid, "SIGUSR1");
-    await load(PROFILED_REQUESTS);
+    await load(PROFILED_REQUESTS, profiledTokens);
     Deno.kill(server.pid, "SIGUSR2");
     for (let waited = 0; (await Deno.stat(out)).size === 0; waited += 50) {
       if (waited > 10_000) throw new Error(`${name}: no profile written`);
