@@ -198,8 +198,8 @@ async function main(): Promise<void> {
       warmupRequests: 5_000,
       requests: 100_000,
       slices: 10,
-      freshTokenRequests: 20_000,
-      freshTokenSlices: 4,
+      freshTokenRequests: 21_000,
+      freshTokenSlices: 6,
     };
 
   const results: Results = {};

@@ -13,7 +13,7 @@ export interface ChildServer {
   rssBytes(): Promise<number>;
   /** User + system CPU the process has used so far, µs (/proc/<pid>/stat). */
   cpuUs(): Promise<number>;
-  /** The same for its main thread alone, where JS runs (/proc/<pid>/task/<pid>/stat). */
+  /** The same for its main thread alone: JS and the event loop (/proc/<pid>/task/<pid>/stat). */
   mainThreadCpuUs(): Promise<number>;
   /** Sends SIGTERM, then SIGKILL after 5 s; resolves when it has exited. */
   stop(): Promise<void>;

@@ -68,8 +68,8 @@ export interface FreshTokenResult {
   mainThreadCpuUs: number;
 }
 
-/** The servers measured with fresh tokens too. */
-const FRESH_TOKEN_SERVERS: E2EServer[] = ["ours", "aws4fetch", "sdk"];
+/** Ours and the peers: the servers measured with fresh tokens too. */
+export const FRESH_TOKEN_SERVERS = ["ours", "aws4fetch", "sdk"] as const;
 
 /** Options of part 4/5. */
 export interface E2EOptions {
@@ -100,7 +100,12 @@ export async function runE2EPart(
   // Every request carries a signed-in patient's ES256 session token, which
   // every server verifies against the project's JWKS before anything else.
   // The first E2E_CALLERS patients call again and again; each of the others
-  // calls once, so its token is new to every server.
+  // calls each server once, so its token is new to that server.
+  const perFreshSlice = evenSlices(
+    options.freshTokenRequests,
+    options.freshTokenSlices,
+  );
+  const perSlice = evenSlices(options.requests, options.slices);
   const tokens = await sessionTokens(
     E2E_CALLERS + options.freshTokenRequests,
   );
@@ -144,7 +149,7 @@ export async function runE2EPart(
     for (const name of names) rssWarm[name] = await servers[name].rssBytes();
 
     // One slice of `requests` to one server, with the CPU it and the stand-in used.
-    const slice = async (
+    const measureSlice = async (
       name: E2EServer,
       requests: number,
       authorizations?: string[],
@@ -167,19 +172,16 @@ export async function runE2EPart(
     const reused = await takingTurns(
       names,
       options.slices,
-      (name) => slice(name, Math.ceil(options.requests / options.slices)),
-    );
-    const perFreshSlice = Math.floor(
-      options.freshTokenRequests / options.freshTokenSlices,
+      (name) => measureSlice(name, perSlice),
     );
     const fresh = await takingTurns(
       FRESH_TOKEN_SERVERS,
       options.freshTokenSlices,
-      (name, k) =>
-        slice(
+      (name, round) =>
+        measureSlice(
           name,
           perFreshSlice,
-          freshTokens.slice(k * perFreshSlice, (k + 1) * perFreshSlice),
+          freshTokens.slice(round * perFreshSlice, (round + 1) * perFreshSlice),
         ),
     );
     await settle();
@@ -237,6 +239,17 @@ export async function runE2EPart(
   }
 }
 
+/** Requests per slice; the slices must split `requests` evenly, none empty. */
+function evenSlices(requests: number, slices: number): number {
+  const each = requests / slices;
+  if (!Number.isInteger(each) || each < 1) {
+    throw new Error(
+      `${requests} requests do not split into ${slices} equal slices`,
+    );
+  }
+  return each;
+}
+
 /** What slices of load to one server measured, summed. */
 interface Measured {
   loads: LoadResult[];
@@ -250,14 +263,14 @@ interface Measured {
  * in turn, the order rotated per round, and sums each server's slices.
  */
 async function takingTurns(
-  names: E2EServer[],
+  names: readonly E2EServer[],
   slices: number,
   measure: (name: E2EServer, round: number) => Promise<Measured>,
 ): Promise<Partial<Record<E2EServer, Measured>>> {
   const sums: Partial<Record<E2EServer, Measured>> = {};
   for (let round = 0; round < slices; round++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(k + round) % names.length];
+    for (let turn = 0; turn < names.length; turn++) {
+      const name = names[(turn + round) % names.length];
       const one = await measure(name, round);
       const sum = sums[name];
       sums[name] = sum

@@ -8,7 +8,12 @@
 import type { CaseId } from "./cases.ts";
 import { COLD_SCRIPTS, type ColdResults } from "./part_cold.ts";
 import { type CpuResults, timingOf } from "./part_cpu.ts";
-import type { E2EResult, E2EServer, FreshTokenResult } from "./part_e2e.ts";
+import {
+  type E2EResult,
+  type E2EServer,
+  FRESH_TOKEN_SERVERS,
+  type FreshTokenResult,
+} from "./part_e2e.ts";
 import type { Size, SizeResults } from "./part_size.ts";
 import { PEER_IDS, PEER_LABELS, type PeerId } from "./peers.ts";
 import type { LoadResult } from "./load.ts";
@@ -58,8 +63,9 @@ function fmt(value: Cell, digits: number): string {
 }
 
 function ratio(ours: Cell, peer: Cell): string {
-  if (ours === undefined || peer === undefined || peer === 0) return "";
+  if (ours === undefined || peer === undefined) return "";
   const r = ours / peer;
+  if (!Number.isFinite(r)) return "";
   return ` (×${r >= 10 ? r.toFixed(1) : r.toFixed(2)})`;
 }
 
@@ -318,12 +324,12 @@ function rows(results: Results): Row[] {
   return out;
 }
 
-/** "main thread: ours …, aws4fetch …, sdk …": where the CPU row's JS runs. */
+/** "of it on the main thread: ours …, aws4fetch …, sdk … µs" (JS and the event loop). */
 function mainThreads(
   e2e: Record<E2EServer, E2EResult>,
   pick: (r: E2EResult) => number | undefined,
 ): string {
-  const each = (["ours", "aws4fetch", "sdk"] as const)
+  const each = FRESH_TOKEN_SERVERS
     .map((name) => `${name} ${fmt(e2e[name] && pick(e2e[name]), 0)}`);
   return `of it on the main thread: ${each.join(", ")} µs`;
 }
@@ -354,7 +360,7 @@ function freshTokenRows(e2e: Record<E2EServer, E2EResult> | undefined): Row[] {
     verdict: NOT_RUN,
   };
   if (e2e && measured) {
-    const errors = (["ours", "aws4fetch", "sdk"] as const)
+    const errors = FRESH_TOKEN_SERVERS
       .reduce(
         (sum, name) => sum + (e2e[name].freshTokens?.load.errors ?? 0),
         0,
