@@ -48,15 +48,11 @@ pub fn async_configs() -> &'static [GatewayConfig; 3] {
             ..Default::default()
         };
         let fips = GatewaySettings {
-            region: "us-gov-west-1".into(),
-            use_fips: true,
-            allowed_endpoints: every_pick(),
-            allowed_buckets: Some(vec!["healthnav-images".into()]),
             async_inference: Some(AsyncSettings {
                 result_secret: secret(),
                 ..Default::default()
             }),
-            ..Default::default()
+            ..fips_settings()
         };
         [default, local, fips].map(|settings| match GatewayConfig::new(settings) {
             Ok(config) => {

@@ -79,14 +79,21 @@ fn config_settings() -> [GatewaySettings; 3] {
         ..Default::default()
     };
     let fips = GatewaySettings {
+        client_variants: Some(VARIANT_PICKS.map(str::to_owned).to_vec()),
+        ..fips_settings()
+    };
+    [default, local, fips]
+}
+
+/// A GovCloud deployment on FIPS endpoints, every endpoint pick allowed, one bucket.
+pub fn fips_settings() -> GatewaySettings {
+    GatewaySettings {
         region: "us-gov-west-1".into(),
         use_fips: true,
         allowed_endpoints: every_pick(),
         allowed_buckets: Some(vec!["healthnav-images".into()]),
-        client_variants: Some(VARIANT_PICKS.map(str::to_owned).to_vec()),
         ..Default::default()
-    };
-    [default, local, fips]
+    }
 }
 
 /// Every endpoint pick, for each function: the configuration where a client
