@@ -42,30 +42,27 @@ export const E2E_BODY = JSON.stringify({
 /** Distinct signed-in patients the load rotates through (each has a quota of its own). */
 export const E2E_CALLERS = 64;
 
-/** One server's figures. */
-export interface E2EResult {
+/** A server's load and the CPU it used per request. */
+export interface ServedLoad {
   load: LoadResult;
+  /** CPU the serving process used per measured request, µs. */
+  serverCpuUs: number;
+  /** The part of it on the process's main thread (JS and the event loop), µs. */
+  mainThreadCpuUs: number;
+}
+
+/** One server's figures: its measured load with the patients' reused tokens, and more. */
+export interface E2EResult extends ServedLoad {
   /** VmRSS after the warm-up, bytes. */
   rssWarmBytes: number;
   /** VmRSS after warm-up + the measured requests, bytes. */
   rssAfterBytes: number;
   /** Requests served when rssAfterBytes was read. */
   servedRequests: number;
-  /** CPU the serving process used per measured request, µs. */
-  serverCpuUs: number;
-  /** The part of it on the process's main thread (JS), µs. */
-  mainThreadCpuUs: number;
   /** CPU the stand-in used per measured request to this server, µs. */
   standInCpuUs: number;
   /** Every call with a token new to the server (not for the audited server). */
-  freshTokens?: FreshTokenResult;
-}
-
-/** One server's figures when every call brings a token it has not seen. */
-export interface FreshTokenResult {
-  load: LoadResult;
-  serverCpuUs: number;
-  mainThreadCpuUs: number;
+  freshTokens?: ServedLoad;
 }
 
 /** Ours and the peers: the servers measured with fresh tokens too. */
@@ -110,7 +107,7 @@ export async function runE2EPart(
     E2E_CALLERS + options.freshTokenRequests,
   );
   const patients = tokens.authorizations.slice(0, E2E_CALLERS);
-  const freshTokens = tokens.authorizations.slice(E2E_CALLERS);
+  const unseenTokens = tokens.authorizations.slice(E2E_CALLERS);
   const load = (url: string, requests: number, authorizations = patients) =>
     runLoad(url, E2E_BODY, {
       concurrency: options.concurrency,
@@ -181,7 +178,10 @@ export async function runE2EPart(
         measureSlice(
           name,
           perFreshSlice,
-          freshTokens.slice(round * perFreshSlice, (round + 1) * perFreshSlice),
+          unseenTokens.slice(
+            round * perFreshSlice,
+            (round + 1) * perFreshSlice,
+          ),
         ),
     );
     await settle();
@@ -192,30 +192,19 @@ export async function runE2EPart(
     );
     const out = {} as Record<E2EServer, E2EResult>;
     for (const name of names) {
-      const mine = reused[name]!;
-      const result = combineLoads(mine.loads);
+      const mine = perRequest(reused[name]!);
       const freshRun = fresh[name];
-      const freshLoad = freshRun && combineLoads(freshRun.loads);
+      const freshTokens = freshRun && perRequest(freshRun);
+      const result = mine.load;
       out[name] = {
-        load: result,
+        ...mine,
         rssWarmBytes: rssWarm[name],
         rssAfterBytes: await servers[name].rssBytes(),
         servedRequests: 1 + options.warmupRequests + result.requests +
-          (freshLoad?.requests ?? 0),
-        serverCpuUs: mine.serverCpuUs / result.requests,
-        mainThreadCpuUs: mine.mainThreadCpuUs / result.requests,
-        standInCpuUs: mine.standInCpuUs / result.requests,
-        ...(freshRun && freshLoad
-          ? {
-            freshTokens: {
-              load: freshLoad,
-              serverCpuUs: freshRun.serverCpuUs / freshLoad.requests,
-              mainThreadCpuUs: freshRun.mainThreadCpuUs / freshLoad.requests,
-            },
-          }
-          : {}),
+          (freshTokens?.load.requests ?? 0),
+        standInCpuUs: reused[name]!.standInCpuUs / result.requests,
+        ...(freshTokens ? { freshTokens } : {}),
       };
-      const fresher = out[name].freshTokens;
       options.log(
         `  ${name}: ${result.rps.toFixed(0)} req/s, p50 ${
           result.p50Ms.toFixed(2)
@@ -224,10 +213,10 @@ export async function runE2EPart(
         } µs/request, RSS ${mb(rssWarm[name])} → ${
           mb(out[name].rssAfterBytes)
         } MB${
-          fresher
-            ? `; fresh tokens: ${fresher.load.rps.toFixed(0)} req/s, p99 ${
-              fresher.load.p99Ms.toFixed(2)
-            } ms, server CPU ${fresher.serverCpuUs.toFixed(0)} µs/request`
+          freshTokens
+            ? `; fresh tokens: ${freshTokens.load.rps.toFixed(0)} req/s, p99 ${
+              freshTokens.load.p99Ms.toFixed(2)
+            } ms, server CPU ${freshTokens.serverCpuUs.toFixed(0)} µs/request`
             : ""
         }`,
       );
@@ -248,6 +237,16 @@ function evenSlices(requests: number, slices: number): number {
     );
   }
   return each;
+}
+
+/** The load of summed slices, and the server's CPU per request in it. */
+function perRequest(measured: Measured): ServedLoad {
+  const load = combineLoads(measured.loads);
+  return {
+    load,
+    serverCpuUs: measured.serverCpuUs / load.requests,
+    mainThreadCpuUs: measured.mainThreadCpuUs / load.requests,
+  };
 }
 
 /** What slices of load to one server measured, summed. */

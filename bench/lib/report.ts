@@ -12,7 +12,7 @@ import {
   type E2EResult,
   type E2EServer,
   FRESH_TOKEN_SERVERS,
-  type FreshTokenResult,
+  type ServedLoad,
 } from "./part_e2e.ts";
 import type { Size, SizeResults } from "./part_size.ts";
 import { PEER_IDS, PEER_LABELS, type PeerId } from "./peers.ts";
@@ -341,7 +341,7 @@ function mainThreads(
  * remembered verdicts are worth, and how the servers compare without them.
  */
 function freshTokenRows(e2e: Record<E2EServer, E2EResult> | undefined): Row[] {
-  const fresh = (pick: (r: FreshTokenResult) => number) => ({
+  const fresh = (pick: (r: ServedLoad) => number) => ({
     ours: e2e?.ours.freshTokens && pick(e2e.ours.freshTokens),
     peers: {
       aws4fetch: e2e?.aws4fetch.freshTokens &&
